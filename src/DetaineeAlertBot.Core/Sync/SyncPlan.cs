@@ -1,0 +1,27 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Changes;
+
+namespace DetaineeAlertBot.Core.Sync;
+
+/// <summary>SyncPlan is everything one document changes in one source, applied by the store in one transaction.</summary>
+/// <param name="IsBaseline">The source's first successful sync: store everything, write history, queue no alert.</param>
+/// <param name="Upserts">Cases to insert or update; unchanged cases are not listed.</param>
+/// <param name="NotSeen">Cases of this source that the document no longer lists: set NotSeenSince (status untouched).</param>
+/// <param name="SeenAgain">Cases listed again after being unseen: clear NotSeenSince.</param>
+public sealed record SyncPlan(
+    string Source,
+    DateTimeOffset ObservedAt,
+    bool IsBaseline,
+    IReadOnlyList<CaseUpsert> Upserts,
+    IReadOnlyList<CaseKey> NotSeen,
+    IReadOnlyList<CaseKey> SeenAgain);
+
+/// <summary>One case to write. PreviousStatus is what we believe is stored; the store writes a status change
+/// only while the stored status still equals it (another writer may have got there first).</summary>
+public sealed record CaseUpsert(CaseRecord Case, ChangeKind Kind, CaseStatus? PreviousStatus);
+
+/// <summary>What the store did with a plan.</summary>
+/// <param name="StatusChanges">History rows written for status changes (not first sightings).</param>
+/// <param name="AlertsQueued">Outbox rows created, one per watching channel per status change.</param>
+/// <param name="Conflicts">Status changes skipped because the stored status no longer matched PreviousStatus.</param>
+public sealed record ApplyResult(int CasesWritten, int StatusChanges, int AlertsQueued, int Conflicts);
