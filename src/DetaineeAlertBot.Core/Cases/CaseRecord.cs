@@ -17,6 +17,7 @@ public sealed record CaseRecord
     public string? SourceUrl { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public CaseKey Key => new(Source, Id);
 
     /// <summary>True when every field matches; aliases compare in order (a reorder is a detail change).</summary>
