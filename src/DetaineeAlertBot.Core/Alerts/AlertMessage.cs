@@ -7,6 +7,7 @@ namespace DetaineeAlertBot.Core.Alerts;
 /// (Discord nonce, Slack message metadata).</param>
 /// <param name="Case">The case as it was when the change was observed.</param>
 /// <param name="Attempt">1 for the first try, counting up on each retry.</param>
+/// <param name="OldStatusSince">Since when the old status held (e.g. the detention date in a release alert), if known.</param>
 public sealed record AlertMessage(
     string DeliveryId,
     string Platform,
@@ -15,7 +16,8 @@ public sealed record AlertMessage(
     CaseStatus OldStatus,
     CaseStatus NewStatus,
     DateTimeOffset ObservedAt,
-    int Attempt);
+    int Attempt,
+    DateOnly? OldStatusSince = null);
 
 /// <summary>IAlertSink delivers alerts to one platform and says whether a failure is worth retrying.</summary>
 public interface IAlertSink

@@ -17,8 +17,9 @@ public sealed record SyncPlan(
     IReadOnlyList<CaseKey> SeenAgain);
 
 /// <summary>One case to write. PreviousStatus is what we believe is stored; the store writes a status change
-/// only while the stored status still equals it (another writer may have got there first).</summary>
-public sealed record CaseUpsert(CaseRecord Case, ChangeKind Kind, CaseStatus? PreviousStatus);
+/// only while the stored status still equals it (another writer may have got there first). PreviousStatusSince is
+/// the stored statusSince, carried into the alert ("Detained since 2024-12-01" in a release alert).</summary>
+public sealed record CaseUpsert(CaseRecord Case, ChangeKind Kind, CaseStatus? PreviousStatus, DateOnly? PreviousStatusSince = null);
 
 /// <summary>What the store did with a plan.</summary>
 /// <param name="StatusChanges">History rows written for status changes (not first sightings).</param>

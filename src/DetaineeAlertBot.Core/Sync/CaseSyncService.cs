@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Feeds;
+using DetaineeAlertBot.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace DetaineeAlertBot.Core.Sync;
+
+/// <summary>CaseSyncService is the pipeline for one feed document, whatever delivered it (file, HTTP poll, push):
+/// parse -> plan against the catalog -> apply in one store transaction -> update the catalog -> wake the dispatcher.
+/// Documents of one source are applied one at a time; different sources run in parallel.</summary>
+public sealed class CaseSyncService(
+    ICaseStore store,
+    CaseCatalog catalog,
+    AlertSignal alertSignal,
+    BotMetrics metrics,
+    TimeProvider time,
+    ILogger<CaseSyncService> logger)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _sourceLocks = new(StringComparer.Ordinal);
+
+    public async Task<SyncReport> SyncAsync(string source, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var gate = _sourceLocks.GetOrAdd(source, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var parsed = CaseFeedParser.Parse(source, document);
+            foreach (var rejection in parsed.Rejections)
+            {
+                logger.LogWarning("Rejected a feed record: {Rejection}", rejection.ToString());
+            }
+            if (parsed.Rejections.Count > 0) metrics.RecordsRejected.Add(parsed.Rejections.Count, Tag(source));
+
+            var documentError = parsed.DocumentError;
+            if (documentError is null && parsed.Cases.Count == 0 && catalog.CasesOf(source).Count > 0)
+            {
+                // An empty or all-invalid document is far more often a broken export than every case vanishing;
+                // applying it would mark every case unseen.
+                documentError = parsed.RecordCount == 0
+                    ? "the document lists no cases; ignoring it so the stored cases stay as they are"
+                    : "no record in the document is valid; ignoring it so the stored cases stay as they are";
+            }
+            if (documentError is not null)
+            {
+                logger.LogError("Feed document from source {Source} changed nothing: {Error}", source, documentError);
+                metrics.DocumentsSynced.Add(1, Tag(source), new("result", "rejected"));
+                return SyncReport.Refused(source, documentError, parsed.Rejections);
+            }
+
+            var rejectedIds = parsed.Rejections.Where(r => r.Id is not null).Select(r => r.Id!).ToHashSet(StringComparer.Ordinal);
+            var plan = SyncPlanner.Plan(source, parsed.Cases, rejectedIds, catalog, time.GetUtcNow());
+            var result = plan.Upserts.Count == 0 && plan.NotSeen.Count == 0 && plan.SeenAgain.Count == 0 && catalog.IsBaselined(source)
+                ? new ApplyResult(0, 0, 0, 0)
+                : await store.ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+
+            if (result.Conflicts > 0)
+            {
+                // Another writer (a second instance) changed some of these cases first: reload so the next diff is true.
+                logger.LogWarning("{Conflicts} status change(s) from source {Source} were already applied by another writer; reloading the catalog", result.Conflicts, source);
+                catalog.Load(await store.LoadAsync(cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                catalog.Apply(plan);
+            }
+
+            if (result.AlertsQueued > 0) alertSignal.Notify();
+            metrics.DocumentsSynced.Add(1, Tag(source), new("result", "applied"));
+            if (result.StatusChanges > 0) metrics.StatusChanges.Add(result.StatusChanges, Tag(source));
+            if (result.AlertsQueued > 0) metrics.AlertsQueued.Add(result.AlertsQueued, Tag(source));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.SyncDuration.Record(elapsed.TotalSeconds, Tag(source));
+
+            var report = SyncReport.Applied(source, plan, parsed, result, elapsed);
+            if (plan.IsBaseline)
+            {
+                logger.LogInformation("Source {Source}: baseline of {Cases} case(s) stored; alerts start with the next change", source, parsed.Cases.Count);
+            }
+            else if (report.HasChanges)
+            {
+                logger.LogInformation("Source {Source}: {Summary}", source, report.Summary);
+            }
+            return report;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static KeyValuePair<string, object?> Tag(string source) => new("source", source);
+}
+
+/// <summary>What one document did. Error is set when the whole document was refused (nothing changed).</summary>
+public sealed record SyncReport(
+    string Source,
+    string? Error,
+    bool Baseline,
+    int Accepted,
+    int New,
+    int StatusChanges,
+    int DetailChanges,
+    int NotSeen,
+    int AlertsQueued,
+    int Conflicts,
+    IReadOnlyList<RecordRejection> Rejections,
+    TimeSpan Duration)
+{
+    public bool Succeeded => Error is null;
+
+    public bool HasChanges => New + StatusChanges + DetailChanges + NotSeen + Rejections.Count > 0;
+
+    public string Summary =>
+        Error is not null
+            ? $"refused: {Error}"
+            : $"{Accepted} case(s) read, {New} new, {StatusChanges} status change(s), {DetailChanges} detail change(s), "
+              + $"{NotSeen} no longer listed, {Rejections.Count} rejected, {AlertsQueued} alert(s) queued";
+
+    public static SyncReport Refused(string source, string error, IReadOnlyList<RecordRejection> rejections) =>
+        new(source, error, false, 0, 0, 0, 0, 0, 0, 0, rejections, TimeSpan.Zero);
+
+    public static SyncReport Applied(string source, SyncPlan plan, FeedParseResult parsed, ApplyResult result, TimeSpan duration)
+    {
+        int newCases = 0, details = 0;
+        foreach (var upsert in plan.Upserts)
+        {
+            if (upsert.Kind == Changes.ChangeKind.FirstSeen) newCases++;
+            else if (upsert.Kind == Changes.ChangeKind.DetailsChanged) details++;
+        }
+        return new(source, null, plan.IsBaseline, parsed.Cases.Count, newCases, result.StatusChanges, details, plan.NotSeen.Count,
+            result.AlertsQueued, result.Conflicts, parsed.Rejections, duration);
+    }
+}
