@@ -1,0 +1,92 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Search;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Core.Watchlists;
+
+namespace DetaineeAlertBot.Core.Commands;
+
+/// <summary>WatchlistCommands answers /watchlist add|remove|list for the channel the command was run in.
+/// Changing a watchlist is for admins only, and never binds a case the user did not clearly mean.</summary>
+public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, TimeProvider time)
+{
+    /// <summary>Below this score a fuzzy match is not bound: the user is asked for the case id instead.</summary>
+    public const double BindConfidence = 0.85;
+
+    public static string RefusalText(string platform) => platform == Platforms.Slack
+        ? "Only admins can change this channel's watchlist (ask a workspace admin, or someone listed in the bot's admin users)."
+        : "Only admins can change this channel's watchlist (ask someone with Manage Server).";
+
+    public async Task<CommandReply> AddAsync(string? query, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (!context.IsAdmin) return CommandReply.Refusal(RefusalText(context.Platform));
+        var (target, reply) = ResolveForChange(query, "add");
+        if (target is null) return reply!;
+
+        var entry = new WatchlistEntry(context.Platform, context.ChannelId, target.Source, target.Id, context.Actor, time.GetUtcNow());
+        var result = await watchlists.AddAsync(entry, cancellationToken).ConfigureAwait(false);
+        return result == WatchAddResult.Added
+            ? CommandReply.Success("Added to this channel's watchlist",
+                $"{CaseFormat.NameWithStatus(target)} — {CaseFormat.Reference(target)}.\nThis channel gets an alert whenever its status changes.", ephemeral: false)
+            : CommandReply.Info(null, $"This channel already follows {CaseFormat.NameWithStatus(target)} — {CaseFormat.Reference(target)}.");
+    }
+
+    public async Task<CommandReply> RemoveAsync(string? query, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (!context.IsAdmin) return CommandReply.Refusal(RefusalText(context.Platform));
+        var (target, reply) = ResolveForChange(query, "remove");
+        if (target is null) return reply!;
+
+        var removed = await watchlists.RemoveAsync(context.Platform, context.ChannelId, target.Key, context.Actor, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!removed)
+        {
+            // Entries seeded from config may name only the id (any source).
+            removed = await watchlists.RemoveAsync(context.Platform, context.ChannelId, new CaseKey(WatchlistEntry.AnySource, target.Id), context.Actor, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        return removed
+            ? CommandReply.Success("Removed from this channel's watchlist", $"{CaseFormat.NameWithStatus(target)} — {CaseFormat.Reference(target)}.", ephemeral: false)
+            : CommandReply.Info(null, $"This channel does not follow {CaseFormat.NameWithStatus(target)} — {CaseFormat.Reference(target)}; nothing was changed.");
+    }
+
+    public async Task<CommandReply> ListAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        var entries = await watchlists.ListAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
+        if (entries.Count == 0)
+        {
+            return CommandReply.Info("This channel follows no cases", "An admin can add one with `/watchlist add <name or case id>`.");
+        }
+        var lines = entries.Select(entry =>
+        {
+            var record = entry.CaseSource == WatchlistEntry.AnySource
+                ? catalog.FindById(entry.CaseId).FirstOrDefault()?.Case
+                : catalog.Find(new CaseKey(entry.CaseSource, entry.CaseId))?.Case;
+            var what = record is null
+                ? $"case {entry.CaseId} (not in any loaded feed yet)"
+                : $"{CaseFormat.NameWithStatus(record)} — {CaseFormat.Reference(record)}";
+            return $"• {what}, added by {entry.AddedBy} on {CaseFormat.Date(entry.AddedAt)}";
+        });
+        return CommandReply.Info($"This channel follows {entries.Count} case{(entries.Count == 1 ? "" : "s")}", string.Join('\n', lines));
+    }
+
+    /// <summary>One case the user clearly meant, or the reply that lists candidates and asks for the id.</summary>
+    private (CaseRecord? Target, CommandReply? Reply) ResolveForChange(string? query, string verb)
+    {
+        var resolved = CaseResolver.Resolve(catalog, query);
+        if (resolved.Reply is not null)
+        {
+            return (null, resolved.Reply with { Text = resolved.Reply.Text + $"\nNothing was changed. Use `/watchlist {verb} <case id>` to be exact." });
+        }
+        var hit = resolved.Hit;
+        if (hit is not null && hit.Kind is not (MatchKind.Id or MatchKind.Exact or MatchKind.Normalized) && hit.Score < BindConfidence)
+        {
+            var candidates = new[] { resolved.Case!.Case }.Concat(resolved.Others.Select(o => o.Case));
+            var reply = CaseResolver.AmbiguousReply(query!.Trim(), candidates);
+            return (null, reply with
+            {
+                Title = $"Not sure which case “{query.Trim()}” means",
+                Text = reply.Text + $"\nNothing was changed. Use `/watchlist {verb} <case id>`.",
+            });
+        }
+        return (resolved.Case!.Case, null);
+    }
+}
