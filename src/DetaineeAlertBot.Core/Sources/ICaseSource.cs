@@ -15,6 +15,10 @@ public interface ICaseSource
     /// (the loop backs off and retries).</summary>
     Task<SourceFetch> FetchAsync(CancellationToken cancellationToken);
 
+    /// <summary>Forgets what was fetched last (content hash, ETag), so the next fetch returns the whole document:
+    /// called when the last document could not be applied (e.g. the database was down).</summary>
+    void ForgetVersion();
+
     /// <summary>Returns when the next fetch is due: a file change or the poll interval.</summary>
     Task WaitForNextAsync(CancellationToken cancellationToken);
 }
