@@ -1,0 +1,35 @@
+namespace DetaineeAlertBot.Slack.WebApi;
+
+/// <summary>Settings for <see cref="SlackApiClient"/>. Defaults follow Slack's published limits.</summary>
+public sealed class SlackApiClientOptions
+{
+    /// <summary>Web API base, ending in <c>/api/</c>.</summary>
+    public string BaseUrl { get; set; } = "https://slack.com/api/";
+
+    /// <summary>Bot token (xoxb-...), sent as <c>Authorization: Bearer</c>.</summary>
+    public string BotToken { get; set; } = "";
+
+    /// <summary>Attempts per call, the first included. Bounds every retry loop.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>
+    /// Spacing of messages to one channel. Slack allows one per second; the extra 50 ms absorbs
+    /// network and scheduling jitter so paced sends are not counted as too early on Slack's side.
+    /// </summary>
+    public TimeSpan ChannelMessageInterval { get; set; } = TimeSpan.FromMilliseconds(1050);
+
+    /// <summary>Longest a send may queue for its channel slot before it is handed back as retryable.</summary>
+    public TimeSpan MaxPacingWait { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>A Retry-After longer than this is not slept through: the call fails as retryable with the wait.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Wait used when a 429 carries no usable Retry-After header.</summary>
+    public TimeSpan DefaultRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Upper bound of the random delay added to every retry wait, so clients do not retry in lockstep.</summary>
+    public TimeSpan RetryJitter { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Timeout of one HTTP request.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,25 @@
+namespace DetaineeAlertBot.Slack.Fake;
+
+/// <summary>A scripted answer the fake gives to the next call of one Web API method.</summary>
+public sealed record FakeResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
+{
+    /// <summary>HTTP 200 with <c>{"ok":false,"error":...}</c>, as Slack reports almost every failure.</summary>
+    public static FakeResponse Error(string error, string? extraJson = null) =>
+        new(200, $$"""{"ok":false,"error":"{{error}}"{{(extraJson is null ? "" : "," + extraJson)}}}""");
+
+    /// <summary>HTTP 429 with Retry-After, the way Slack rate limits.</summary>
+    public static FakeResponse RateLimited(int retryAfterSeconds) =>
+        new(429, """{"ok":false,"error":"ratelimited"}""", Headers: new Dictionary<string, string> { ["Retry-After"] = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    /// <summary>A non-JSON error page, as a proxy or an outage produces.</summary>
+    public static FakeResponse Html(int status) => new(status, "<html><body>Service Unavailable</body></html>", "text/html");
+
+    /// <summary>A raw successful body.</summary>
+    public static FakeResponse Ok(string json) => new(200, json);
+}
+
+/// <summary>A chat.postMessage the fake accepted.</summary>
+public sealed record FakeMessage(string Channel, string Ts, System.Text.Json.JsonElement Body, DateTimeOffset ReceivedAt);
+
+/// <summary>A user users.info knows.</summary>
+public sealed record FakeUser(string Id, bool IsAdmin = false, bool IsOwner = false, bool IsRestricted = false, bool Deleted = false);

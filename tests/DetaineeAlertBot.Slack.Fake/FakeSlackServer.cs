@@ -1,0 +1,284 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DetaineeAlertBot.Slack.Fake;
+
+/// <summary>
+/// An in-process Slack on 127.0.0.1 (Kestrel, port 0) that speaks the documented protocol:
+/// <c>/api/{method}</c> with Bearer tokens and <c>ok:false</c> errors, one message per second per
+/// channel enforced with 429 + Retry-After, Block Kit limit checks, <c>apps.connections.open</c> and
+/// Socket Mode WebSockets, and response_url hooks answering a plain <c>ok</c>.
+/// </summary>
+public sealed class FakeSlackServer : IAsyncDisposable
+{
+    public const string DefaultBotToken = "xoxb-fake-token";
+    public const string DefaultAppToken = "xapp-fake-token";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeResponse>> _scripted = new();
+    private readonly ConcurrentDictionary<string, int> _calls = new();
+    private readonly ConcurrentDictionary<string, long> _lastPostByChannel = new();
+    private readonly ConcurrentDictionary<string, FakeUser> _users = new();
+    private readonly ConcurrentQueue<FakeMessage> _messages = new();
+    private readonly ConcurrentQueue<FakeSocket> _sockets = new();
+    private readonly ConcurrentQueue<(string Id, JsonElement Body)> _hookPosts = new();
+    private readonly SemaphoreSlim _socketArrived = new(0);
+    private readonly SemaphoreSlim _hookArrived = new(0);
+    private readonly Lock _rateLock = new();
+    private int _ts;
+    private int _socketCount;
+    private int _rateLimited;
+
+    private FakeSlackServer(WebApplication app) => _app = app;
+
+    /// <summary>Base for Slack:ApiBaseUrl, e.g. http://127.0.0.1:PORT/api/.</summary>
+    public string ApiBaseUrl { get; private set; } = "";
+
+    public string BotToken { get; set; } = DefaultBotToken;
+
+    public string AppToken { get; set; } = DefaultAppToken;
+
+    /// <summary>Channel IDs that exist; any other gets channel_not_found. Empty: every channel exists.</summary>
+    public ConcurrentDictionary<string, bool> Channels { get; } = new();
+
+    /// <summary>Minimum spacing of accepted messages per channel; null turns enforcement off.</summary>
+    public TimeSpan? PerChannelInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whether a new socket gets hello at once.</summary>
+    public bool AutoHello { get; set; } = true;
+
+    public IReadOnlyList<FakeMessage> Messages => _messages.ToArray();
+
+    /// <summary>429s the fake answered because a channel was posted to too fast (scripted ones not counted).</summary>
+    public int RateLimitedCount => Volatile.Read(ref _rateLimited);
+
+    public IReadOnlyList<FakeSocket> Sockets => _sockets.ToArray();
+
+    public static async Task<FakeSlackServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var fake = new FakeSlackServer(app);
+        app.UseWebSockets();
+        app.MapPost("/api/{method}", fake.HandleApiAsync);
+        app.MapGet("/api/{method}", fake.HandleApiAsync);
+        app.Map("/link", fake.HandleSocketAsync);
+        app.MapPost("/commands/{id}", fake.HandleHookAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.ApiBaseUrl = address.TrimEnd('/') + "/api/";
+        return fake;
+    }
+
+    /// <summary>The next call of <paramref name="method"/> gets this answer instead of the normal one.</summary>
+    public void Enqueue(string method, FakeResponse response) =>
+        _scripted.GetOrAdd(method, _ => new ConcurrentQueue<FakeResponse>()).Enqueue(response);
+
+    public int Calls(string method) => _calls.TryGetValue(method, out var count) ? count : 0;
+
+    public void AddUser(FakeUser user) => _users[user.Id] = user;
+
+    /// <summary>A fresh response_url pointing at this fake.</summary>
+    public string NewResponseUrl() => ApiBaseUrl.Replace("/api/", "/commands/", StringComparison.Ordinal) + Guid.NewGuid().ToString("N");
+
+    public IReadOnlyList<JsonElement> ResponseUrlPosts => _hookPosts.Select(p => p.Body).ToArray();
+
+    /// <summary>Waits until the fake has accepted <paramref name="index"/> + 1 sockets and returns that one.</summary>
+    public async Task<FakeSocket> WaitForSocketAsync(int index, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (Volatile.Read(ref _socketCount) <= index)
+        {
+            await _socketArrived.WaitAsync(cts.Token);
+        }
+
+        return _sockets.ElementAt(index);
+    }
+
+    /// <summary>Waits for <paramref name="count"/> response_url posts in total.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForResponseUrlPostsAsync(int count, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (_hookPosts.Count < count)
+        {
+            await _hookArrived.WaitAsync(cts.Token);
+        }
+
+        return ResponseUrlPosts;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var socket in _sockets)
+        {
+            socket.Drop();
+        }
+
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleApiAsync(HttpContext context, string method)
+    {
+        _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
+        if (_scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted))
+        {
+            await WriteAsync(context, scripted);
+            return;
+        }
+
+        var token = context.Request.Headers.Authorization.ToString();
+        var expected = method == "apps.connections.open" ? AppToken : BotToken;
+        if (!token.StartsWith("Bearer ", StringComparison.Ordinal))
+        {
+            await WriteAsync(context, FakeResponse.Error("not_authed"));
+            return;
+        }
+
+        if (token["Bearer ".Length..] != expected)
+        {
+            var wrongType = method == "apps.connections.open" ? token.Contains("xoxb-", StringComparison.Ordinal) : token.Contains("xapp-", StringComparison.Ordinal);
+            await WriteAsync(context, FakeResponse.Error(wrongType ? "not_allowed_token_type" : "invalid_auth"));
+            return;
+        }
+
+        var response = method switch
+        {
+            "auth.test" => FakeResponse.Ok("""{"ok":true,"url":"https://fake.slack.invalid/","team":"Fake Team","user":"alertbot","team_id":"T111","user_id":"U0BOT","bot_id":"B111"}"""),
+            "chat.postMessage" => await PostMessageAsync(context),
+            "users.info" => UsersInfo(context.Request.Query["user"].ToString()),
+            "apps.connections.open" => FakeResponse.Ok($$"""{"ok":true,"url":"{{ApiBaseUrl.Replace("http://", "ws://", StringComparison.Ordinal).Replace("/api/", "/link", StringComparison.Ordinal)}}?ticket={{Guid.NewGuid():N}}"}"""),
+            _ => FakeResponse.Error("unknown_method"),
+        };
+        await WriteAsync(context, response);
+    }
+
+    private async Task<FakeResponse> PostMessageAsync(HttpContext context)
+    {
+        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            return FakeResponse.Error("invalid_arguments");
+        }
+
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return FakeResponse.Error("invalid_json");
+        }
+
+        var channel = body.TryGetProperty("channel", out var c) ? c.GetString() ?? "" : "";
+        if (channel.Length == 0 || (!Channels.IsEmpty && !Channels.ContainsKey(channel)))
+        {
+            return FakeResponse.Error("channel_not_found");
+        }
+
+        var hasText = body.TryGetProperty("text", out var text) && text.GetString() is { Length: > 0 };
+        var hasBlocks = body.TryGetProperty("blocks", out var blocks) && blocks.ValueKind == JsonValueKind.Array && blocks.GetArrayLength() > 0;
+        if (!hasText && !hasBlocks)
+        {
+            return FakeResponse.Error("no_text");
+        }
+
+        if (hasBlocks && BlockKitRules.Check(blocks) is { } problem)
+        {
+            return problem;
+        }
+
+        // "no more than one message per second per channel" (https://docs.slack.dev/apis/web-api/rate-limits).
+        lock (_rateLock)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (PerChannelInterval is { } interval && _lastPostByChannel.TryGetValue(channel, out var last)
+                && Stopwatch.GetElapsedTime(last, now) < interval)
+            {
+                Interlocked.Increment(ref _rateLimited);
+                var wait = interval - Stopwatch.GetElapsedTime(last, now);
+                return FakeResponse.RateLimited((int)Math.Ceiling(wait.TotalSeconds));
+            }
+
+            _lastPostByChannel[channel] = now;
+        }
+
+        var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
+        _messages.Enqueue(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow));
+        return FakeResponse.Ok($$$"""{"ok":true,"channel":"{{{channel}}}","ts":"{{{ts}}}","message":{"type":"message","ts":"{{{ts}}}"}}""");
+    }
+
+    private FakeResponse UsersInfo(string userId)
+    {
+        if (!_users.TryGetValue(userId, out var user))
+        {
+            return FakeResponse.Error("user_not_found");
+        }
+
+        return FakeResponse.Ok(JsonSerializer.Serialize(new
+        {
+            ok = true,
+            user = new
+            {
+                id = user.Id, team_id = "T111", name = user.Id.ToLowerInvariant(), deleted = user.Deleted,
+                is_admin = user.IsAdmin, is_owner = user.IsOwner, is_primary_owner = false,
+                is_restricted = user.IsRestricted, is_ultra_restricted = false, is_bot = false,
+            },
+        }));
+    }
+
+    private async Task HandleSocketAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest || !context.Request.Query.ContainsKey("ticket"))
+        {
+            context.Response.StatusCode = 400;
+            return;
+        }
+
+        var webSocket = await context.WebSockets.AcceptWebSocketAsync();
+        var socket = new FakeSocket(_sockets.Count, webSocket, context);
+        _sockets.Enqueue(socket);
+        Interlocked.Increment(ref _socketCount);
+        _socketArrived.Release();
+        if (AutoHello)
+        {
+            await socket.SendHelloAsync();
+        }
+
+        await socket.ReceiveLoopAsync();
+    }
+
+    private async Task HandleHookAsync(HttpContext context, string id)
+    {
+        var body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
+        _hookPosts.Enqueue((id, body));
+        _hookArrived.Release();
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync("ok");
+    }
+
+    private static async Task WriteAsync(HttpContext context, FakeResponse response)
+    {
+        context.Response.StatusCode = response.Status;
+        context.Response.ContentType = response.ContentType;
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        await context.Response.WriteAsync(response.Body, Encoding.UTF8);
+    }
+}

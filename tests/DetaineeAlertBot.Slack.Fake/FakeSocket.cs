@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+
+namespace DetaineeAlertBot.Slack.Fake;
+
+/// <summary>The server side of one Socket Mode connection: send hello, envelopes and disconnects; read acks.</summary>
+public sealed class FakeSocket
+{
+    private readonly WebSocket _socket;
+    private readonly HttpContext _context;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _acks = new();
+    private readonly ConcurrentDictionary<string, long> _sentAt = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _ackLatency = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _ackCount;
+
+    internal FakeSocket(int index, WebSocket socket, HttpContext context)
+    {
+        Index = index;
+        _socket = socket;
+        _context = context;
+    }
+
+    /// <summary>0 for the first connection the fake accepted, then 1, 2, ...</summary>
+    public int Index { get; }
+
+    /// <summary>Completes when the client closed the socket or it dropped.</summary>
+    public Task Closed => _closed.Task;
+
+    public int AckCount => Volatile.Read(ref _ackCount);
+
+    public Task SendHelloAsync() =>
+        SendAsync("""{"type":"hello","num_connections":1,"debug_info":{"host":"applink-fake","build_number":1,"approximate_connection_time":18060},"connection_info":{"app_id":"A111"}}""");
+
+    public Task SendDisconnectAsync(string reason) =>
+        SendAsync($$$"""{"type":"disconnect","reason":"{{{reason}}}","debug_info":{"host":"wss-fake"}}""");
+
+    /// <summary>Sends a slash command envelope; the payload is the same JSON a command carries over HTTP.</summary>
+    public Task SendSlashCommandAsync(string envelopeId, string command, string text, string userId = "U111",
+        string channelId = "C111", string? responseUrl = null)
+    {
+        var payload = JsonSerializer.Serialize(new Dictionary<string, string?>
+        {
+            ["token"] = "fake-verification-token", ["team_id"] = "T111", ["team_domain"] = "fake",
+            ["channel_id"] = channelId, ["channel_name"] = "random", ["user_id"] = userId, ["user_name"] = "someone",
+            ["command"] = command, ["text"] = text, ["api_app_id"] = "A111",
+            ["response_url"] = responseUrl ?? "https://hooks.slack.invalid/commands/T111/111/xxx", ["trigger_id"] = "111.222.xxx",
+        });
+        return SendEnvelopeAsync(envelopeId, "slash_commands", payload, acceptsResponsePayload: true);
+    }
+
+    public Task SendEnvelopeAsync(string envelopeId, string type, string payloadJson, bool acceptsResponsePayload)
+    {
+        _acks.GetOrAdd(envelopeId, _ => NewAck());
+        _sentAt[envelopeId] = Stopwatch.GetTimestamp();
+        return SendAsync($$"""{"envelope_id":"{{envelopeId}}","payload":{{payloadJson}},"type":"{{type}}","accepts_response_payload":{{(acceptsResponsePayload ? "true" : "false")}}}""");
+    }
+
+    /// <summary>The first ack for <paramref name="envelopeId"/>, within <paramref name="timeout"/>.</summary>
+    public Task<JsonElement> WaitForAckAsync(string envelopeId, TimeSpan timeout) =>
+        _acks.GetOrAdd(envelopeId, _ => NewAck()).Task.WaitAsync(timeout);
+
+    /// <summary>Time from the envelope leaving the fake to its ack arriving.</summary>
+    public TimeSpan? AckLatency(string envelopeId) => _ackLatency.TryGetValue(envelopeId, out var latency) ? latency : null;
+
+    /// <summary>Drops the TCP connection without a close handshake.</summary>
+    public void Drop() => _context.Abort();
+
+    public async Task SendAsync(string json)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    internal async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var result = await _socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    break;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var ack = JsonDocument.Parse(message.ToArray()).RootElement.Clone();
+                message.SetLength(0);
+                if (ack.TryGetProperty("envelope_id", out var id) && id.GetString() is { } envelopeId)
+                {
+                    Interlocked.Increment(ref _ackCount);
+                    if (_sentAt.TryGetValue(envelopeId, out var sent))
+                    {
+                        _ackLatency.TryAdd(envelopeId, Stopwatch.GetElapsedTime(sent));
+                    }
+
+                    _acks.GetOrAdd(envelopeId, _ => NewAck()).TrySetResult(ack);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ConnectionAbortedException)
+        {
+            // The client went away or we dropped it.
+        }
+        finally
+        {
+            _closed.TrySetResult();
+        }
+    }
+
+    private static TaskCompletionSource<JsonElement> NewAck() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
