@@ -70,7 +70,22 @@ public sealed class FakeSocket
     public TimeSpan? AckLatency(string envelopeId) => _ackLatency.TryGetValue(envelopeId, out var latency) ? latency : null;
 
     /// <summary>Drops the TCP connection without a close handshake.</summary>
-    public void Drop() => _context.Abort();
+    public void Drop()
+    {
+        if (_closed.Task.IsCompleted)
+        {
+            return;
+        }
+
+        try
+        {
+            _context.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already ended: nothing left to drop.
+        }
+    }
 
     public async Task SendAsync(string json)
     {
