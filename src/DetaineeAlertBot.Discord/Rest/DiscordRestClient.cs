@@ -1,0 +1,237 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using DetaineeAlertBot.Discord.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace DetaineeAlertBot.Discord.Rest;
+
+/// <summary>Health of the REST side, for <c>/healthz</c>.</summary>
+/// <param name="TokenRejected">Discord answered 401: the client has stopped sending until restarted with a new token.</param>
+public sealed record DiscordRestHealth(
+    bool TokenRejected,
+    bool InvalidBudgetExhausted,
+    int InvalidRequestsLast10Minutes,
+    DateTimeOffset? LastSuccess,
+    DateTimeOffset? LastFailure,
+    string? LastError)
+{
+    public bool Healthy => !TokenRejected && !InvalidBudgetExhausted;
+}
+
+/// <summary>
+/// The Discord REST API over <see cref="HttpClient"/>: bot authorization, the mandatory User-Agent, header-driven
+/// rate limiting, bounded jittered retries of 5xx/timeouts only, and typed <see cref="DiscordApiException"/> errors.
+/// </summary>
+public sealed class DiscordRestClient
+{
+    private readonly HttpClient _http;
+    private readonly DiscordRestOptions _options;
+    private readonly ILogger<DiscordRestClient> _logger;
+    private readonly TimeProvider _time;
+    private readonly DiscordRateLimiter _limiter;
+    private readonly Uri _baseUrl;
+    private volatile bool _tokenRejected;
+    private DateTimeOffset? _lastSuccess;
+    private DateTimeOffset? _lastFailure;
+    private string? _lastError;
+
+    public DiscordRestClient(HttpClient http, IOptions<DiscordRestOptions> options, ILogger<DiscordRestClient>? logger = null, TimeProvider? time = null)
+    {
+        _http = http;
+        _options = options.Value;
+        _logger = logger ?? NullLogger<DiscordRestClient>.Instance;
+        _time = time ?? TimeProvider.System;
+        _limiter = new DiscordRateLimiter(_options, _time, _logger);
+        var text = _options.ApiBaseUrl.ToString();
+        _baseUrl = new Uri(text.EndsWith('/') ? text : text + "/");
+    }
+
+    public DiscordRestHealth Health => new(
+        _tokenRejected, _limiter.InvalidBudgetExhausted, _limiter.InvalidRequestCount, _lastSuccess, _lastFailure, _lastError);
+
+    /// <summary>Raised when the bot token is rejected (HTTP 401); the client sends nothing after that.</summary>
+    public event Action<DiscordApiException>? TokenRejected;
+
+    /// <summary><c>POST /channels/{channel.id}/messages</c>.</summary>
+    public Task<DiscordMessage> CreateMessageAsync(string channelId, CreateMessageRequest request, CancellationToken ct) =>
+        SendAsync(DiscordRoute.CreateMessage(channelId), Body(request, DiscordJsonContext.Default.CreateMessageRequest),
+            DiscordJsonContext.Default.DiscordMessage, ct)!;
+
+    /// <summary><c>GET /gateway/bot</c>: the gateway URL and the session start budget.</summary>
+    public Task<GatewayBotResponse> GetGatewayBotAsync(CancellationToken ct) =>
+        SendAsync(DiscordRoute.GetGatewayBot(), null, DiscordJsonContext.Default.GatewayBotResponse, ct)!;
+
+    /// <summary><c>GET /applications/@me</c>: the application id and its public (verify) key.</summary>
+    public Task<CurrentApplication> GetCurrentApplicationAsync(CancellationToken ct) =>
+        SendAsync(DiscordRoute.GetCurrentApplication(), null, DiscordJsonContext.Default.CurrentApplication, ct)!;
+
+    /// <summary><c>GET /applications/{id}[/guilds/{guild.id}]/commands</c>.</summary>
+    public async Task<IReadOnlyList<ApplicationCommand>> GetApplicationCommandsAsync(string applicationId, string? guildId, CancellationToken ct) =>
+        await SendAsync(DiscordRoute.Commands(HttpMethod.Get, applicationId, guildId), null, DiscordJsonContext.Default.ListApplicationCommand, ct)
+            .ConfigureAwait(false) ?? [];
+
+    /// <summary><c>PUT …/commands</c>: replaces every command in that scope.</summary>
+    public async Task<IReadOnlyList<ApplicationCommand>> BulkOverwriteApplicationCommandsAsync(
+        string applicationId, string? guildId, IReadOnlyList<ApplicationCommand> commands, CancellationToken ct) =>
+        await SendAsync(DiscordRoute.Commands(HttpMethod.Put, applicationId, guildId),
+            Body(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommand), DiscordJsonContext.Default.ListApplicationCommand, ct)
+            .ConfigureAwait(false) ?? [];
+
+    /// <summary><c>POST /interactions/{id}/{token}/callback</c>: the initial response (within 3 s of the interaction).</summary>
+    public Task CreateInteractionResponseAsync(string interactionId, string token, InteractionResponse response, CancellationToken ct) =>
+        SendAsync<DiscordMessage>(DiscordRoute.InteractionCallback(interactionId, token),
+            Body(response, DiscordJsonContext.Default.InteractionResponse), null, ct);
+
+    /// <summary><c>PATCH /webhooks/{application.id}/{token}/messages/@original</c>: replaces a deferred response.</summary>
+    public Task EditOriginalInteractionResponseAsync(string applicationId, string token, InteractionCallbackData data, CancellationToken ct) =>
+        SendAsync<DiscordMessage>(DiscordRoute.EditOriginal(applicationId, token),
+            Body(data, DiscordJsonContext.Default.InteractionCallbackData), null, ct);
+
+    private static byte[] Body<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);
+
+    private async Task<T?> SendAsync<T>(DiscordRoute route, byte[]? body, JsonTypeInfo<T>? responseType, CancellationToken ct)
+        where T : class
+    {
+        var serverErrors = 0;
+        var rateLimits = 0;
+        while (true)
+        {
+            if (_tokenRejected)
+            {
+                throw new DiscordClientStoppedException(
+                    "Discord rejected the bot token earlier (HTTP 401); no further requests are sent. Fix the token and restart.");
+            }
+
+            if (!route.Interaction && _limiter.InvalidBudgetExhausted)
+            {
+                throw new DiscordClientStoppedException(
+                    $"Too many invalid Discord requests (401/403/429) in the last 10 minutes ({_limiter.InvalidRequestCount}); " +
+                    "holding off to avoid a temporary IP ban.");
+            }
+
+            using var lease = await _limiter.AcquireAsync(route, ct).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(route.Method, new Uri(_baseUrl, route.Path));
+            request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+            if (!route.Interaction)
+            {
+                // Interaction callbacks and follow-ups are authorised by the token in the path.
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bot", _options.BotToken);
+            }
+
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
+
+            HttpStatusCode status;
+            byte[] content;
+            HttpResponseHeaders headers;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.RequestTimeout);
+            try
+            {
+                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                status = response.StatusCode;
+                headers = response.Headers;
+                content = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is HttpRequestException or OperationCanceledException)
+            {
+                lease.Dispose();
+                var what = e is OperationCanceledException ? $"timed out after {_options.RequestTimeout}" : $"failed: {e.Message}";
+                RecordFailure($"Discord {route} {what}");
+                if (serverErrors++ < _options.MaxServerErrorRetries)
+                {
+                    await BackoffAsync(route, serverErrors, what, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                throw e is OperationCanceledException ? new TimeoutException($"Discord {route} {what}", e) : e;
+            }
+
+            var error = (int)status is >= 200 and < 300 ? null : ParseError(content);
+            var rateLimit = RateLimitHeaders.Parse(headers, _time.GetUtcNow(), error?.RetryAfter, error?.Global);
+            lease.Complete(status, rateLimit);
+
+            if ((int)status is >= 200 and < 300)
+            {
+                _lastSuccess = _time.GetUtcNow();
+                return responseType is null || content.Length == 0 ? null : JsonSerializer.Deserialize(content, responseType);
+            }
+
+            if (status == HttpStatusCode.TooManyRequests)
+            {
+                var retryAfter = rateLimit.RetryAfter ?? rateLimit.ResetAfter ?? TimeSpan.FromSeconds(1);
+                if (++rateLimits > _options.MaxRateLimitRetries || retryAfter > _options.MaxRateLimitWait)
+                {
+                    RecordFailure($"Discord {route} rate limited for {retryAfter}");
+                    throw new DiscordRateLimitedException(route.RouteKey, retryAfter, rateLimit.Global);
+                }
+
+                if (route.Interaction)
+                {
+                    // No bucket queue for these: just wait as told.
+                    await Task.Delay(retryAfter, _time, ct).ConfigureAwait(false);
+                }
+
+                // Otherwise the limiter now blocks the bucket (or everything) until the reset; a 429 is not a failed attempt.
+                continue;
+            }
+
+            var exception = new DiscordApiException(route.RouteKey, status, error?.Code, error?.Message, DiscordApiException.FlattenErrors(error?.Errors));
+            RecordFailure(exception.Message);
+            if ((int)status >= 500 && serverErrors++ < _options.MaxServerErrorRetries)
+            {
+                await BackoffAsync(route, serverErrors, $"HTTP {(int)status}", ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (status == HttpStatusCode.Unauthorized && !route.Interaction)
+            {
+                _tokenRejected = true;
+                _logger.LogCritical("{Error}", exception.Message);
+                TokenRejected?.Invoke(exception);
+            }
+
+            throw exception;
+        }
+    }
+
+    private async Task BackoffAsync(DiscordRoute route, int attempt, string what, CancellationToken ct)
+    {
+        // Exponential with full jitter on the upper half: base * 2^(n-1) * [0.5, 1).
+        var ceiling = _options.ServerErrorBackoff * Math.Pow(2, attempt - 1);
+        var delay = ceiling * (0.5 + Random.Shared.NextDouble() / 2);
+        _logger.LogWarning("Discord {Route} {What}; retry {Attempt}/{Max} in {Delay}", route, what, attempt, _options.MaxServerErrorRetries, delay);
+        await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+    }
+
+    private void RecordFailure(string error)
+    {
+        _lastFailure = _time.GetUtcNow();
+        _lastError = error;
+    }
+
+    private static DiscordErrorBody? ParseError(byte[] content)
+    {
+        if (content.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(content, DiscordJsonContext.Default.DiscordErrorBody);
+        }
+        catch (JsonException)
+        {
+            // e.g. a Cloudflare HTML page.
+            return null;
+        }
+    }
+}
