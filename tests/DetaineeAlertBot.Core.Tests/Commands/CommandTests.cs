@@ -1,0 +1,239 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Search;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Core.Watchlists;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using static DetaineeAlertBot.Core.Tests.TestData;
+
+namespace DetaineeAlertBot.Core.Tests.Commands;
+
+public class CommandTests
+{
+    private static readonly CaseRecord Amiry = Case("af-2024-0012", CaseStatus.Released, "Amir Amiry", "state-dept-feed") with
+    {
+        Aliases = ["Amir Amiri"], HeldBy = "Taliban", Nationality = "US", StatusSince = new DateOnly(2026, 11, 22),
+    };
+    private static readonly CaseRecord Amini = Case("ir-1", CaseStatus.Detained, "Amir Amini", "state-dept-feed") with { Country = "Iran" };
+
+    private readonly Mock<ICaseSearch> _search = new();
+    private readonly Mock<ICaseStore> _store = new();
+    private readonly InMemoryWatchlists _watchlists = new();
+    private readonly BotCommands _commands;
+
+    public CommandTests()
+    {
+        var catalog = Catalog(_search, Stored(Amiry), Stored(Amini));
+        var time = new FakeTimeProvider(Now);
+        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, time), catalog, NullLogger<BotCommands>.Instance);
+    }
+
+    private static CommandContext Admin => new("discord", "chan-1", "u1", "lead", IsAdmin: true);
+
+    private static CommandContext Member => new("discord", "chan-1", "u2", "reporter", IsAdmin: false);
+
+    private void SearchReturns(SearchOutcome outcome, params SearchHit[] hits) =>
+        _search.Setup(s => s.Search(It.IsAny<string>(), It.IsAny<int>())).Returns(new SearchResult(outcome, outcome == SearchOutcome.NoMatch ? [] : hits, outcome == SearchOutcome.NoMatch ? hits : []));
+
+    private static SearchHit Hit(CaseRecord record, double score, MatchKind kind, string explanation = "") => new(record.Key, record.Name, score, kind, null, explanation);
+
+    private Task<CommandReply> Run(string command, string sub, string? query, CommandContext? context = null) =>
+        _commands.ExecuteAsync(new CommandRequest(command, sub, query), context ?? Member, CancellationToken.None);
+
+    [Fact]
+    public async Task Lookup_MisspeltName_AnswersLikeTheProductDoc()
+    {
+        SearchReturns(SearchOutcome.Match, Hit(Amiry, 0.93, MatchKind.Alias, "matched alias Amir Amiri"), Hit(Amini, 0.7, MatchKind.Fuzzy));
+
+        var reply = await Run("case", "lookup", "amir amiri");
+
+        Assert.Equal("Amir Amiry (also: Amir Amiri) — Released since 2026-11-22", reply.Title);
+        Assert.Contains("Afghanistan · held by Taliban · US national", reply.Text);
+        Assert.Contains("source: state-dept-feed · case af-2024-0012", reply.Text);
+        Assert.Contains("Matched: matched alias Amir Amiri", reply.Text);
+        Assert.Contains("Other matches: Amir Amini (Detained, Iran)", reply.Text);
+        Assert.True(reply.Ephemeral);
+    }
+
+    [Fact]
+    public async Task Lookup_ExactCaseKey_SkipsSearch()
+    {
+        var reply = await Run("case", "lookup", "state-dept-feed:ir-1");
+
+        Assert.StartsWith("Amir Amini — Detained", reply.Title);
+        _search.Verify(s => s.Search(It.IsAny<string>(), It.IsAny<int>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task Lookup_NoMatch_SaysSoAndOffersNearestNames()
+    {
+        SearchReturns(SearchOutcome.NoMatch, Hit(Amini, 0.3, MatchKind.Fuzzy), Hit(Amiry, 0.25, MatchKind.Fuzzy));
+
+        var reply = await Run("case", "lookup", "zzyzx");
+
+        Assert.Equal("No case matches “zzyzx”", reply.Title);
+        Assert.Equal("Nearest names: Amir Amini (Detained, Iran); Amir Amiry (Released, Afghanistan).", reply.Text);
+    }
+
+    [Fact]
+    public async Task Lookup_Ambiguous_ListsCandidatesWithIds()
+    {
+        SearchReturns(SearchOutcome.Ambiguous, Hit(Amiry, 0.8, MatchKind.Partial), Hit(Amini, 0.8, MatchKind.Partial));
+
+        var reply = await Run("case", "lookup", "amir");
+
+        Assert.Equal("Several cases match “amir”", reply.Title);
+        Assert.Contains("id state-dept-feed:af-2024-0012", reply.Text);
+        Assert.Contains("id state-dept-feed:ir-1", reply.Text);
+    }
+
+    [Fact]
+    public async Task History_ListsTimelineNewestFirst()
+    {
+        _store.Setup(s => s.GetHistoryAsync(Amiry.Key, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(
+        [
+            new StatusHistoryEntry(Amiry.Key, CaseStatus.Detained, CaseStatus.Released, new DateOnly(2026, 11, 22), Now, "state-dept-feed"),
+            new StatusHistoryEntry(Amiry.Key, null, CaseStatus.Detained, new DateOnly(2024, 12, 1), Now.AddDays(-300), "state-dept-feed"),
+        ]);
+
+        var reply = await Run("case", "history", "af-2024-0012");
+
+        Assert.Equal("History of Amir Amiry — case af-2024-0012 (source state-dept-feed), newest first", reply.Title);
+        var lines = reply.Text.Split('\n');
+        Assert.Equal("• 2026-11-22 Detained -> Released — observed 2026-11-22 10:04 UTC, source state-dept-feed", lines[0]);
+        Assert.StartsWith("• 2024-12-01 Detained (first seen)", lines[1]);
+    }
+
+    [Fact]
+    public async Task WatchlistAdd_NonAdmin_IsPolitelyRefusedAndChangesNothing()
+    {
+        var reply = await Run("watchlist", "add", "af-2024-0012", Member);
+
+        Assert.Equal(ReplyTone.Refusal, reply.Tone);
+        Assert.True(reply.Ephemeral);
+        Assert.Equal("Only admins can change this channel's watchlist (ask someone with Manage Server).", reply.Text);
+        Assert.Empty(_watchlists.Entries);
+    }
+
+    [Fact]
+    public async Task WatchlistAdd_Admin_BindsCaseToThisChannelAndSaysWhich()
+    {
+        var reply = await Run("watchlist", "add", "af-2024-0012", Admin);
+
+        Assert.Equal(ReplyTone.Success, reply.Tone);
+        Assert.Contains("Amir Amiry (Released, Afghanistan) — case af-2024-0012 (source state-dept-feed)", reply.Text);
+        var entry = Assert.Single(_watchlists.Entries);
+        Assert.Equal(("discord", "chan-1", "state-dept-feed", "af-2024-0012", "lead (u1)"), (entry.Platform, entry.ChannelId, entry.CaseSource, entry.CaseId, entry.AddedBy));
+    }
+
+    [Fact]
+    public async Task WatchlistAdd_LowConfidenceMatch_AsksForIdAndBindsNothing()
+    {
+        SearchReturns(SearchOutcome.Match, Hit(Amiry, 0.6, MatchKind.Fuzzy, "close spelling of Amir Amiry"));
+
+        var reply = await Run("watchlist", "add", "amr amry", Admin);
+
+        Assert.Equal("Not sure which case “amr amry” means", reply.Title);
+        Assert.Contains("Nothing was changed", reply.Text);
+        Assert.Empty(_watchlists.Entries);
+    }
+
+    [Fact]
+    public async Task WatchlistAdd_Twice_SaysAlreadyFollowed()
+    {
+        await Run("watchlist", "add", "af-2024-0012", Admin);
+
+        var reply = await Run("watchlist", "add", "af-2024-0012", Admin);
+
+        Assert.StartsWith("This channel already follows Amir Amiry", reply.Text);
+        Assert.Single(_watchlists.Entries);
+    }
+
+    [Fact]
+    public async Task WatchlistList_ShowsWhoAddedWhat()
+    {
+        await Run("watchlist", "add", "af-2024-0012", Admin);
+
+        var reply = await Run("watchlist", "list", null, Member);
+
+        Assert.Equal("This channel follows 1 case", reply.Title);
+        Assert.Equal("• Amir Amiry (Released, Afghanistan) — case af-2024-0012 (source state-dept-feed), added by lead (u1) on 2026-11-22", reply.Text);
+    }
+
+    [Fact]
+    public async Task WatchlistRemove_SeededByIdOnly_IsRemoved()
+    {
+        await _watchlists.SeedAsync([new WatchlistEntry("discord", "chan-1", WatchlistEntry.AnySource, "af-2024-0012", "config", Now)], CancellationToken.None);
+
+        var reply = await Run("watchlist", "remove", "af-2024-0012", Admin);
+
+        Assert.Equal(ReplyTone.Success, reply.Tone);
+        Assert.Empty(await _watchlists.ListAsync("discord", "chan-1", CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("case", "frobnicate", "Unknown command 'case frobnicate'")]
+    [InlineData("watchlist", "nuke", "Unknown subcommand 'nuke'")]
+    [InlineData("case", "help", "Usage: /case lookup")]
+    public async Task UnknownOrHelp_GetsUsage(string command, string sub, string expected)
+    {
+        var reply = await Run(command, sub, null);
+
+        Assert.Contains(expected, reply.Text);
+    }
+
+    [Fact]
+    public async Task Execute_HandlerThrows_GetsPoliteErrorNotStackTrace()
+    {
+        _store.Setup(s => s.GetHistoryAsync(It.IsAny<CaseKey>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("db gone"));
+
+        var reply = await Run("case", "history", "af-2024-0012");
+
+        Assert.Equal(ReplyTone.Error, reply.Tone);
+        Assert.DoesNotContain("db gone", reply.Text);
+        Assert.Contains("nothing was changed", reply.Text);
+    }
+
+    /// <summary>A list-backed watchlist store with the real store's rules (one active entry per key, soft removal).</summary>
+    private sealed class InMemoryWatchlists : IWatchlistStore
+    {
+        private readonly List<(WatchlistEntry Entry, bool Active)> _rows = [];
+
+        public IReadOnlyList<WatchlistEntry> Entries => _rows.Where(r => r.Active).Select(r => r.Entry).ToArray();
+
+        public Task<WatchAddResult> AddAsync(WatchlistEntry entry, CancellationToken cancellationToken)
+        {
+            if (_rows.Any(r => r.Active && Same(r.Entry, entry.Platform, entry.ChannelId, entry.CaseSource, entry.CaseId))) return Task.FromResult(WatchAddResult.AlreadyWatched);
+            _rows.Add((entry, true));
+            return Task.FromResult(WatchAddResult.Added);
+        }
+
+        public Task<bool> RemoveAsync(string platform, string channelId, CaseKey caseKey, string removedBy, DateTimeOffset removedAt, CancellationToken cancellationToken)
+        {
+            var index = _rows.FindIndex(r => r.Active && Same(r.Entry, platform, channelId, caseKey.Source, caseKey.Id));
+            if (index < 0) return Task.FromResult(false);
+            _rows[index] = (_rows[index].Entry, false);
+            return Task.FromResult(true);
+        }
+
+        public Task<IReadOnlyList<WatchlistEntry>> ListAsync(string platform, string channelId, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<WatchlistEntry>>(Entries.Where(e => e.Platform == platform && e.ChannelId == channelId).ToArray());
+
+        public Task<int> SeedAsync(IReadOnlyList<WatchlistEntry> entries, CancellationToken cancellationToken)
+        {
+            var added = 0;
+            foreach (var entry in entries.Where(e => !_rows.Any(r => Same(r.Entry, e.Platform, e.ChannelId, e.CaseSource, e.CaseId))))
+            {
+                _rows.Add((entry, true));
+                added++;
+            }
+            return Task.FromResult(added);
+        }
+
+        private static bool Same(WatchlistEntry e, string platform, string channel, string source, string id) =>
+            e.Platform == platform && e.ChannelId == channel && e.CaseSource == source && e.CaseId == id;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text;
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+using static DetaineeAlertBot.Core.Tests.TestData;
+
+namespace DetaineeAlertBot.Core.Tests.Sync;
+
+public class CaseSyncServiceTests
+{
+    private readonly Mock<ICaseStore> _store = new(MockBehavior.Strict);
+    private readonly List<SyncPlan> _applied = [];
+
+    private CaseSyncService Service(CaseCatalog catalog)
+    {
+        _store.Setup(s => s.ApplyAsync(It.IsAny<SyncPlan>(), It.IsAny<CancellationToken>()))
+            .Callback<SyncPlan, CancellationToken>((plan, _) => _applied.Add(plan))
+            .ReturnsAsync((SyncPlan plan, CancellationToken _) =>
+                new ApplyResult(plan.Upserts.Count, plan.IsBaseline ? 0 : plan.Upserts.Count(u => u.Kind == DetaineeAlertBot.Core.Changes.ChangeKind.StatusChanged), 0, 0));
+        return new CaseSyncService(_store.Object, catalog, new AlertSignal(), new BotMetrics(), new FakeTimeProvider(Now), NullLogger<CaseSyncService>.Instance);
+    }
+
+    [Fact]
+    public async Task Sync_MalformedDocument_ChangesNothing()
+    {
+        var catalog = Catalog(null, Stored(Case("1")));
+        var service = Service(catalog);
+
+        var report = await service.SyncAsync("feed", Encoding.UTF8.GetBytes("{ \"cases\": [ {"), CancellationToken.None);
+
+        Assert.False(report.Succeeded);
+        Assert.Contains("not valid JSON", report.Error);
+        Assert.Empty(_applied);
+        Assert.Equal(CaseStatus.Detained, catalog.Find(new CaseKey("feed", "1"))!.Case.Status);
+    }
+
+    [Fact]
+    public async Task Sync_EmptyDocumentForKnownSource_IsRefusedSoNothingIsMarkedUnseen()
+    {
+        var catalog = Catalog(null, Stored(Case("1")));
+        var service = Service(catalog);
+
+        var report = await service.SyncAsync("feed", Encoding.UTF8.GetBytes("{ \"cases\": [] }"), CancellationToken.None);
+
+        Assert.False(report.Succeeded);
+        Assert.Contains("lists no cases", report.Error);
+        Assert.Empty(_applied);
+    }
+
+    [Fact]
+    public async Task Sync_FirstDocument_IsBaselineAndLaterChangeIsApplied()
+    {
+        var catalog = Catalog();
+        var service = Service(catalog);
+
+        var first = await service.SyncAsync("feed", Feed(Case("1"), Case("2")), CancellationToken.None);
+        var second = await service.SyncAsync("feed", Feed(Case("1", CaseStatus.Released), Case("2")), CancellationToken.None);
+
+        Assert.True(first.Baseline);
+        Assert.Equal(2, first.New);
+        Assert.False(second.Baseline);
+        Assert.Equal(1, second.StatusChanges);
+        Assert.Equal(CaseStatus.Released, catalog.Find(new CaseKey("feed", "1"))!.Case.Status);
+    }
+
+    [Fact]
+    public async Task Sync_UnchangedDocument_DoesNotTouchTheStore()
+    {
+        var catalog = Catalog(null, Stored(Case("1")));
+        var service = Service(catalog);
+
+        var report = await service.SyncAsync("feed", Feed(Case("1")), CancellationToken.None);
+
+        Assert.True(report.Succeeded);
+        Assert.False(report.HasChanges);
+        Assert.Empty(_applied);
+    }
+
+    [Fact]
+    public async Task Sync_BadRecord_IsReportedAndTheRestApplies()
+    {
+        var catalog = Catalog(null, Stored(Case("1")), Stored(Case("2")));
+        var service = Service(catalog);
+        var document = "{\"cases\":[" + CaseJson.Serialize(Case("1", CaseStatus.Charged)) + ",{\"id\":\"2\",\"name\":\"B\",\"status\":\"jailed\"}]}";
+
+        var report = await service.SyncAsync("feed", Encoding.UTF8.GetBytes(document), CancellationToken.None);
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(1, report.StatusChanges);
+        var rejection = Assert.Single(report.Rejections);
+        Assert.Equal("2", rejection.Id);
+        Assert.Contains("unknown status 'jailed'", rejection.Reason);
+        Assert.Empty(Assert.Single(_applied).NotSeen);
+    }
+}
