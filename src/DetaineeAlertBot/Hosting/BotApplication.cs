@@ -1,0 +1,58 @@
+using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Endpoints;
+using DetaineeAlertBot.Slack;
+using Microsoft.Extensions.Options;
+
+namespace DetaineeAlertBot.Hosting;
+
+/// <summary>BotApplication builds and runs the host: configuration, storage, pipeline, sources, chat platforms and
+/// endpoints, each added by its own extension so this file reads as the list of what the bot is made of.</summary>
+public static class BotApplication
+{
+    /// <param name="configure">Test hook: runs after the standard registrations, before Build.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var root = BotConfiguration.FindRoot();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = root });
+        builder.AddBotConfiguration(args, root);
+        builder.AddBotStorage();
+        builder.AddPipeline();
+        builder.AddCaseSources();
+        builder.AddDiscord();
+        builder.AddSlack();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        app.MapIngestEndpoints();
+        app.MapDiscordEndpoints();
+        app.MapSlackEndpoints();
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            await using var app = Build(args);
+            await app.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // A configuration mistake is the operator's to fix: say which keys and how, without a stack trace.
+            Console.Error.WriteLine("DetaineeAlertBot cannot start: the configuration has problems.");
+            foreach (var failure in ex.Failures) Console.Error.WriteLine($"  - {failure}");
+            Console.Error.WriteLine("Settings come from config/appsettings.json, then environment variables (Section__Key), then command-line arguments (--Section:Key=value).");
+            return 2;
+        }
+        catch (StartupException ex)
+        {
+            Console.Error.WriteLine($"DetaineeAlertBot cannot start: {ex.Message}");
+            return 3;
+        }
+    }
+}
+
+/// <summary>A start-up failure with a message written for the operator (what happened and what to do).</summary>
+public sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,61 @@
+namespace DetaineeAlertBot.Hosting;
+
+/// <summary>BotConfiguration sets the contract's configuration order: config/appsettings.json, then
+/// config/appsettings.{Environment}.json, then environment variables, then command-line arguments (last wins).</summary>
+public static class BotConfiguration
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>The folder that holds config/: the working directory, or the nearest parent that has
+    /// config/appsettings.json (so the bot also runs from src/DetaineeAlertBot). Relative paths in the
+    /// configuration (the sample feed, the SQLite file) are resolved against it.</summary>
+    public static string FindRoot()
+    {
+        var start = Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "config", "appsettings.json"))) return dir.FullName;
+        }
+        return start;
+    }
+
+    public static WebApplicationBuilder AddBotConfiguration(this WebApplicationBuilder builder, string[] args, string root)
+    {
+        var configuration = builder.Configuration;
+        // CreateBuilder added appsettings.json from the content root before env vars; rebuild the list in the
+        // contract's order instead, so a JSON file can never override an environment variable.
+        configuration.Sources.Clear();
+        var environment = builder.Environment.EnvironmentName;
+        configuration
+            .AddJsonFile(Path.Combine(root, "config", "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(root, "config", $"appsettings.{environment}.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args);
+
+        builder.WebHost.UseUrls(configuration["Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        builder.Services.AddSingleton(new BotPaths(root));
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Reads a configuration list that may be an array (Key:0, Key:1) or one comma-separated string.</summary>
+    public static IReadOnlyList<string> ReadList(IConfigurationSection section)
+    {
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            return section.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        return section.GetChildren()
+            .OrderBy(child => int.TryParse(child.Key, out var index) ? index : int.MaxValue)
+            .Select(child => child.Value?.Trim())
+            .Where(value => !string.IsNullOrEmpty(value))
+            .Select(value => value!)
+            .ToArray();
+    }
+}
+
+/// <summary>Resolves relative paths from configuration against the folder that holds config/.</summary>
+public sealed record BotPaths(string Root)
+{
+    public string Resolve(string path) => Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(Root, path));
+}

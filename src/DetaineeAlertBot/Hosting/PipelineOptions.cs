@@ -1,0 +1,134 @@
+using DetaineeAlertBot.Core.Watchlists;
+using DetaineeAlertBot.Sources;
+
+namespace DetaineeAlertBot.Hosting;
+
+/// <summary>The contract's Sources array, with its default: one File source on the sample feed.</summary>
+public sealed class SourcesOptions
+{
+    public const string SectionName = "Sources";
+    public const string DefaultName = "sample";
+    public const string DefaultPath = "config/cases.sample.json";
+
+    public List<CaseSourceOptions> Items { get; } = [];
+
+    public static SourcesOptions Read(IConfiguration configuration)
+    {
+        var options = new SourcesOptions();
+        foreach (var child in configuration.GetSection(SectionName).GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue))
+        {
+            var item = new CaseSourceOptions();
+            child.Bind(item);
+            options.Items.Add(item);
+        }
+        if (options.Items.Count == 0)
+        {
+            options.Items.Add(new CaseSourceOptions { Name = DefaultName, Type = "File", Path = DefaultPath });
+        }
+        return options;
+    }
+
+    public IEnumerable<string> Validate()
+    {
+        for (var i = 0; i < Items.Count; i++)
+        {
+            foreach (var failure in Items[i].Validate(i)) yield return failure;
+        }
+        foreach (var duplicate in Items.GroupBy(s => s.Name, StringComparer.Ordinal).Where(g => g.Key.Length > 0 && g.Count() > 1))
+        {
+            yield return $"Sources: the name '{duplicate.Key}' is used by {duplicate.Count()} sources: give each source its own Name (case ids are unique per source).";
+        }
+    }
+}
+
+/// <summary>Push ingest (POST /api/v1/cases): off while ApiKey is empty.</summary>
+public sealed class IngestOptions
+{
+    public const string SectionName = "Ingest";
+    public const string DefaultSource = "push";
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>Largest accepted request body; larger gets 413.</summary>
+    public long MaxDocumentBytes { get; set; } = 16L * 1024 * 1024;
+
+    public bool Enabled => !string.IsNullOrEmpty(ApiKey);
+
+    public IEnumerable<string> Validate()
+    {
+        if (Enabled && ApiKey!.Trim().Length < 16)
+        {
+            yield return "Ingest:ApiKey is shorter than 16 characters: use a long random key (e.g. `openssl rand -hex 32`), or leave it empty to turn push ingest off.";
+        }
+        if (MaxDocumentBytes <= 0) yield return "Ingest:MaxDocumentBytes must be positive (bytes).";
+    }
+}
+
+/// <summary>One Watchlists:N entry of the configuration, seeded at start.</summary>
+public sealed class WatchlistSeedOptions
+{
+    public const string SectionName = "Watchlists";
+
+    public string Platform { get; set; } = "";
+
+    public string ChannelId { get; set; } = "";
+
+    public IReadOnlyList<string> Cases { get; set; } = [];
+
+    /// <summary>Reads Watchlists:N; Cases may be an array or one comma-separated string. With no section at all the
+    /// default is one console entry for the sample's released US citizen.</summary>
+    public static List<WatchlistSeedOptions> Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        if (!section.Exists())
+        {
+            return [new WatchlistSeedOptions { Platform = Platforms.Console, ChannelId = "console", Cases = ["af-2024-0012"] }];
+        }
+        return section.GetChildren()
+            .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
+            .Select(child => new WatchlistSeedOptions
+            {
+                Platform = child["Platform"]?.Trim().ToLowerInvariant() ?? "",
+                ChannelId = child["ChannelId"]?.Trim() ?? "",
+                Cases = BotConfiguration.ReadList(child.GetSection("Cases")),
+            })
+            .ToList();
+    }
+
+    public static IEnumerable<string> Validate(IReadOnlyList<WatchlistSeedOptions> seeds)
+    {
+        for (var i = 0; i < seeds.Count; i++)
+        {
+            var seed = seeds[i];
+            var key = $"Watchlists:{i}";
+            if (!Platforms.IsKnown(seed.Platform))
+            {
+                yield return $"{key}:Platform '{seed.Platform}' is not supported: use \"discord\", \"slack\" or \"console\".";
+            }
+            if (string.IsNullOrWhiteSpace(seed.ChannelId))
+            {
+                yield return $"{key}:ChannelId is empty: use the channel's id (Discord: right-click the channel, Copy Channel ID; Slack: the C… id in the channel details).";
+            }
+            if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources.";
+        }
+    }
+}
+
+/// <summary>Alert delivery retries (Alerts:*).</summary>
+public sealed class AlertOptions
+{
+    public const string SectionName = "Alerts";
+
+    public int MaxAttempts { get; set; } = 8;
+
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxAttempts < 1) yield return "Alerts:MaxAttempts must be at least 1.";
+        if (RetryBaseDelay <= TimeSpan.Zero) yield return "Alerts:RetryBaseDelay must be positive, e.g. 00:00:02.";
+        if (RetryMaxDelay < RetryBaseDelay) yield return "Alerts:RetryMaxDelay must be at least Alerts:RetryBaseDelay.";
+    }
+}

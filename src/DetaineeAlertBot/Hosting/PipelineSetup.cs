@@ -1,0 +1,73 @@
+using DetaineeAlertBot.Alerts;
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Core.Search;
+using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Search;
+using DetaineeAlertBot.Sources;
+using DetaineeAlertBot.Workers;
+using Microsoft.Extensions.Options;
+
+namespace DetaineeAlertBot.Hosting;
+
+/// <summary>Registers the platform-neutral pipeline: catalog and search, sync, commands, outbox dispatch, and the
+/// case sources. Every options section is validated here, before anything starts.</summary>
+public static class PipelineSetup
+{
+    public static WebApplicationBuilder AddPipeline(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+
+        var alerts = new AlertOptions();
+        configuration.GetSection(AlertOptions.SectionName).Bind(alerts);
+        var ingest = new IngestOptions();
+        configuration.GetSection(IngestOptions.SectionName).Bind(ingest);
+        var seeds = WatchlistSeedOptions.Read(configuration);
+        ThrowIfInvalid("Pipeline", alerts.Validate().Concat(ingest.Validate()).Concat(WatchlistSeedOptions.Validate(seeds)));
+
+        services.AddSingleton(alerts);
+        services.AddSingleton(ingest);
+        services.AddSingleton<IReadOnlyList<WatchlistSeedOptions>>(seeds);
+        services.AddSingleton<BotMetrics>();
+        services.AddSingleton<HealthRegistry>();
+        services.AddSingleton<ICaseSearch, CaseSearchIndex>();
+        services.AddSingleton<CaseCatalog>();
+        services.AddSingleton<AlertSignal>();
+        services.AddSingleton<CaseSyncService>();
+        services.AddSingleton<CaseCommands>();
+        services.AddSingleton<WatchlistCommands>();
+        services.AddSingleton<BotCommands>();
+        services.AddSingleton(new DeliveryRetryPolicy { MaxAttempts = alerts.MaxAttempts, BaseDelay = alerts.RetryBaseDelay, MaxDelay = alerts.RetryMaxDelay });
+        services.AddSingleton<ConsoleAlertSink>();
+        services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<ConsoleAlertSink>());
+        services.AddSingleton<AlertDispatcher>();
+
+        // Order matters: start-up (migrate, load, seed) finishes before any loop starts.
+        services.AddHostedService<StartupService>();
+        services.AddHostedService<AlertDispatchService>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddCaseSources(this WebApplicationBuilder builder)
+    {
+        var sources = SourcesOptions.Read(builder.Configuration);
+        ThrowIfInvalid(SourcesOptions.SectionName, sources.Validate());
+        var paths = new BotPaths(builder.Environment.ContentRootPath);
+        foreach (var source in sources.Items.Where(s => s.IsFile)) source.Path = paths.Resolve(source.Path!);
+
+        builder.Services.AddSingleton(sources);
+        builder.Services.AddHttpClient(CaseSourceFactory.HttpClientName);
+        builder.Services.AddSingleton<CaseSourceFactory>();
+        builder.Services.AddHostedService<SourcePollingService>();
+        return builder;
+    }
+
+    internal static void ThrowIfInvalid(string section, IEnumerable<string> failures)
+    {
+        var list = failures.ToArray();
+        if (list.Length > 0) throw new OptionsValidationException(section, typeof(object), list);
+    }
+}

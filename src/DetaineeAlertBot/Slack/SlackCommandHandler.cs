@@ -1,0 +1,165 @@
+using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Watchlists;
+using DetaineeAlertBot.Slack.Blocks;
+using DetaineeAlertBot.Slack.Models;
+using DetaineeAlertBot.Slack.WebApi;
+
+namespace DetaineeAlertBot.Slack;
+
+/// <summary>
+/// Turns a Slack slash command into a <see cref="CommandRequest"/> for <see cref="BotCommands"/> and its reply
+/// into Slack blocks. Used by both the HTTP endpoint and Socket Mode. Slack wants an answer within 3 s: a reply
+/// that is not ready within <see cref="AnswerBudget"/> is acknowledged with "Working on it" and posted to the
+/// command's response_url when done.
+/// </summary>
+public sealed class SlackCommandHandler
+{
+    /// <summary>Time to answer inline; the rest of Slack's 3 s is left for the network.</summary>
+    public static readonly TimeSpan AnswerBudget = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>Longest a deferred command may run before it is given up (response_url lives 30 minutes).</summary>
+    public static readonly TimeSpan DeferredTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Anywhere in a lookup, asks for the answer to be posted in the channel instead of privately.</summary>
+    public const string ShareFlag = "--share";
+
+    private static readonly string[] Subcommands = ["lookup", "history", "add", "remove", "list", "help"];
+
+    private readonly BotCommands _commands;
+    private readonly SlackAdminCheck _admins;
+    private readonly SlackApiClient _api;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SlackCommandHandler> _logger;
+
+    public SlackCommandHandler(BotCommands commands, SlackAdminCheck admins, SlackApiClient api, TimeProvider time, ILogger<SlackCommandHandler> logger)
+    {
+        _commands = commands;
+        _admins = admins;
+        _api = api;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<SlashCommandResponse> HandleAsync(SlashCommand command, CancellationToken ct)
+    {
+        var parsed = Parse(command.Command, command.Text);
+        if (parsed is null)
+        {
+            return Render(CommandReply.Info(null, BotCommands.Usage(CommandName(command.Command) ?? BotCommands.CaseCommand)), share: false);
+        }
+
+        var (request, share) = parsed.Value;
+        var deferred = new CancellationTokenSource(DeferredTimeout);
+        var work = ExecuteAsync(command, request, share, deferred.Token);
+        _ = work.ContinueWith(_ => deferred.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var budget = Task.Delay(AnswerBudget, _time, ct);
+        if (await Task.WhenAny(work, budget).ConfigureAwait(false) == work)
+        {
+            return await work.ConfigureAwait(false);
+        }
+
+        if (string.IsNullOrEmpty(command.ResponseUrl))
+        {
+            return await work.ConfigureAwait(false);
+        }
+
+        _ = FinishLaterAsync(command.ResponseUrl, work);
+        return new SlashCommandResponse("Working on it…");
+    }
+
+    /// <summary>
+    /// Parses "/case lookup amir" or "/watchlist add amiry": the first word is the subcommand, the rest the query.
+    /// Returns null for input that is not a known command and subcommand (the caller answers with the usage).
+    /// </summary>
+    public static (CommandRequest Request, bool Share)? Parse(string slashCommand, string? text)
+    {
+        var name = CommandName(slashCommand);
+        if (name is null)
+        {
+            return null;
+        }
+
+        var words = (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var share = words.RemoveAll(w => string.Equals(w, ShareFlag, StringComparison.OrdinalIgnoreCase)) > 0;
+        var subcommand = words.Count > 0 ? words[0].ToLowerInvariant() : "help";
+        if (!Subcommands.Contains(subcommand))
+        {
+            return null;
+        }
+
+        var query = words.Count > 1 ? string.Join(' ', words.Skip(1)) : null;
+        return (new CommandRequest(name, subcommand, query), share && subcommand == "lookup");
+    }
+
+    private static string? CommandName(string slashCommand) => slashCommand.TrimStart('/').ToLowerInvariant() switch
+    {
+        BotCommands.CaseCommand => BotCommands.CaseCommand,
+        BotCommands.WatchlistCommand => BotCommands.WatchlistCommand,
+        _ => null,
+    };
+
+    private async Task<SlashCommandResponse> ExecuteAsync(SlashCommand command, CommandRequest request, bool share, CancellationToken ct)
+    {
+        // users.info only when it matters: lookups never wait for Slack.
+        var needsAdmin = request.Command == BotCommands.WatchlistCommand && request.Subcommand is "add" or "remove";
+        var isAdmin = needsAdmin && await _admins.IsAdminAsync(command.TeamId, command.UserId, ct).ConfigureAwait(false);
+        var context = new CommandContext(Platforms.Slack, command.ChannelId, command.UserId, command.UserName, isAdmin);
+        var reply = await _commands.ExecuteAsync(request, context, ct).ConfigureAwait(false);
+        return Render(reply, share);
+    }
+
+    private async Task FinishLaterAsync(string responseUrl, Task<SlashCommandResponse> work)
+    {
+        try
+        {
+            var response = await work.ConfigureAwait(false);
+            await _api.RespondAsync(responseUrl, response with { ReplaceOriginal = true }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogError(e, "A deferred Slack command reply could not be delivered");
+            try
+            {
+                await _api.RespondAsync(responseUrl, new SlashCommandResponse(
+                    "Sorry, that took too long or failed; nothing was changed. Please try again in a minute.") { ReplaceOriginal = true },
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (SlackApiException inner)
+            {
+                _logger.LogWarning("Could not tell the user about the failed command either: {Error}", inner.Error);
+            }
+        }
+    }
+
+    /// <summary>A command reply as Slack blocks; all text is ours or escaped.</summary>
+    public static SlashCommandResponse Render(CommandReply reply, bool share)
+    {
+        var builder = new SlackMessageBuilder();
+        var prefix = reply.Tone switch
+        {
+            ReplyTone.Error => ":warning: ",
+            ReplyTone.Refusal => ":no_entry: ",
+            ReplyTone.Success => ":white_check_mark: ",
+            _ => "",
+        };
+        if (!string.IsNullOrWhiteSpace(reply.Title))
+        {
+            builder.Section($"{prefix}*{SlackText.Escape(reply.Title)}*");
+            prefix = "";
+        }
+
+        if (reply.Fields.Count > 0)
+        {
+            builder.Fields(reply.Fields.Select(f => $"*{SlackText.Escape(f.Name)}*\n{SlackText.Escape(f.Value)}"));
+        }
+
+        if (!string.IsNullOrWhiteSpace(reply.Text))
+        {
+            builder.Section(prefix + SlackText.Escape(reply.Text));
+        }
+
+        var message = builder.Build(reply.ToPlainText());
+        var visibility = share ? SlashCommandResponse.InChannel : SlashCommandResponse.Ephemeral;
+        return new SlashCommandResponse(message.Text, message.Blocks, visibility);
+    }
+}

@@ -1,0 +1,86 @@
+using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Slack.SocketMode;
+using DetaineeAlertBot.Slack.WebApi;
+
+namespace DetaineeAlertBot.Slack;
+
+/// <summary>
+/// Runs while Slack is configured: checks the bot token with auth.test (reported in /healthz as "slack"),
+/// then, when Slack:AppToken is set, keeps a Socket Mode connection for slash commands ("slack-socket-mode").
+/// Never stops the host: every failure is logged and reported as unhealthy instead.
+/// </summary>
+public sealed class SlackSocketModeService(
+    SlackApiClient api,
+    SlackOptions options,
+    SlackCommandHandler commands,
+    HealthRegistry health,
+    TimeProvider time,
+    ILoggerFactory loggers,
+    ILogger<SlackSocketModeService> logger) : BackgroundService
+{
+    public const string SocketHealthComponent = "slack-socket-mode";
+
+    // auth.test is retried on transient errors, a bounded number of times, then left to /healthz.
+    private const int AuthAttempts = 5;
+    private static readonly TimeSpan AuthRetryDelay = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!await CheckTokenAsync(stoppingToken).ConfigureAwait(false) || !options.SocketModeEnabled)
+        {
+            return;
+        }
+
+        var client = new SlackSocketModeClient(api, new SlackSocketModeOptions { AppToken = options.AppToken },
+            (command, ct) => commands.HandleAsync(command, ct)!, time, loggers.CreateLogger<SlackSocketModeClient>());
+        client.StatusChanged += Report;
+        health.Report(SocketHealthComponent, healthy: false, "connecting");
+        try
+        {
+            await client.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception e)
+        {
+            logger.LogError("Slack Socket Mode stopped: {Message}", e.Message);
+            health.Report(SocketHealthComponent, healthy: false, $"stopped: {e.Message}");
+        }
+    }
+
+    private async Task<bool> CheckTokenAsync(CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var me = await api.AuthTestAsync(ct).ConfigureAwait(false);
+                var mode = options.SocketModeEnabled ? "Socket Mode" : options.HttpCommandsEnabled ? "HTTP slash commands" : "alerts only (no slash commands)";
+                health.Report(SlackWiring.HealthComponent, healthy: true, $"connected as {me.User} ({me.UserId}) in {me.Team} ({me.TeamId}); {mode}");
+                logger.LogInformation("Slack: bot {User} in workspace {Team}; {Mode}", me.User, me.Team, mode);
+                return true;
+            }
+            catch (SlackApiException e) when (e.ErrorClass != SlackErrorClass.Retryable || attempt >= AuthAttempts)
+            {
+                logger.LogError("Slack is configured but auth.test failed: {Message}", e.Message);
+                health.Report(SlackWiring.HealthComponent, healthy: false, e.Message);
+                return false;
+            }
+            catch (SlackApiException e)
+            {
+                health.Report(SlackWiring.HealthComponent, healthy: false, $"{e.Message} (attempt {attempt} of {AuthAttempts})");
+                await Task.Delay(AuthRetryDelay, time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Report(SlackSocketModeStatus status)
+    {
+        var detail = status.StoppedReason is { } stopped ? $"stopped: {stopped}"
+            : status.Connected ? $"connected ({status.OpenConnections} socket(s)); last hello {status.LastHelloAt:u}"
+            : $"reconnecting (failures in a row: {status.ConsecutiveFailures}; last disconnect: {status.LastDisconnectReason ?? "none"})";
+        health.Report(SocketHealthComponent, status.Connected && status.StoppedReason is null, detail);
+    }
+}

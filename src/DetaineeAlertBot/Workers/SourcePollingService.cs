@@ -1,0 +1,89 @@
+using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Core.Sources;
+using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Hosting;
+using DetaineeAlertBot.Sources;
+
+namespace DetaineeAlertBot.Workers;
+
+/// <summary>SourcePollingService runs one loop per configured source: fetch, sync, wait for the next change. A
+/// failing source backs off (capped, jittered) without touching the others; one iteration's failure never stops
+/// the host.</summary>
+public sealed class SourcePollingService(
+    SourcesOptions options,
+    CaseSourceFactory factory,
+    CaseSyncService sync,
+    HealthRegistry health,
+    ILogger<SourcePollingService> logger) : BackgroundService
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
+    public static string Component(string source) => $"source:{source}";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = options.Items.Select(item => Task.Run(() => RunSourceAsync(factory.Create(item), stoppingToken), stoppingToken));
+        return Task.WhenAll(loops);
+    }
+
+    private async Task RunSourceAsync(ICaseSource source, CancellationToken stoppingToken)
+    {
+        var component = Component(source.Name);
+        var failures = 0;
+        logger.LogInformation("Watching source {Source} at {Location}", source.Name, source.Location);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    var fetch = await source.FetchAsync(stoppingToken);
+                    if (fetch.IsModified)
+                    {
+                        var report = await sync.SyncAsync(source.Name, fetch.Document!.Value, stoppingToken);
+                        health.Report(component, report.Succeeded, report.Succeeded
+                            ? $"last document applied: {report.Summary}"
+                            : $"last document refused, nothing changed: {report.Error}");
+                    }
+                    else if (failures > 0)
+                    {
+                        health.Report(component, true, "reachable again; document unchanged");
+                    }
+                    failures = 0;
+                    await source.WaitForNextAsync(stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    failures++;
+                    // The document may not have been applied (e.g. storage down): fetch it whole next time.
+                    source.ForgetVersion();
+                    var delay = Backoff(failures);
+                    health.Report(component, false, $"{ex.GetType().Name}: {ex.Message}");
+                    logger.LogError("Source {Source} ({Location}) failed ({Failures} in a row), retrying in {Delay:0.#} s: {Error}",
+                        source.Name, source.Location, failures, delay.TotalSeconds, ex.Message);
+                    await Task.Delay(delay, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            (source as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>1 s, 2 s, 4 s ... capped at 5 min, each with ±20% jitter.</summary>
+    internal static TimeSpan Backoff(int failures)
+    {
+        var raw = Math.Min(MaxBackoff.TotalMilliseconds, MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+        return TimeSpan.FromMilliseconds(raw * (0.8 + 0.4 * Random.Shared.NextDouble()));
+    }
+}

@@ -1,0 +1,63 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Core.Watchlists;
+using DetaineeAlertBot.Hosting;
+using DetaineeAlertBot.Storage;
+
+namespace DetaineeAlertBot.Workers;
+
+/// <summary>StartupService prepares storage before any loop runs: applies migrations, loads every stored case into
+/// the catalog (and search index), seeds configured watchlists, and on single-instance SQLite returns rows a crash
+/// left mid-send to the queue so they go out now.</summary>
+public sealed class StartupService(
+    ICaseStore cases,
+    IWatchlistStore watchlists,
+    IAlertOutbox outbox,
+    CaseCatalog catalog,
+    StorageOptions storage,
+    IReadOnlyList<WatchlistSeedOptions> seeds,
+    HealthRegistry health,
+    TimeProvider time,
+    ILogger<StartupService> logger) : IHostedService
+{
+    public const string StorageComponent = "storage";
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cases.MigrateAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new StartupException(
+                $"the {storage.Provider} database could not be opened or migrated: {ex.Message} "
+                + "Check Storage:Provider and Storage:ConnectionString (and that the database server is running).", ex);
+        }
+
+        var snapshot = await cases.LoadAsync(cancellationToken);
+        catalog.Load(snapshot);
+        logger.LogInformation("Loaded {Cases} case(s) from {Sources} source(s) out of {Provider} storage", snapshot.Cases.Count, snapshot.Sources.Count, storage.Provider);
+
+        var now = time.GetUtcNow();
+        var entries = seeds.SelectMany(seed => seed.Cases.Select(caseRef =>
+        {
+            var key = CaseKey.TryParse(caseRef, out var parsed) ? parsed : new CaseKey(WatchlistEntry.AnySource, caseRef);
+            return new WatchlistEntry(seed.Platform, seed.ChannelId, key.Source, key.Id, "config", now);
+        })).ToArray();
+        var seeded = await watchlists.SeedAsync(entries, cancellationToken);
+        if (seeded > 0) logger.LogInformation("Seeded {Count} watchlist entr{Plural} from configuration", seeded, seeded == 1 ? "y" : "ies");
+
+        if (StorageSetup.IsSqlite(storage))
+        {
+            // SQLite runs one instance: a row still "sending" can only be left over from a crash of this bot.
+            var released = await outbox.ReleaseAllLeasesAsync(cancellationToken);
+            if (released > 0) logger.LogWarning("{Count} alert(s) were mid-send when the bot last stopped; they are queued again", released);
+        }
+        health.Report(StorageComponent, true, $"{storage.Provider} ready");
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
