@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DetaineeAlertBot.Core.Cases;
+
+namespace DetaineeAlertBot.Storage;
+
+/// <summary>AlertPayload is the outbox row's payload_json: the case snapshot in <see cref="CaseJson"/> form plus the
+/// change, so a sender needs nothing but the row (the case may change again before the alert goes out).</summary>
+/// <remarks>Shape: {"case":{…CaseJson…},"oldStatus":"detained","newStatus":"released","observedAt":"…Z"}.</remarks>
+internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseStatus NewStatus, DateTimeOffset ObservedAt)
+{
+    public string Serialize()
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("case");
+            writer.WriteRawValue(CaseJson.Serialize(Case), skipInputValidation: true);
+            writer.WriteString("oldStatus", OldStatus.ToWire());
+            writer.WriteString("newStatus", NewStatus.ToWire());
+            writer.WriteString("observedAt", ObservedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public static AlertPayload Deserialize(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        return new AlertPayload(
+            CaseJson.Deserialize(root.GetProperty("case").GetRawText()),
+            ParseStatus(root.GetProperty("oldStatus").GetString()),
+            ParseStatus(root.GetProperty("newStatus").GetString()),
+            DateTimeOffset.Parse(root.GetProperty("observedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+    }
+
+    private static CaseStatus ParseStatus(string? wire) =>
+        CaseStatuses.TryParse(wire, out var status)
+            ? status
+            : throw new JsonException($"Outbox payload has unknown status '{wire}'; allowed: {CaseStatuses.AllowedValues}.");
+}

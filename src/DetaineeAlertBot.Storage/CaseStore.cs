@@ -1,0 +1,284 @@
+using System.Data.Common;
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Changes;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Storage.Migrations;
+using DetaineeAlertBot.Storage.Sql;
+
+namespace DetaineeAlertBot.Storage;
+
+/// <summary>CaseStore keeps cases, status history, source state, and writes the outbox rows of status changes in
+/// the same transaction as the change.</summary>
+public sealed class CaseStore(StorageDatabase database) : ICaseStore
+{
+    private static readonly string[] CaseColumns =
+    [
+        "source", "id", "name", "aliases_json", "status", "status_since", "nationality", "country", "held_by",
+        "location", "summary", "source_url", "updated_at", "first_seen_at",
+    ];
+
+    private const string UpdateDetails =
+        "name = excluded.name, aliases_json = excluded.aliases_json, status_since = excluded.status_since, " +
+        "nationality = excluded.nationality, country = excluded.country, held_by = excluded.held_by, " +
+        "location = excluded.location, summary = excluded.summary, source_url = excluded.source_url, updated_at = excluded.updated_at";
+
+    // First sightings and checked status changes write the status; a details change never does, so a stale details
+    // write cannot undo another writer's status change (and its alert) without anybody noticing.
+    private static readonly BulkInsert UpsertWithStatus = new("cases", CaseColumns,
+        $"ON CONFLICT (source, id) DO UPDATE SET status = excluded.status, {UpdateDetails}");
+
+    private static readonly BulkInsert UpsertDetails = new("cases", CaseColumns,
+        $"ON CONFLICT (source, id) DO UPDATE SET {UpdateDetails}");
+
+    private static readonly string[] HistoryColumns =
+        ["source", "case_id", "old_status", "new_status", "status_since", "observed_at", "snapshot_json"];
+
+    private static readonly BulkInsert InsertHistory = new("status_history", HistoryColumns);
+
+    private static readonly BulkInsert InsertHistoryReturningId = new("status_history", HistoryColumns, "RETURNING id, case_id");
+
+    private static readonly BulkInsert InsertOutbox = new("alert_outbox",
+    [
+        "delivery_id", "history_id", "platform", "channel_id", "case_source", "case_id", "payload_json", "state",
+        "attempts", "next_attempt_at", "created_at",
+    ]);
+
+    private const string SelectCaseColumns =
+        "source, id, name, aliases_json, status, status_since, nationality, country, held_by, location, summary, " +
+        "source_url, updated_at, first_seen_at, not_seen_since";
+
+    private readonly SqlDialect _dialect = database.Dialect;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken) =>
+        await Migrator.MigrateAsync(database, cancellationToken).ConfigureAwait(false);
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        database.RunAsync("Pinging the database", async connection =>
+        {
+            await using var command = connection.Command("SELECT 1");
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<StoreSnapshot> LoadAsync(CancellationToken cancellationToken) =>
+        database.RunAsync("Loading cases", async connection =>
+        {
+            var cases = new List<StoredCase>();
+            await using (var command = connection.Command($"SELECT {SelectCaseColumns} FROM cases ORDER BY source, id"))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) cases.Add(ReadStoredCase(reader));
+            }
+            var sources = new List<SourceState>();
+            await using (var command = connection.Command("SELECT name, baselined_at, last_sync_at FROM sources ORDER BY name"))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    sources.Add(new SourceState(reader.GetString(0), _dialect.ReadTimestamp(reader, 1), _dialect.ReadTimestamp(reader, 2)));
+            }
+            return new StoreSnapshot(cases, sources);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<StatusHistoryEntry>> GetHistoryAsync(CaseKey key, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return database.RunAsync<IReadOnlyList<StatusHistoryEntry>>("Reading status history", async connection =>
+        {
+            await using var command = connection.Command(
+                    "SELECT old_status, new_status, status_since, observed_at FROM status_history " +
+                    "WHERE source = @source AND case_id = @case_id ORDER BY observed_at DESC, id DESC LIMIT @limit")
+                .With("@source", key.Source)
+                .With("@case_id", key.Id)
+                .With("@limit", limit);
+            var entries = new List<StatusHistoryEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add(new StatusHistoryEntry(
+                    key,
+                    reader.IsDBNull(0) ? null : ParseStatus(reader.GetString(0)),
+                    ParseStatus(reader.GetString(1)),
+                    _dialect.ReadDateOrNull(reader, 2),
+                    _dialect.ReadTimestamp(reader, 3),
+                    key.Source));
+            }
+            return entries;
+        }, cancellationToken);
+    }
+
+    public Task<ApplyResult> ApplyAsync(SyncPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var misplaced = plan.Upserts.FirstOrDefault(u => u.Case.Source != plan.Source);
+        if (misplaced is not null)
+            throw new ArgumentException($"Plan for source '{plan.Source}' contains case {misplaced.Case.Key} of another source.", nameof(plan));
+        // A document that lists one id twice yields one row; the last record wins, as it would in sequence.
+        var upserts = plan.Upserts
+            .Where(u => u.Kind != ChangeKind.Unchanged)
+            .GroupBy(u => u.Case.Id, StringComparer.Ordinal)
+            .Select(g => g.Last())
+            .ToList();
+        return database.RunInTransactionAsync($"Applying a sync of source '{plan.Source}'",
+            (connection, transaction) => ApplyInTransactionAsync(plan, upserts, connection, transaction, cancellationToken),
+            cancellationToken);
+    }
+
+    private async Task<ApplyResult> ApplyInTransactionAsync(
+        SyncPlan plan, List<CaseUpsert> upserts, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var observedAt = _dialect.Timestamp(plan.ObservedAt);
+
+        // 1. Status changes go through only where the stored status is still the one the plan was computed from;
+        //    the rows are locked (Postgres) or the file is (SQLite) until commit.
+        var statusChanges = upserts.Where(u => u.Kind == ChangeKind.StatusChanged).ToList();
+        var stored = await ReadStatusesAsync(plan.Source, statusChanges.Select(u => u.Case.Id).ToArray(), connection, transaction, cancellationToken)
+            .ConfigureAwait(false);
+        var applied = statusChanges
+            .Where(u => u.PreviousStatus is { } previous && stored.TryGetValue(u.Case.Id, out var current) && current == previous)
+            .ToList();
+        var conflicts = statusChanges.Count - applied.Count;
+
+        // 2. Case rows.
+        var firstSeen = upserts.Where(u => u.Kind == ChangeKind.FirstSeen).ToList();
+        var details = upserts.Where(u => u.Kind == ChangeKind.DetailsChanged).ToList();
+        var written = await _dialect.InsertAsync(connection, transaction, UpsertWithStatus,
+            firstSeen.Concat(applied).Select(u => CaseRow(u.Case, observedAt)).ToList(), null, cancellationToken).ConfigureAwait(false);
+        written += await _dialect.InsertAsync(connection, transaction, UpsertDetails,
+            details.Select(u => CaseRow(u.Case, observedAt)).ToList(), null, cancellationToken).ConfigureAwait(false);
+
+        // 3. History: first sightings have no old status; status changes return their ids for the outbox rows.
+        await _dialect.InsertAsync(connection, transaction, InsertHistory,
+            firstSeen.Select(u => HistoryRow(u.Case, null, observedAt)).ToList(), null, cancellationToken).ConfigureAwait(false);
+        var historyIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        await _dialect.InsertAsync(connection, transaction, InsertHistoryReturningId,
+            applied.Select(u => HistoryRow(u.Case, u.PreviousStatus, observedAt)).ToList(),
+            reader => historyIds[reader.GetString(1)] = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken).ConfigureAwait(false);
+
+        // 4. Outbox: one row per watching channel, from the watchlist as it is inside this transaction.
+        var alerts = 0;
+        if (!plan.IsBaseline && applied.Count > 0)
+        {
+            var watchers = await ReadWatchersAsync(plan.Source, applied.Select(u => u.Case.Id).ToArray(), connection, transaction, cancellationToken)
+                .ConfigureAwait(false);
+            var rows = new List<object?[]>();
+            foreach (var change in applied)
+            {
+                if (!watchers.TryGetValue(change.Case.Id, out var channels)) continue;
+                var payload = new AlertPayload(change.Case, change.PreviousStatus!.Value, change.Case.Status, plan.ObservedAt).Serialize();
+                foreach (var (platform, channelId) in channels)
+                {
+                    rows.Add([
+                        DeliveryIds.New(), historyIds[change.Case.Id], platform, channelId, plan.Source, change.Case.Id, payload,
+                        "pending", 0, observedAt, observedAt,
+                    ]);
+                }
+            }
+            alerts = await _dialect.InsertAsync(connection, transaction, InsertOutbox, rows, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        // 5. Presence: NotSeen keeps the first time a case went missing; SeenAgain clears it.
+        await UpdatePresenceAsync(plan.Source, plan.NotSeen, "not_seen_since = @at", "not_seen_since IS NULL", observedAt, connection, transaction, cancellationToken)
+            .ConfigureAwait(false);
+        await UpdatePresenceAsync(plan.Source, plan.SeenAgain, "not_seen_since = NULL", "not_seen_since IS NOT NULL", null, connection, transaction, cancellationToken)
+            .ConfigureAwait(false);
+
+        // 6. Source state: baselined_at only the first time, last_sync_at always.
+        await using (var source = connection.Command(
+                    "INSERT INTO sources (name, baselined_at, last_sync_at) VALUES (@name, @at, @at) " +
+                    "ON CONFLICT (name) DO UPDATE SET last_sync_at = excluded.last_sync_at", transaction)
+                .With("@name", plan.Source)
+                .With("@at", observedAt))
+        {
+            await source.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ApplyResult(written, applied.Count, alerts, conflicts);
+    }
+
+    private async Task<Dictionary<string, CaseStatus>> ReadStatusesAsync(
+        string source, string[] ids, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var statuses = new Dictionary<string, CaseStatus>(StringComparer.Ordinal);
+        if (ids.Length == 0) return statuses;
+        await using var command = connection.Command(
+                $"SELECT id, status FROM cases WHERE source = @source AND {_dialect.InList("id", "@ids")}{_dialect.ForUpdate}", transaction)
+            .With("@source", source)
+            .With("@ids", _dialect.ListValue(ids));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) statuses[reader.GetString(0)] = ParseStatus(reader.GetString(1));
+        return statuses;
+    }
+
+    /// <summary>Channels watching each case id: exact-source and any-source ('*') entries, one per channel.</summary>
+    private async Task<Dictionary<string, List<(string Platform, string ChannelId)>>> ReadWatchersAsync(
+        string source, string[] ids, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var watchers = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
+        await using var command = connection.Command(
+                "SELECT DISTINCT case_id, platform, channel_id FROM watchlist " +
+                $"WHERE removed_at IS NULL AND (case_source = @source OR case_source = '*') AND {_dialect.InList("case_id", "@ids")} " +
+                "ORDER BY case_id, platform, channel_id", transaction)
+            .With("@source", source)
+            .With("@ids", _dialect.ListValue(ids));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var caseId = reader.GetString(0);
+            if (!watchers.TryGetValue(caseId, out var channels)) watchers[caseId] = channels = [];
+            channels.Add((reader.GetString(1), reader.GetString(2)));
+        }
+        return watchers;
+    }
+
+    private async Task UpdatePresenceAsync(
+        string source, IReadOnlyList<CaseKey> keys, string set, string condition, object? at,
+        DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var ids = keys.Where(k => k.Source == source).Select(k => k.Id).Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length == 0) return;
+        await using var command = connection.Command(
+                $"UPDATE cases SET {set} WHERE source = @source AND {condition} AND {_dialect.InList("id", "@ids")}", transaction)
+            .With("@source", source)
+            .With("@ids", _dialect.ListValue(ids));
+        if (at is not null) command.With("@at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private object?[] CaseRow(CaseRecord c, object firstSeenAt) =>
+    [
+        c.Source, c.Id, c.Name, CaseJson.SerializeAliases(c.Aliases), c.Status.ToWire(), _dialect.DateOrNull(c.StatusSince),
+        c.Nationality, c.Country, c.HeldBy, c.Location, c.Summary, c.SourceUrl, _dialect.TimestampOrNull(c.UpdatedAt), firstSeenAt,
+    ];
+
+    private object?[] HistoryRow(CaseRecord c, CaseStatus? oldStatus, object observedAt) =>
+    [
+        c.Source, c.Id, oldStatus?.ToWire(), c.Status.ToWire(), _dialect.DateOrNull(c.StatusSince), observedAt, CaseJson.Serialize(c),
+    ];
+
+    private StoredCase ReadStoredCase(DbDataReader reader)
+    {
+        var record = new CaseRecord
+        {
+            Source = reader.GetString(0),
+            Id = reader.GetString(1),
+            Name = reader.GetString(2),
+            Aliases = CaseJson.DeserializeAliases(reader.GetString(3)),
+            Status = ParseStatus(reader.GetString(4)),
+            StatusSince = _dialect.ReadDateOrNull(reader, 5),
+            Nationality = reader.IsDBNull(6) ? null : reader.GetString(6),
+            Country = reader.IsDBNull(7) ? null : reader.GetString(7),
+            HeldBy = reader.IsDBNull(8) ? null : reader.GetString(8),
+            Location = reader.IsDBNull(9) ? null : reader.GetString(9),
+            Summary = reader.IsDBNull(10) ? null : reader.GetString(10),
+            SourceUrl = reader.IsDBNull(11) ? null : reader.GetString(11),
+            UpdatedAt = _dialect.ReadTimestampOrNull(reader, 12),
+        };
+        return new StoredCase(record, _dialect.ReadTimestamp(reader, 13), _dialect.ReadTimestampOrNull(reader, 14));
+    }
+
+    internal static CaseStatus ParseStatus(string wire) =>
+        CaseStatuses.TryParse(wire, out var status)
+            ? status
+            : throw new InvalidDataException($"Stored status '{wire}' is not a contract status ({CaseStatuses.AllowedValues}).");
+}

@@ -1,0 +1,22 @@
+using DetaineeAlertBot.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetaineeAlertBot.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers one <see cref="StorageDatabase"/> for <paramref name="options"/> and the stores on it as
+    /// singletons: <see cref="ICaseStore"/>, <see cref="IWatchlistStore"/>, <see cref="IAlertOutbox"/>. The host still
+    /// calls <see cref="ICaseStore.MigrateAsync"/> at start. The database is built on first use (the container
+    /// disposes it), so an unknown provider fails then, with Storage:Provider named.</summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(provider => StorageDatabase.Create(options, provider.GetService<TimeProvider>()));
+        services.AddSingleton<ICaseStore>(provider => new CaseStore(provider.GetRequiredService<StorageDatabase>()));
+        services.AddSingleton<IWatchlistStore>(provider => new WatchlistStore(provider.GetRequiredService<StorageDatabase>()));
+        services.AddSingleton<IAlertOutbox>(provider => new AlertOutbox(provider.GetRequiredService<StorageDatabase>()));
+        return services;
+    }
+}
