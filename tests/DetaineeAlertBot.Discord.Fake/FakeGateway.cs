@@ -96,6 +96,7 @@ public sealed class FakeGateway : IAsyncDisposable
         }
         finally
         {
+            await connection.CompleteCloseAsync().ConfigureAwait(false);
             connection.Ended.TrySetResult();
         }
     }
@@ -263,6 +264,15 @@ public sealed class FakeGatewayConnection
         finally
         {
             _sendLock.Release();
+        }
+    }
+
+    /// <summary>Answers the client's close frame, completing the handshake.</summary>
+    internal async Task CompleteCloseAsync()
+    {
+        if (_socket.State == WebSocketState.CloseReceived)
+        {
+            await CloseAsync(ClientCloseCode ?? 1000).ConfigureAwait(false);
         }
     }
 

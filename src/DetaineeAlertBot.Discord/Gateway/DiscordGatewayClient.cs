@@ -127,6 +127,10 @@ public sealed class DiscordGatewayClient
         {
             await ConnectLoopAsync(dispatches.Writer, ct).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped.
+        }
         finally
         {
             dispatches.Writer.TryComplete();
@@ -238,15 +242,17 @@ public sealed class DiscordGatewayClient
     private async Task<ConnectionOutcome> RunConnectionAsync(Uri url, bool resume, ChannelWriter<GatewayDispatch> dispatches, CancellationToken ct)
     {
         using var socket = _socketFactory();
-        using var connectionCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // Not linked to ct: cancelling a receive aborts the socket, and stopping should send a proper close (1000) instead.
+        using var connectionCts = new CancellationTokenSource();
         var connection = new Connection(socket, connectionCts);
+        await using var stopping = ct.Register(() => _ = StopConnectionAsync(connection));
         Update(s => s with { State = GatewayState.Connecting });
         _logger.LogInformation("Discord gateway connecting to {Url} ({Mode})", url.GetLeftPart(UriPartial.Path), resume ? "resume" : "identify");
 
         try
         {
             using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(connectionCts.Token, timeout.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
             await socket.ConnectAsync(url, linked.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is WebSocketException or OperationCanceledException or HttpRequestException)
@@ -345,6 +351,11 @@ public sealed class DiscordGatewayClient
         catch (Exception e) when (!ct.IsCancellationRequested && e is WebSocketException or JsonException or InvalidDataException)
         {
             return new ConnectionOutcome(GatewayCloseAction.Resume, $"connection failed: {e.Message}", null, connection.Ready, false);
+        }
+        catch (Exception e) when (ct.IsCancellationRequested && e is WebSocketException or OperationCanceledException)
+        {
+            // Stopping: Discord may drop the socket instead of finishing the close handshake.
+            return new ConnectionOutcome(GatewayCloseAction.Resume, "stopped", null, connection.Ready, false);
         }
         finally
         {
@@ -497,6 +508,39 @@ public sealed class DiscordGatewayClient
             {
                 return (JsonSerializer.Deserialize(buffer.WrittenSpan, DiscordJsonContext.Default.GatewayPayload), null);
             }
+        }
+    }
+
+    /// <summary>Shutdown: close with 1000 (ends the session), let the read loop see the close, and cut it off if Discord does not answer.</summary>
+    private async Task StopConnectionAsync(Connection connection)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await connection.SendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            try
+            {
+                await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "shutting down", timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                connection.SendLock.Release();
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), connection.Cancellation.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Closing anyway.
+        }
+
+        try
+        {
+            await connection.Cancellation.CancelAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already finished.
         }
     }
 
