@@ -81,41 +81,38 @@ public static class EmbedLimits
 
     private static Embed ShrinkTotal(Embed embed, int excess)
     {
-        if (embed.Description is { Length: > 0 } description)
+        // Give up text in order of least value to a reader: description, field values (last first), footer,
+        // author, field names, and the title last. Each keeps at least one character (the description may go).
+        string? Shrink(string? text, int min)
         {
-            var keep = Math.Max(0, Len(description) - excess);
-            excess -= Len(description) - keep;
-            embed = embed with { Description = keep == 0 ? null : Truncate(description.Trim(), keep) };
-        }
-
-        if (excess > 0 && embed.Fields is { Count: > 0 })
-        {
-            var fields = embed.Fields.ToList();
-            for (var i = fields.Count - 1; i >= 0 && excess > 0; i--)
+            if (excess <= 0 || text is null || Len(text) <= min)
             {
-                var value = fields[i].Value;
-                var keep = Math.Max(1, Len(value) - excess);
-                excess -= Len(value) - keep;
-                fields[i] = fields[i] with { Value = Truncate(value.Trim(), keep) };
+                return text;
             }
 
-            embed = embed with { Fields = fields };
+            var keep = Math.Max(min, Len(text) - excess);
+            excess -= Len(text) - keep;
+            return keep == 0 ? null : Truncate(text.Trim(), keep);
         }
 
-        if (excess > 0 && embed.Footer is not null)
+        embed = embed with { Description = Shrink(embed.Description, 0) };
+        var fields = embed.Fields?.ToList() ?? [];
+        for (var i = fields.Count - 1; i >= 0; i--)
         {
-            var keep = Math.Max(1, Len(embed.Footer.Text) - excess);
-            excess -= Len(embed.Footer.Text) - keep;
-            embed = embed with { Footer = embed.Footer with { Text = Truncate(embed.Footer.Text.Trim(), keep) } };
+            fields[i] = fields[i] with { Value = Shrink(fields[i].Value, 1)! };
         }
 
-        if (excess > 0 && embed.Title is not null)
+        embed = embed with
         {
-            var keep = Math.Max(1, Len(embed.Title) - excess);
-            embed = embed with { Title = Truncate(embed.Title.Trim(), keep) };
+            Footer = embed.Footer is null ? null : embed.Footer with { Text = Shrink(embed.Footer.Text, 1)! },
+            Author = embed.Author is null ? null : embed.Author with { Name = Shrink(embed.Author.Name, 1)! },
+        };
+        for (var i = fields.Count - 1; i >= 0; i--)
+        {
+            fields[i] = fields[i] with { Name = Shrink(fields[i].Name, 1)! };
         }
 
-        return embed;
+        return embed with { Title = Shrink(embed.Title, 1), Fields = embed.Fields is null ? null : fields };
     }
 
     private static string? Cut(string? text, int max, string part, List<string> cuts)
