@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace DetaineeAlertBot.Endpoints;
 

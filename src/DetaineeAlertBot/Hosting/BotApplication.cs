@@ -10,9 +10,10 @@ namespace DetaineeAlertBot.Hosting;
 public static class BotApplication
 {
     /// <param name="configure">Test hook: runs after the standard registrations, before Build.</param>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="root">The folder holding config/; found from the working directory when null.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, string? root = null)
     {
-        var root = BotConfiguration.FindRoot();
+        root ??= BotConfiguration.FindRoot();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = root });
         builder.AddBotConfiguration(args, root);
         builder.AddBotStorage();

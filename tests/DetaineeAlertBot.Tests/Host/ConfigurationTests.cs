@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using DetaineeAlertBot.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace DetaineeAlertBot.Tests.Host;
+
+public class ConfigurationTests
+{
+    [Fact]
+    public async Task Precedence_JsonThenEnvironmentThenArgs_LastWins()
+    {
+        var root = BotTestHost.CreateRoot("[]", """{ "PrecedenceProbe": { "A": "json", "B": "json", "C": "json" } }""");
+        // A section no other test reads, so setting process environment variables cannot disturb parallel tests.
+        Environment.SetEnvironmentVariable("PrecedenceProbe__B", "env");
+        Environment.SetEnvironmentVariable("PrecedenceProbe__C", "env");
+        try
+        {
+            await using var app = BotApplication.Build(["--PrecedenceProbe:C=args", "--Urls=http://127.0.0.1:0"], root: root);
+
+            Assert.Equal("json", app.Configuration["PrecedenceProbe:A"]);
+            Assert.Equal("env", app.Configuration["PrecedenceProbe:B"]);
+            Assert.Equal("args", app.Configuration["PrecedenceProbe:C"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PrecedenceProbe__B", null);
+            Environment.SetEnvironmentVariable("PrecedenceProbe__C", null);
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public async Task Defaults_NoSourcesOrWatchlists_UseTheSampleFileAndConsoleWatch()
+    {
+        var root = BotTestHost.CreateRoot("[]", "{}");
+        try
+        {
+            await using var app = BotApplication.Build(["--Urls=http://127.0.0.1:0"], root: root);
+
+            var source = Assert.Single(app.Services.GetRequiredService<SourcesOptions>().Items);
+            Assert.Equal(("sample", "File"), (source.Name, source.Type));
+            Assert.Equal(Path.Combine(root, "config", "cases.sample.json"), source.Path);
+            var seed = Assert.Single(app.Services.GetRequiredService<IReadOnlyList<WatchlistSeedOptions>>());
+            Assert.Equal("console", seed.Platform);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public async Task Lists_CommaSeparatedString_IsAcceptedLikeAnArray()
+    {
+        var root = BotTestHost.CreateRoot("[]", "{}");
+        try
+        {
+            await using var app = BotApplication.Build(["--Urls=http://127.0.0.1:0", "--Watchlists:0:Platform=console", "--Watchlists:0:ChannelId=c", "--Watchlists:0:Cases=a-1, b-2,src:c-3"], root: root);
+
+            var seed = Assert.Single(app.Services.GetRequiredService<IReadOnlyList<WatchlistSeedOptions>>());
+            Assert.Equal(["a-1", "b-2", "src:c-3"], seed.Cases);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--Storage:Provider=Oracle", "Storage:Provider 'Oracle' is not supported: use \"Sqlite\" (default, one instance) or \"Postgres\".")]
+    [InlineData("--Storage:ConnectionString=", "Storage:ConnectionString is empty")]
+    [InlineData("--Sources:0:Type=Ftp", "Sources:0:Type 'Ftp' is not supported: use \"File\" or \"Http\".")]
+    [InlineData("--Sources:0:Path=", "Sources:0:Path is empty")]
+    [InlineData("--Watchlists:0:Platform=teams", "Watchlists:0:Platform 'teams' is not supported")]
+    [InlineData("--Ingest:ApiKey=short", "Ingest:ApiKey is shorter than 16 characters")]
+    [InlineData("--Alerts:MaxAttempts=0", "Alerts:MaxAttempts must be at least 1.")]
+    public void Validation_BadKey_FailsAtStartNamingTheKeyAndTheFix(string arg, string message)
+    {
+        var root = BotTestHost.CreateRoot("[]", """{ "Sources": [ { "Name": "s", "Type": "File", "Path": "config/cases.json" } ], "Watchlists": [ { "Platform": "console", "ChannelId": "c", "Cases": "x" } ] }""");
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => BotApplication.Build(["--Urls=http://127.0.0.1:0", arg], root: root));
+
+            Assert.Contains(error.Failures, f => f.Contains(message, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public void Validation_HttpSourceWithBadUrlAndTinyInterval_ReportsBoth()
+    {
+        var root = BotTestHost.CreateRoot("[]", "{}");
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => BotApplication.Build(
+                ["--Urls=http://127.0.0.1:0", "--Sources:0:Name=web", "--Sources:0:Type=Http", "--Sources:0:Url=ftp://x", "--Sources:0:PollInterval=00:00:01"], root: root));
+
+            Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:Url 'ftp://x' is not an absolute http(s) URL", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:PollInterval 00:00:01 is shorter than", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace DetaineeAlertBot.Tests.Host;
+
+public class IngestEndpointTests
+{
+    private const string ApiKey = "fake-ingest-key-0123456789abcdef";
+
+    private static async Task<BotTestHost> StartAsync(params string[] args)
+    {
+        var root = BotTestHost.CreateRoot(BotTestHost.Feed(("f-1", "From File", "detained")), $$"""
+            {
+              "Sources": [ { "Name": "file", "Type": "File", "Path": "config/cases.json" } ],
+              "Watchlists": [ { "Platform": "console", "ChannelId": "desk", "Cases": "push:p-1" } ],
+              "Ingest": { "ApiKey": "{{ApiKey}}", "MaxDocumentBytes": 4096 }
+            }
+            """);
+        return await BotTestHost.StartAsync(root, args);
+    }
+
+    private static HttpRequestMessage Push(string body, string? key = ApiKey, string path = "/api/v1/cases")
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (key is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return request;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-key-wrong-key-wrong-key-00")]
+    [InlineData("fake-ingest-key-0123456789abcde")] // one character short
+    public async Task Push_MissingOrWrongKey_Is401AndChangesNothing(string? key)
+    {
+        await using var host = await StartAsync();
+
+        using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "detained")), key));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.Contains("\"cases\":1", await PipelineEndToEndTests.Health(host)); // only the file's case
+    }
+
+    [Fact]
+    public async Task Push_BaselineThenChange_AlertsOnceAndReportsRejections()
+    {
+        await using var host = await StartAsync();
+
+        using var first = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed Person", "detained"))));
+        var firstBody = JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement;
+        using var second = await host.Http.SendAsync(Push("""{ "cases": [ { "id": "p-1", "name": "Pushed Person", "status": "charged" }, { "id": "p-2", "status": "released" } ] }"""));
+        var secondBody = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.True(firstBody.GetProperty("baseline").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(1, secondBody.GetProperty("statusChanges").GetInt32());
+        Assert.Equal(1, secondBody.GetProperty("alertsQueued").GetInt32());
+        var rejected = Assert.Single(secondBody.GetProperty("rejected").EnumerateArray());
+        Assert.Equal("p-2", rejected.GetProperty("id").GetString());
+        Assert.Contains("missing required field \"name\"", rejected.GetProperty("reason").GetString());
+        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
+        Assert.Contains("Pushed Person — Charged", host.Console.Text);
+    }
+
+    [Fact]
+    public async Task Push_Malformed_Is422AndChangesNothing()
+    {
+        await using var host = await StartAsync();
+        await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "detained"))));
+
+        using var response = await host.Http.SendAsync(Push("{ \"cases\": [ { \"id\": \"p-1\", \"status\": \"released\""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.False(body.GetProperty("applied").GetBoolean());
+        Assert.Contains("not valid JSON", body.GetProperty("error").GetString());
+        await Task.Delay(500);
+        Assert.Equal(0, host.Console.Count("==== ALERT"));
+    }
+
+    [Fact]
+    public async Task Push_OverSizeLimit_Is413()
+    {
+        await using var host = await StartAsync();
+
+        using var response = await host.Http.SendAsync(Push("[" + new string(' ', 5000) + "]"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("Ingest:MaxDocumentBytes", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Push_IntoAPolledSource_Is409()
+    {
+        await using var host = await StartAsync();
+
+        using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("f-1", "From File", "released")), path: "/api/v1/cases?source=file"));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Push_WithoutApiKeyConfigured_EndpointIsOff()
+    {
+        await using var host = await StartAsync("--Ingest:ApiKey=");
+
+        using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "detained"))));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}
