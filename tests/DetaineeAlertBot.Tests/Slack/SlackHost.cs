@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using DetaineeAlertBot.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using DetaineeAlertBot.Slack.Fake;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace DetaineeAlertBot.Tests.Slack;
+
+/// <summary>The real host on 127.0.0.1 (port 0) with a temporary SQLite file, talking to an in-process fake Slack.</summary>
+internal sealed class SlackHost : IAsyncDisposable
+{
+    public const string SigningSecret = "fake-signing-secret-for-tests";
+    public const string AdminUserId = "UADMIN1";
+
+    private readonly string _directory;
+
+    private SlackHost(WebApplication app, FakeSlackServer slack, string directory, HttpClient http)
+    {
+        App = app;
+        Slack = slack;
+        _directory = directory;
+        Http = http;
+    }
+
+    public WebApplication App { get; }
+
+    public FakeSlackServer Slack { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<SlackHost> StartAsync(bool socketMode = true, bool httpCommands = true, params string[] extraArgs)
+    {
+        var slack = await FakeSlackServer.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("slack-host-").FullName;
+        var args = new List<string>
+        {
+            "--Urls=http://127.0.0.1:0",
+            $"--Storage:ConnectionString=Data Source={Path.Combine(directory, "bot.db")}",
+            $"--Slack:BotToken={FakeSlackServer.DefaultBotToken}",
+            $"--Slack:ApiBaseUrl={slack.ApiBaseUrl}",
+            $"--Slack:AdminUserIds={AdminUserId}",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        if (socketMode)
+        {
+            args.Add($"--Slack:AppToken={FakeSlackServer.DefaultAppToken}");
+        }
+
+        if (httpCommands)
+        {
+            args.Add($"--Slack:SigningSecret={SigningSecret}");
+        }
+
+        args.AddRange(extraArgs);
+        var app = BotApplication.Build([.. args]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SlackHost(app, slack, directory, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    /// <summary>A form-encoded slash command signed the way Slack signs it.</summary>
+    public static HttpRequestMessage SignedCommand(string command, string text, string userId = "U111", long? timestamp = null,
+        string secret = SigningSecret, string? tamper = null)
+    {
+        var body = "token=fake-verification-token&team_id=T111&team_domain=fake&channel_id=C111&channel_name=random"
+            + $"&user_id={userId}&user_name=someone&command={Uri.EscapeDataString(command)}&text={Uri.EscapeDataString(text)}"
+            + "&api_app_id=A111&response_url=https%3A%2F%2Fhooks.slack.invalid%2Fcommands%2F1&trigger_id=1.2.3";
+        var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{ts}:{body}")));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")
+        {
+            Content = new StringContent(body + (tamper ?? ""), Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("X-Slack-Signature", signature);
+        return request;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Slack.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless.
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace DetaineeAlertBot.Tests.Slack;
+
+public sealed class SlackSocketModeHostTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task SocketMode_SlashCommandEnvelope_AckedWithReply()
+    {
+        await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
+        var socket = await host.Slack.WaitForSocketAsync(0, Wait);
+
+        await socket.SendSlashCommandAsync("env-host-1", "/case", "help");
+        var ack = await socket.WaitForAckAsync("env-host-1", Wait);
+
+        var payload = ack.GetProperty("payload");
+        Assert.Contains("/case lookup", payload.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ephemeral", payload.GetProperty("response_type").GetString());
+    }
+
+    [Fact]
+    public async Task SocketModeOnly_HttpEndpoint_IsNotMapped()
+    {
+        await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
+
+        using var response = await host.Http.SendAsync(SlackHost.SignedCommand("/case", "help"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SocketMode_Connected_ReportedInHealthz()
+    {
+        await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
+        await host.Slack.WaitForSocketAsync(0, Wait);
+        using var timeout = new CancellationTokenSource(Wait);
+
+        while (true)
+        {
+            var json = JsonDocument.Parse(await host.Http.GetStringAsync("/healthz", timeout.Token)).RootElement;
+            var socket = json.GetProperty("components").EnumerateArray()
+                .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
+            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("healthy").GetBoolean())
+            {
+                Assert.Contains("connected", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
+                return;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+}
