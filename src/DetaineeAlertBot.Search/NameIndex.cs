@@ -26,11 +26,36 @@ internal sealed class NameIndex(SearchOptions options)
 
     public void AddRange(IEnumerable<CaseRecord> records)
     {
-        foreach (var record in records) Add(record);
+        var list = records as IReadOnlyList<CaseRecord> ?? records.ToList();
+        // Normalising is the costly part of indexing and needs no shared state, so big batches use every core.
+        var names = new PreparedName[list.Count][];
+        if (list.Count >= 2_000)
+            Parallel.For(0, list.Count, i => names[i] = NormalizeAll(list[i]));
+        else
+            for (var i = 0; i < list.Count; i++) names[i] = NormalizeAll(list[i]);
+        for (var i = 0; i < list.Count; i++) Add(list[i], names[i]);
         _vocabulary.SortPending();
     }
 
-    private void Add(CaseRecord record)
+    private static PreparedName[] NormalizeAll(CaseRecord record)
+    {
+        var result = new PreparedName[1 + record.Aliases.Count];
+        result[0] = Prepare(record.Name);
+        for (var i = 0; i < record.Aliases.Count; i++) result[i + 1] = Prepare(record.Aliases[i]);
+        return result;
+    }
+
+    private static PreparedName Prepare(string text)
+    {
+        var name = NameNormalizer.Normalize(text);
+        var t = name.Tokens;
+        if (t.Length < 2 || name.Abjad) return new PreparedName(name, null, null);
+        return new PreparedName(name, PhoneticKey.Sound(string.Concat(t)), PhoneticKey.Sound(t[^1] + string.Concat(t[..^1])));
+    }
+
+    private readonly record struct PreparedName(NormalizedName Name, string? JoinedSound, string? JoinedSoundRotated);
+
+    private void Add(CaseRecord record, PreparedName[] names)
     {
         var key = record.Key;
         if (_caseByKey.TryGetValue(key, out var caseIndex))
@@ -42,44 +67,50 @@ internal sealed class NameIndex(SearchOptions options)
                 DeadEntries++;
             }
             slot.Record = record;
-            slot.Entries = AddEntries(caseIndex, record);
+            slot.Entries = AddEntries(caseIndex, names);
             return;
         }
         caseIndex = _cases.Count;
         _cases.Add(new CaseSlot(record, []));
-        _cases[caseIndex].Entries = AddEntries(caseIndex, record);
+        _cases[caseIndex].Entries = AddEntries(caseIndex, names);
         _caseByKey[key] = caseIndex;
         _caseByKeyText[key.ToString()] = caseIndex;
         if (!_casesById.TryGetValue(record.Id, out var sameId)) _casesById[record.Id] = sameId = [];
         sameId.Add(caseIndex);
     }
 
-    private int[] AddEntries(int caseIndex, CaseRecord record)
+    private int[] AddEntries(int caseIndex, PreparedName[] names)
     {
-        var ids = new List<int>(1 + record.Aliases.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        AddEntry(record.Name, isAlias: false);
-        foreach (var alias in record.Aliases) AddEntry(alias, isAlias: true);
-        return [.. ids];
-
-        void AddEntry(string text, bool isAlias)
+        var ids = new List<int>(names.Length);
+        for (var k = 0; k < names.Length; k++)
         {
-            var name = NameNormalizer.Normalize(text);
-            if (name.Tokens.Length == 0 || !seen.Add(name.Latin)) return;
+            var name = names[k].Name;
+            if (name.Tokens.Length == 0 || IsDuplicate(names, k)) continue;
             var tokenIds = new int[name.Tokens.Length];
-            for (var i = 0; i < tokenIds.Length; i++) tokenIds[i] = _vocabulary.Intern(name.Tokens[i], name.Abjad);
-            var entryId = _entries.Count;
-            var entry = new NameEntry(caseIndex, isAlias, text.Trim(), tokenIds, name.NonLatin, name.Abjad);
-            foreach (var t in tokenIds.Distinct()) _vocabulary[t].Postings.Add(entryId);
-            entry.TotalWeight = tokenIds.Sum(t => _vocabulary[t].Weight);
-            if (tokenIds.Length > 1 && !name.Abjad)
+            double weight = 0;
+            for (var i = 0; i < tokenIds.Length; i++)
             {
-                entry.JoinedSound = PhoneticKey.Sound(string.Concat(name.Tokens));
-                entry.JoinedSoundRotated = PhoneticKey.Sound(name.Tokens[^1] + string.Concat(name.Tokens[..^1]));
+                tokenIds[i] = _vocabulary.Intern(name.Tokens[i], name.Abjad);
+                weight += _vocabulary[tokenIds[i]].Weight;
             }
+            var entryId = _entries.Count;
+            var entry = new NameEntry(caseIndex, k > 0, name.Original, tokenIds, name.NonLatin, name.Abjad) { TotalWeight = weight };
+            for (var i = 0; i < tokenIds.Length; i++)
+                if (Array.IndexOf(tokenIds, tokenIds[i], 0, i) < 0) _vocabulary[tokenIds[i]].Postings.Add(entryId);
+            entry.JoinedSound = names[k].JoinedSound;
+            entry.JoinedSoundRotated = names[k].JoinedSoundRotated;
             _entries.Add(entry);
             ids.Add(entryId);
         }
+        return [.. ids];
+    }
+
+    // An alias that normalises to the name (or to an earlier alias) adds nothing but a duplicate hit.
+    private static bool IsDuplicate(PreparedName[] names, int k)
+    {
+        for (var i = 0; i < k; i++)
+            if (names[i].Name.Tokens.AsSpan().SequenceEqual(names[k].Name.Tokens)) return true;
+        return false;
     }
 
     public SearchResult Search(string query, int maxResults)
@@ -94,10 +125,17 @@ internal sealed class NameIndex(SearchOptions options)
 
         var pool = SelectCandidates(q, matches, options.CandidatePoolSize);
         var joined = q.Length > 1 && !name.Abjad ? PhoneticKey.Sound(string.Concat(name.Tokens)) : null;
+        // Candidate names share few distinct tokens, so token similarities are memoised per query token.
+        var memo = new Dictionary<int, VocabMatch>[q.Length];
+        for (var i = 0; i < q.Length; i++)
+        {
+            memo[i] = new Dictionary<int, VocabMatch>(matches[i].Count * 2);
+            foreach (var vm in matches[i]) memo[i][vm.TokenId] = vm;
+        }
         var best = new Dictionary<int, Scored>();
         foreach (var entryId in pool)
         {
-            var scored = ScoreEntry(q, matches, entryId, joined);
+            var scored = ScoreEntry(q, memo, entryId, joined);
             var caseIndex = _entries[entryId].CaseIndex;
             // Prefer the case's own name over an alias when both score the same.
             if (!best.TryGetValue(caseIndex, out var current) || scored.Score > current.Score + 1e-9
@@ -194,7 +232,7 @@ internal sealed class NameIndex(SearchOptions options)
     /// makes such pairs count much less than a close spelling.</summary>
     internal static double Shape(double similarity) => similarity >= 0.8 ? similarity : similarity * similarity * similarity;
 
-    private Scored ScoreEntry(QueryToken[] q, List<VocabMatch>[] matches, int entryId, string? joinedQuery)
+    private Scored ScoreEntry(QueryToken[] q, Dictionary<int, VocabMatch>[] memo, int entryId, string? joinedQuery)
     {
         var entry = _entries[entryId];
         var n = q.Length;
@@ -206,21 +244,13 @@ internal sealed class NameIndex(SearchOptions options)
             for (var j = 0; j < m; j++)
             {
                 var tokenId = entry.TokenIds[j];
-                var found = false;
-                foreach (var vm in matches[i])
-                {
-                    if (vm.TokenId != tokenId) continue;
-                    sim[i * m + j] = vm.Similarity;
-                    via[i * m + j] = (byte)vm.Via;
-                    found = true;
-                    break;
-                }
-                if (!found)
+                if (!memo[i].TryGetValue(tokenId, out var vm))
                 {
                     var (s, v) = Vocabulary.Similarity(q[i], _vocabulary[tokenId]);
-                    sim[i * m + j] = s;
-                    via[i * m + j] = (byte)v;
+                    memo[i][tokenId] = vm = new VocabMatch(tokenId, s, v);
                 }
+                sim[i * m + j] = vm.Similarity;
+                via[i * m + j] = (byte)vm.Via;
             }
         }
 

@@ -82,7 +82,16 @@ internal static class NameNormalizer
     /// <summary>Lowercase ASCII letters and digits of one word after transliteration.</summary>
     internal static string Fold(string word)
     {
-        var ascii = word.Transliterate();
+        // Most names in feeds are plain ASCII: skip the transliteration tables for them.
+        var plain = true;
+        foreach (var ch in word)
+        {
+            if (ch is >= 'a' and <= 'z' or >= '0' and <= '9') continue;
+            plain = false;
+            break;
+        }
+        if (plain) return word;
+        var ascii = IsAscii(word) ? word : word.Transliterate();
         var sb = new StringBuilder(ascii.Length);
         foreach (var ch in ascii)
         {
@@ -90,6 +99,12 @@ internal static class NameNormalizer
             else if (ch is >= 'A' and <= 'Z') sb.Append((char)(ch + 32));
         }
         return sb.ToString();
+    }
+
+    private static bool IsAscii(string s)
+    {
+        foreach (var ch in s) if (ch > '\u007f') return false;
+        return true;
     }
 
     private static void AddPlain(string word, List<string> raw)
