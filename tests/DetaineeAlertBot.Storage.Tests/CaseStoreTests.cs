@@ -186,7 +186,8 @@ public sealed class CaseStoreTests
     public async Task Apply_ManyCasesAcrossBatchBoundaries_WritesEveryRow(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        // More rows than one Postgres multi-row statement holds, so chunking is exercised.
+        // Small chunks, so every bulk insert spans several statements, with a partial one at the end.
+        db.Database.Dialect.RowsPerStatement = 400;
         var cases = Enumerable.Range(0, 2_500).Select(i => Make.Case($"c{i:D5}", CaseStatus.Detained)).ToArray();
         await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, cases), None);
         foreach (var i in new[] { 0, 1_234, 2_499 })

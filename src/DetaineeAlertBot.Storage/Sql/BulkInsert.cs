@@ -1,6 +1,5 @@
 namespace DetaineeAlertBot.Storage.Sql;
 
-/// <summary>BulkInsert describes a row-at-a-time INSERT that a dialect may run in bulk: SQLite reuses one prepared
-/// command per row, Postgres sends multi-row VALUES. <paramref name="Suffix"/> (ON CONFLICT …, RETURNING …) must
-/// not contain parameters.</summary>
+/// <summary>BulkInsert describes an INSERT of many rows, run by <see cref="SqlDialect.InsertAsync"/> from a JSON array
+/// parameter. <paramref name="Suffix"/> (ON CONFLICT …, RETURNING …) must not contain parameters.</summary>
 internal sealed record BulkInsert(string Table, IReadOnlyList<string> Columns, string? Suffix = null);

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Net.Sockets;
-using System.Text;
 using Npgsql;
 
 namespace DetaineeAlertBot.Storage.Sql;
@@ -9,10 +8,6 @@ namespace DetaineeAlertBot.Storage.Sql;
 /// for read-then-write, and multi-row VALUES for bulk writes (one round trip per chunk, not per row).</summary>
 internal sealed class PostgresDialect : SqlDialect
 {
-    // Postgres allows at most 65535 bind parameters per statement; 1000 rows keeps statements small to plan.
-    private const int MaxParameters = 65_000;
-    private const int MaxRowsPerStatement = 1_000;
-
     // pg_advisory_xact_lock key for migrations: "DABotMig" as ASCII, arbitrary but fixed across versions.
     private const long MigrationLockKey = 0x4441_426F_744D_6967;
 
@@ -59,58 +54,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
 
-    public override async Task<int> InsertAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        BulkInsert statement,
-        IReadOnlyList<object?[]> rows,
-        Action<DbDataReader>? onReturned,
-        CancellationToken cancellationToken)
-    {
-        var columns = statement.Columns.Count;
-        var rowsPerStatement = Math.Max(1, Math.Min(MaxRowsPerStatement, MaxParameters / columns));
-        var affected = 0;
-        string? fullChunkSql = null;
-        for (var start = 0; start < rows.Count; start += rowsPerStatement)
-        {
-            var count = Math.Min(rowsPerStatement, rows.Count - start);
-            var sql = count == rowsPerStatement
-                ? fullChunkSql ??= BuildSql(statement, count)
-                : BuildSql(statement, count);
-            await using var command = new NpgsqlCommand(sql, (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-            for (var r = start; r < start + count; r++)
-            {
-                foreach (var value in rows[r]) command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-            }
-            if (onReturned is null)
-            {
-                affected += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                onReturned(reader);
-                affected++;
-            }
-        }
-        return affected;
-    }
-
-    private static string BuildSql(BulkInsert statement, int rowCount)
-    {
-        var columns = statement.Columns.Count;
-        var sql = new StringBuilder(64 + (rowCount * columns * 6));
-        sql.Append("INSERT INTO ").Append(statement.Table).Append(" (").AppendJoin(", ", statement.Columns).Append(") VALUES ");
-        var n = 1;
-        for (var r = 0; r < rowCount; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < columns; c++) sql.Append(c == 0 ? "$" : ", $").Append(n++);
-            sql.Append(')');
-        }
-        return sql.Append(' ').Append(statement.Suffix).ToString();
-    }
+    // The table's own row type gives every JSON field its column type (text to timestamptz, date, bigint …).
+    protected override string JsonRowsSelect(BulkInsert statement, string parameterName) =>
+        $"SELECT {string.Join(", ", statement.Columns)} FROM json_populate_recordset(NULL::{statement.Table}, {parameterName}::json)";
 
     public override StorageException? Describe(string operation, Exception exception)
     {
