@@ -171,7 +171,6 @@ internal sealed class NameIndex(SearchOptions options)
     private bool TryIdLookup(string query, out SearchResult result)
     {
         result = null!;
-        if (query.Any(char.IsWhiteSpace)) return false;
         if (_caseByKeyText.TryGetValue(query, out var exact))
         {
             result = new SearchResult(SearchOutcome.Match, [IdHit(exact)], []);
@@ -182,7 +181,8 @@ internal sealed class NameIndex(SearchOptions options)
             result = new SearchResult(SearchOutcome.Match, [IdHit(exact)], []);
             return true;
         }
-        if (_casesById.TryGetValue(query, out var sameId))
+        // A bare id has no spaces; anything else is a name.
+        if (!query.Any(char.IsWhiteSpace) && _casesById.TryGetValue(query, out var sameId))
         {
             var live = sameId.Where(i => _cases[i].Record is not null).Select(IdHit).ToList();
             if (live.Count == 0) return false;

@@ -56,7 +56,7 @@ internal static class NameSimilarity
 
     /// <summary>Similarity of two <see cref="PhoneticKey.Abjad"/> keys. Written long vowels (y, w) and h are cheap to
     /// insert or drop, and letters that transliterate two ways (ض as d or z, خ as kh or h) substitute at half cost.
-    /// Normalised by consonants: a y/w difference should not halve the score of a three-letter name.</summary>
+    /// Normalised by consonants (y, w, h count half): a y/w difference should not halve the score of a three-letter name.</summary>
     public static double AbjadSimilarity(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
         if (a.SequenceEqual(b)) return 1;
@@ -96,10 +96,11 @@ internal static class NameSimilarity
         return prev[b.Length];
     }
 
-    private static int ConsonantCount(ReadOnlySpan<char> s)
+    // Length for normalising abjad distances: y, w and h count half, as they are half vowels in these scripts.
+    private static double ConsonantCount(ReadOnlySpan<char> s)
     {
-        var n = 0;
-        foreach (var c in s) if (c is not ('y' or 'w' or 'h')) n++;
+        var n = 0.0;
+        foreach (var c in s) n += c is 'y' or 'w' or 'h' ? 0.5 : 1.0;
         return Math.Max(n, 1);
     }
 

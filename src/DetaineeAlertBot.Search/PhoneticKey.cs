@@ -84,8 +84,10 @@ internal static class PhoneticKey
                 var start = i;
                 while (i < n && IsVowel(token[i]) && token[i] != 'y') i++;
                 var run = token.AsSpan(start, i - start);
+                // Long vowels are written, short ones are not. In Latin spellings i and ee are mostly long (Amir, Saeed),
+                // a single u mostly short (Muhammad, Hussein) and ou/oo long (Yousef, Mansour).
                 if (run.Contains('i') || run.Contains("ee", StringComparison.Ordinal)) AppendDistinct(sb, 'y');
-                else if (run.Contains('u')) AppendDistinct(sb, 'w');
+                else if (run.Contains("ou", StringComparison.Ordinal) || run.Contains("oo", StringComparison.Ordinal) || run.Contains("uu", StringComparison.Ordinal)) AppendDistinct(sb, 'w');
                 continue;
             }
             var (symbol, used) = Consonant(token, i, forAbjad: true);
