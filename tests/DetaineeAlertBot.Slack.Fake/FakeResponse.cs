@@ -3,6 +3,9 @@ namespace DetaineeAlertBot.Slack.Fake;
 /// <summary>A scripted answer the fake gives to the next call of one Web API method.</summary>
 public sealed record FakeResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
 {
+    /// <summary>How long the fake waits before answering, to play a slow Slack.</summary>
+    public TimeSpan Delay { get; init; }
+
     /// <summary>HTTP 200 with <c>{"ok":false,"error":...}</c>, as Slack reports almost every failure.</summary>
     public static FakeResponse Error(string error, string? extraJson = null) =>
         new(200, $$"""{"ok":false,"error":"{{error}}"{{(extraJson is null ? "" : "," + extraJson)}}}""");

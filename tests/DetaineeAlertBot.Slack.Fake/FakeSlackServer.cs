@@ -33,6 +33,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeMessage> _messages = new();
     private readonly ConcurrentQueue<FakeSocket> _sockets = new();
     private readonly ConcurrentQueue<(string Id, JsonElement Body)> _hookPosts = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _hookById = new();
     private readonly SemaphoreSlim _socketArrived = new(0);
     private readonly SemaphoreSlim _hookArrived = new(0);
     private readonly Lock _rateLock = new();
@@ -107,6 +108,10 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
         return _sockets.ElementAt(index);
     }
+
+    /// <summary>The first post to one response_url from <see cref="NewResponseUrl"/>.</summary>
+    public Task<JsonElement> WaitForResponseUrlPostAsync(string responseUrl, TimeSpan timeout) =>
+        HookFor(responseUrl[(responseUrl.LastIndexOf('/') + 1)..]).Task.WaitAsync(timeout);
 
     /// <summary>Waits for <paramref name="count"/> response_url posts in total.</summary>
     public async Task<IReadOnlyList<JsonElement>> WaitForResponseUrlPostsAsync(int count, TimeSpan timeout)
@@ -265,13 +270,22 @@ public sealed class FakeSlackServer : IAsyncDisposable
     {
         var body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
         _hookPosts.Enqueue((id, body));
+        HookFor(id).TrySetResult(body);
         _hookArrived.Release();
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync("ok");
     }
 
+    private TaskCompletionSource<JsonElement> HookFor(string id) =>
+        _hookById.GetOrAdd(id, _ => new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously));
+
     private static async Task WriteAsync(HttpContext context, FakeResponse response)
     {
+        if (response.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(response.Delay, context.RequestAborted);
+        }
+
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = response.ContentType;
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
