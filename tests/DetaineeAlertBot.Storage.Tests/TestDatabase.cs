@@ -80,7 +80,8 @@ public sealed class TestDatabase : IAsyncDisposable
                 await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
                 await create.ExecuteNonQueryAsync();
             }
-            var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name };
+            // A session time zone far from UTC, so a timestamp stored or read in local time shows up as a wrong value.
+            var builder = new NpgsqlConnectionStringBuilder(admin) { Database = name, Timezone = "Asia/Kolkata" };
             database = new TestDatabase(new StorageOptions { Provider = provider, ConnectionString = builder.ToString() }, null, name);
         }
         if (migrate) await database.Cases.MigrateAsync(CancellationToken.None);

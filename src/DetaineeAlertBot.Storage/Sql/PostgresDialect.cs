@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Net.Sockets;
 using Npgsql;
@@ -5,13 +6,14 @@ using Npgsql;
 namespace DetaineeAlertBot.Storage.Sql;
 
 /// <summary>PostgresDialect: pooled connections from one NpgsqlDataSource, timestamptz and date columns, row locks
-/// for read-then-write, and multi-row VALUES for bulk writes (one round trip per chunk, not per row).</summary>
+/// for read-then-write, and unnest over typed arrays for bulk writes (one round trip per chunk, not per row).</summary>
 internal sealed class PostgresDialect : SqlDialect
 {
     // pg_advisory_xact_lock key for migrations: "DABotMig" as ASCII, arbitrary but fixed across versions.
     private const long MigrationLockKey = 0x4441_426F_744D_6967;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _columnTypes = new(StringComparer.Ordinal);
     private readonly string _endpoint;
 
     public PostgresDialect(string connectionString)
@@ -57,6 +59,91 @@ internal sealed class PostgresDialect : SqlDialect
     // The table's own row type gives every JSON field its column type (text to timestamptz, date, bigint …).
     protected override string JsonRowsSelect(BulkInsert statement, string parameterName) =>
         $"SELECT {string.Join(", ", statement.Columns)} FROM json_populate_recordset(NULL::{statement.Table}, {parameterName}::json)";
+
+    /// <inheritdoc/>
+    /// <remarks>Postgres gets one typed array per column and unnests them: arrays travel in binary, so the server
+    /// neither parses JSON nor converts text, which makes this several times cheaper than the JSON path.</remarks>
+    public override async Task<int> InsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        BulkInsert statement,
+        IReadOnlyList<object?[]> rows,
+        Action<DbDataReader>? onReturned,
+        CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return 0;
+        var types = await ColumnTypesAsync((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, statement.Table, cancellationToken).ConfigureAwait(false);
+        // Each array is cast to the column's own array type: a column that is all NULL in a chunk goes as text[].
+        var arrays = statement.Columns.Select((c, i) => $"${i + 1}::{types[c]}[]");
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {statement.Table} ({string.Join(", ", statement.Columns)}) SELECT * FROM unnest({string.Join(", ", arrays)}) {statement.Suffix}",
+            (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        var affected = 0;
+        for (var start = 0; start < rows.Count; start += RowsPerStatement)
+        {
+            var count = Math.Min(RowsPerStatement, rows.Count - start);
+            command.Parameters.Clear();
+            for (var c = 0; c < statement.Columns.Count; c++) command.Parameters.Add(new NpgsqlParameter { Value = ColumnArray(rows, start, count, c) });
+            if (onReturned is null)
+            {
+                affected += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                onReturned(reader);
+                affected++;
+            }
+        }
+        return affected;
+    }
+
+    /// <summary>Column c of rows [start, start + count) as a typed array (by its first non-null value).</summary>
+    private static Array ColumnArray(IReadOnlyList<object?[]> rows, int start, int count, int c)
+    {
+        object? sample = null;
+        for (var r = start; r < start + count && sample is null; r++) sample = rows[r][c] is DBNull ? null : rows[r][c];
+        return sample switch
+        {
+            null or string => Fill<string?>(rows, start, count, c, v => (string)v),
+            // DateTimeOffset always maps to timestamptz; a DateTime array could go as timestamp (no zone) and be read in
+            // the session's time zone.
+            DateTime => Fill<DateTimeOffset?>(rows, start, count, c, v => new DateTimeOffset((DateTime)v)),
+            DateOnly => Fill<DateOnly?>(rows, start, count, c, v => (DateOnly)v),
+            int => Fill<int?>(rows, start, count, c, v => (int)v),
+            long => Fill<long?>(rows, start, count, c, v => (long)v),
+            _ => throw new NotSupportedException($"Bulk insert cannot send a {sample.GetType().Name} array."),
+        };
+    }
+
+    private static T[] Fill<T>(IReadOnlyList<object?[]> rows, int start, int count, int c, Func<object, T> convert)
+    {
+        var values = new T[count];
+        for (var r = 0; r < count; r++)
+        {
+            var value = rows[start + r][c];
+            values[r] = value is null or DBNull ? default! : convert(value);
+        }
+        return values;
+    }
+
+    /// <summary>Column name to SQL type ("timestamp with time zone") of a table, read once from the catalog.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> ColumnTypesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        if (_columnTypes.TryGetValue(table, out var known)) return known;
+        await using var command = new NpgsqlCommand(
+            "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute " +
+            "WHERE attrelid = @table::regclass AND attnum > 0 AND NOT attisdropped", connection, transaction);
+        command.Parameters.AddWithValue("table", table);
+        var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) types[reader.GetString(0)] = reader.GetString(1);
+        }
+        return _columnTypes[table] = types;
+    }
 
     public override StorageException? Describe(string operation, Exception exception)
     {
