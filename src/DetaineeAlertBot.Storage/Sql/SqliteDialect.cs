@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -98,7 +100,8 @@ internal sealed class SqliteDialect : SqlDialect
     /// <remarks>Without RETURNING, rows go through one raw prepared statement, bound by position and stepped per
     /// row: SQLite runs in-process, so a row costs only the insert itself. Microsoft.Data.Sqlite's own binding (a
     /// name lookup and a string conversion per value) cost more than the inserts at 100,000 rows, and so did
-    /// unpacking JSON. RETURNING statements (a few thousand status changes at most) take the shared JSON path.</remarks>
+    /// unpacking JSON. RETURNING statements (a few thousand status changes at most) take the JSON path, which reads the
+    /// returned rows through Microsoft.Data.Sqlite.</remarks>
     public override Task<int> InsertAsync(
         DbConnection connection,
         DbTransaction transaction,
@@ -107,7 +110,8 @@ internal sealed class SqliteDialect : SqlDialect
         Action<DbDataReader>? onReturned,
         CancellationToken cancellationToken)
     {
-        if (onReturned is not null || rows.Count == 0) return base.InsertAsync(connection, transaction, statement, rows, onReturned, cancellationToken);
+        if (rows.Count == 0) return Task.FromResult(0);
+        if (onReturned is not null) return InsertFromJsonAsync(connection, transaction, statement, rows, onReturned, cancellationToken);
         var db = ((SqliteConnection)connection).Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
         var sql = $"INSERT INTO {statement.Table} ({string.Join(", ", statement.Columns)}) " +
                   $"VALUES ({string.Join(", ", statement.Columns.Select(_ => "?"))}) {statement.Suffix}";
@@ -142,9 +146,69 @@ internal sealed class SqliteDialect : SqlDialect
         return Task.FromResult(affected);
     }
 
+    /// <summary>Inserts rows sent as ONE parameter per chunk, a JSON array of objects keyed by column name that
+    /// SQLite unpacks itself, so no value is bound on its own.</summary>
+    private async Task<int> InsertFromJsonAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        BulkInsert statement,
+        IReadOnlyList<object?[]> rows,
+        Action<DbDataReader> onReturned,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            $"INSERT INTO {statement.Table} ({string.Join(", ", statement.Columns)}) {JsonRowsSelect(statement, "@rows")} {statement.Suffix}";
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@rows";
+        command.Parameters.Add(parameter);
+        var affected = 0;
+        var buffer = new ArrayBufferWriter<byte>(1 << 16);
+        for (var start = 0; start < rows.Count; start += RowsPerStatement)
+        {
+            var count = Math.Min(RowsPerStatement, rows.Count - start);
+            buffer.ResetWrittenCount();
+            WriteJsonRows(buffer, statement.Columns, rows, start, count);
+            parameter.Value = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                onReturned(reader);
+                affected++;
+            }
+        }
+        return affected;
+    }
+
     // "WHERE true" keeps SQLite from reading a following ON CONFLICT as a join constraint of the SELECT.
-    protected override string JsonRowsSelect(BulkInsert statement, string parameterName) =>
+    private static string JsonRowsSelect(BulkInsert statement, string parameterName) =>
         $"SELECT {string.Join(", ", statement.Columns.Select(c => $"value ->> '{c}'"))} FROM json_each({parameterName}) WHERE true";
+
+    private static void WriteJsonRows(IBufferWriter<byte> buffer, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, int start, int count)
+    {
+        using var writer = new Utf8JsonWriter(buffer);
+        writer.WriteStartArray();
+        for (var r = start; r < start + count; r++)
+        {
+            var row = rows[r];
+            writer.WriteStartObject();
+            for (var c = 0; c < columns.Count; c++)
+            {
+                writer.WritePropertyName(columns[c]);
+                switch (row[c])
+                {
+                    case null or DBNull: writer.WriteNullValue(); break;
+                    case string text: writer.WriteStringValue(text); break;
+                    case int number: writer.WriteNumberValue(number); break;
+                    case long number: writer.WriteNumberValue(number); break;
+                    case var other: throw new NotSupportedException($"Bulk insert cannot encode a {other.GetType().Name} ({columns[c]}).");
+                }
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
 
     public override StorageException? Describe(string operation, Exception exception)
     {
