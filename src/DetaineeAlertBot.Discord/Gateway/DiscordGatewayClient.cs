@@ -35,7 +35,8 @@ public sealed record GatewayStatus(
     string? Error);
 
 /// <summary>One op-0 event (e.g. <c>INTERACTION_CREATE</c>) with its data.</summary>
-public sealed record GatewayDispatch(string EventName, int? Sequence, JsonElement Data);
+/// <param name="ReceivedTimestamp">From <see cref="TimeProvider.GetTimestamp"/> when the frame was read: deadlines count from here.</param>
+public sealed record GatewayDispatch(string EventName, int? Sequence, JsonElement Data, long ReceivedTimestamp);
 
 /// <summary>
 /// A single-shard Discord gateway v10 connection: Hello, jittered heartbeats with zombie detection, Identify,
@@ -161,7 +162,8 @@ public sealed class DiscordGatewayClient
                 var url = resume ? _resumeUrl! : await GatewayUrlAsync(ct).ConfigureAwait(false);
                 outcome = await RunConnectionAsync(url, resume, dispatches, ct).ConfigureAwait(false);
             }
-            catch (DiscordApiException e) when (e.Status == System.Net.HttpStatusCode.Unauthorized)
+            catch (Exception e) when (e is DiscordApiException { Status: System.Net.HttpStatusCode.Unauthorized }
+                || (e is DiscordClientStoppedException && _rest.Health.TokenRejected))
             {
                 Fail(GatewayCloseCodes.AuthenticationFailed, $"GET /gateway/bot rejected the bot token: {e.Message}");
                 throw new DiscordGatewayFatalException(GatewayCloseCodes.AuthenticationFailed, Status.Error!);
@@ -396,7 +398,7 @@ public sealed class DiscordGatewayClient
         }
 
         Update(s => s with { Sequence = _sequence });
-        var dispatch = new GatewayDispatch(payload.EventName, payload.Sequence, data);
+        var dispatch = new GatewayDispatch(payload.EventName, payload.Sequence, data, _time.GetTimestamp());
         if (!dispatches.TryWrite(dispatch))
         {
             // The handlers are far behind; waiting here would stall the read loop (and heartbeat ACKs) instead.

@@ -1,9 +1,75 @@
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Discord.Gateway;
+using DetaineeAlertBot.Discord.Interactions;
+using DetaineeAlertBot.Discord.Rest;
+using DetaineeAlertBot.Hosting;
+using Microsoft.Extensions.Options;
+
 namespace DetaineeAlertBot.Discord;
 
-/// <summary>Discord wiring (stub until the Discord integration lands): registers nothing.</summary>
+/// <summary>
+/// Discord wiring. Everything is registered only when Discord:BotToken is set: the REST client, the alert sink,
+/// command registration, slash commands over the gateway (Discord:UseGateway) and/or HTTP (Discord:PublicKey,
+/// POST /discord/interactions).
+/// </summary>
 public static class DiscordWiring
 {
-    public static WebApplicationBuilder AddDiscord(this WebApplicationBuilder builder) => builder;
+    /// <summary>/healthz component: the bot token and REST health.</summary>
+    public const string HealthComponent = "discord";
+    public const string GatewayHealthComponent = "discord-gateway";
+    public const string CommandsHealthComponent = "discord-commands";
 
-    public static WebApplication MapDiscordEndpoints(this WebApplication app) => app;
+    public static WebApplicationBuilder AddDiscord(this WebApplicationBuilder builder)
+    {
+        PipelineSetup.ThrowIfInvalid(DiscordOptions.SectionName, DiscordOptions.Validate(builder.Configuration));
+        var options = DiscordOptions.Read(builder.Configuration);
+        if (!options.Enabled)
+        {
+            return builder;
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(provider => new DiscordRestClient(
+            // One long-lived client; the pooled connection lifetime picks up DNS changes.
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+            Options.Create(new DiscordRestOptions { ApiBaseUrl = new Uri(options.ApiBaseUrl), BotToken = options.BotToken }),
+            provider.GetRequiredService<ILogger<DiscordRestClient>>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new InteractionResponder(
+            provider.GetRequiredService<DiscordRestClient>(),
+            provider.GetRequiredService<ILogger<InteractionResponder>>(),
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DiscordInteractionHandler>();
+        services.AddSingleton<DiscordAlertSink>();
+        services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<DiscordAlertSink>());
+        services.AddSingleton<DiscordCommandRegistrar>();
+        if (options.HttpInteractionsEnabled)
+        {
+            services.AddSingleton(new DiscordSignatureVerifier(options.PublicKey));
+        }
+
+        if (options.GatewayEnabled)
+        {
+            services.AddSingleton(provider => new DiscordGatewayClient(
+                provider.GetRequiredService<DiscordRestClient>(),
+                Options.Create(new DiscordGatewayOptions { BotToken = options.BotToken }),
+                provider.GetRequiredService<ILogger<DiscordGatewayClient>>(),
+                provider.GetRequiredService<TimeProvider>()));
+        }
+
+        services.AddHostedService<DiscordStartupService>();
+        services.AddHostedService<DiscordGatewayService>();
+        return builder;
+    }
+
+    public static WebApplication MapDiscordEndpoints(this WebApplication app)
+    {
+        if (app.Services.GetService<DiscordOptions>() is { HttpInteractionsEnabled: true })
+        {
+            app.MapPost(DiscordInteractionEndpoint.Path, DiscordInteractionEndpoint.HandleAsync);
+        }
+
+        return app;
+    }
 }

@@ -220,6 +220,20 @@ public sealed class DiscordGatewayClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_TokenAlreadyRejectedByRest_FatalWithoutRetrying()
+    {
+        _fake.BotToken = "fake-other-token";
+        var rest = Clients.Rest(_fake);
+        await Assert.ThrowsAsync<DetaineeAlertBot.Discord.Rest.DiscordApiException>(() => rest.GetCurrentApplicationAsync(CancellationToken.None));
+        var client = Clients.Gateway(_fake, rest);
+
+        var e = await Assert.ThrowsAsync<DiscordGatewayFatalException>(() => client.RunAsync(_stop.Token).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(GatewayCloseCodes.AuthenticationFailed, e.CloseCode);
+        Assert.Empty(_fake.Gateway.Connections);
+    }
+
+    [Fact]
     public async Task Run_RepeatedFailures_GivesUpAfterBoundedAttempts()
     {
         // Every identify is closed with "session timed out": never ready.

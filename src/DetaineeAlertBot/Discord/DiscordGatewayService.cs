@@ -1,0 +1,70 @@
+using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Discord.Gateway;
+using DetaineeAlertBot.Discord.Interactions;
+using DetaineeAlertBot.Discord.Models;
+
+namespace DetaineeAlertBot.Discord;
+
+/// <summary>
+/// Keeps the gateway connection while Discord:UseGateway is true and hands INTERACTION_CREATE to
+/// <see cref="DiscordInteractionHandler"/>. Its state is "discord-gateway" in <c>/healthz</c>. A fatal close
+/// (bad token, disallowed intents) is reported there and logged, without stopping the rest of the bot.
+/// </summary>
+public sealed class DiscordGatewayService(
+    IServiceProvider services,
+    DiscordOptions options,
+    DiscordInteractionHandler handler,
+    HealthRegistry health,
+    ILogger<DiscordGatewayService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.GatewayEnabled || services.GetService<DiscordGatewayClient>() is not { } gateway)
+        {
+            return;
+        }
+
+        gateway.DispatchHandler = async (dispatch, ct) =>
+        {
+            if (dispatch.EventName == "INTERACTION_CREATE" && DiscordJson.ParseInteraction(dispatch.Data) is { } interaction)
+            {
+                await handler.HandleAsync(interaction, dispatch.ReceivedTimestamp, InteractionTransport.Gateway, ct).ConfigureAwait(false);
+            }
+        };
+        gateway.StatusChanged += Report;
+        Report(gateway.Status);
+        try
+        {
+            await gateway.RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (DiscordGatewayFatalException e)
+        {
+            logger.LogCritical("Discord gateway stopped for good: {Reason}. Slash commands will not arrive over the gateway until this is fixed and the bot restarted", e.Message);
+            health.Report(DiscordWiring.GatewayHealthComponent, healthy: false, $"stopped: {e.Message}");
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Discord gateway stopped unexpectedly");
+            health.Report(DiscordWiring.GatewayHealthComponent, healthy: false, $"stopped: {e.Message}");
+        }
+        finally
+        {
+            gateway.StatusChanged -= Report;
+        }
+    }
+
+    private void Report(GatewayStatus status)
+    {
+        var detail = $"{status.State.ToString().ToLowerInvariant()}"
+            + (status.SessionId is { } session ? $"; session {session}" : "")
+            + (status.LastHeartbeatAck is { } ack ? $"; last heartbeat ACK {ack:u}" : "")
+            + (status.Latency is { } latency ? $"; latency {latency.TotalMilliseconds:0} ms" : "")
+            + $"; reconnects {status.Reconnects}"
+            + (status.Error is { } error ? $"; {error}" : "");
+        health.Report(DiscordWiring.GatewayHealthComponent, status.State == GatewayState.Ready, detail);
+    }
+}

@@ -1,0 +1,117 @@
+using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Watchlists;
+using DetaineeAlertBot.Discord.Commands;
+using DetaineeAlertBot.Discord.Interactions;
+using DetaineeAlertBot.Discord.Models;
+
+namespace DetaineeAlertBot.Discord;
+
+/// <summary>
+/// Turns an interaction (from the gateway or the HTTP endpoint) into a <see cref="CommandRequest"/> for
+/// <see cref="BotCommands"/> and its reply into a Discord response, within the 3-second window
+/// (<see cref="InteractionResponder"/> defers slow ones). Autocomplete on <c>query</c> suggests case names.
+/// </summary>
+public sealed class DiscordInteractionHandler(
+    BotCommands commands,
+    InteractionResponder responder,
+    DiscordOptions options,
+    ILogger<DiscordInteractionHandler> logger)
+{
+    private const int MaxChoices = 25;
+    private const int ChoiceLength = 100;
+
+    private static readonly AllowedMentions NoPings = AllowedMentions.None;
+
+    /// <summary>Answers one interaction; see <see cref="InteractionResponder.RespondAsync"/> for what the result means.</summary>
+    public Task<InteractionResponse?> HandleAsync(Interaction interaction, long receivedTimestamp, InteractionTransport transport, CancellationToken ct)
+    {
+        var invocation = SlashCommandInvocation.From(interaction);
+        if (interaction.Type == InteractionType.Ping || invocation is null)
+        {
+            return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true,
+                _ => Task.FromResult(Unsupported()), ct);
+        }
+
+        if (interaction.Type == InteractionType.ApplicationCommandAutocomplete)
+        {
+            return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true,
+                _ => Task.FromResult(Autocomplete(invocation)), ct);
+        }
+
+        var context = Context(interaction);
+        var request = new CommandRequest(invocation.Command, invocation.Subcommand ?? "", invocation.Get(BotCommandDefinitions.QueryOption));
+        // Ephemerality is fixed when deferring: only a permitted watchlist change is posted for the channel to see.
+        var publicReply = context.IsAdmin && request.Command == BotCommands.WatchlistCommand && request.Subcommand is "add" or "remove";
+        logger.LogDebug("Discord /{Command} {Subcommand} from {User} in {Channel} (admin: {IsAdmin})",
+            request.Command, request.Subcommand, context.UserId, context.ChannelId, context.IsAdmin);
+        return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: !publicReply,
+            async token => Render(await commands.ExecuteAsync(request, context, token).ConfigureAwait(false)), ct);
+    }
+
+    /// <summary>ADMINISTRATOR or MANAGE_GUILD in <c>member.permissions</c>, or one of <c>Discord:AdminRoleIds</c>.</summary>
+    public bool IsAdmin(Interaction interaction) =>
+        interaction.Member is { } member
+        && (DiscordPermissions.HasAny(member.Permissions, DiscordPermissions.Administrator | DiscordPermissions.ManageGuild)
+            || (member.Roles ?? []).Any(role => options.AdminRoleIds.Contains(role, StringComparer.Ordinal)));
+
+    private CommandContext Context(Interaction interaction)
+    {
+        var user = interaction.Invoker;
+        return new CommandContext(Platforms.Discord, interaction.ChannelId ?? "", user?.Id ?? "", user?.GlobalName ?? user?.Username, IsAdmin(interaction));
+    }
+
+    private InteractionResponse Autocomplete(SlashCommandInvocation invocation)
+    {
+        var partial = invocation.FocusedOption is { } focused ? invocation.Get(focused) ?? "" : "";
+        var choices = invocation.FocusedOption == BotCommandDefinitions.QueryOption
+            ? commands.Autocomplete(partial, MaxChoices)
+                .Select(c => new AutocompleteChoice(Cut(c.Label, ChoiceLength), Cut(c.Value, ChoiceLength)))
+                .Where(c => c.Name.Length > 0 && c.Value.Length > 0)
+                .Take(MaxChoices)
+                .ToList()
+            : [];
+        return new InteractionResponse
+        {
+            Type = InteractionCallbackType.ApplicationCommandAutocompleteResult,
+            Data = new InteractionCallbackData { Choices = choices },
+        };
+    }
+
+    /// <summary>A reply as an embed (title, text, fields) coloured by tone; refusals and errors are always ephemeral.</summary>
+    public static InteractionResponse Render(CommandReply reply)
+    {
+        var ephemeral = reply.Ephemeral || reply.Tone is ReplyTone.Refusal or ReplyTone.Error;
+        var embed = new Embed
+        {
+            Title = string.IsNullOrWhiteSpace(reply.Title) ? null : reply.Title,
+            Description = string.IsNullOrWhiteSpace(reply.Text) ? null : DiscordMarkdown.Escape(reply.Text),
+            Color = reply.Tone switch
+            {
+                ReplyTone.Success => 0x188038,
+                ReplyTone.Refusal => 0xF29900,
+                ReplyTone.Error => 0xD93025,
+                _ => 0x5865F2,
+            },
+            Fields = reply.Fields.Count == 0 ? null : reply.Fields.Select(f => new EmbedField(f.Name, DiscordMarkdown.Escape(f.Value), f.Inline)).ToList(),
+        };
+
+        return new InteractionResponse
+        {
+            Type = InteractionCallbackType.ChannelMessageWithSource,
+            Data = new InteractionCallbackData
+            {
+                Embeds = [EmbedLimits.Fit(embed, out _)],
+                Flags = ephemeral ? MessageFlags.Ephemeral : null,
+                AllowedMentions = NoPings,
+            },
+        };
+    }
+
+    private static InteractionResponse Unsupported() => new()
+    {
+        Type = InteractionCallbackType.ChannelMessageWithSource,
+        Data = new InteractionCallbackData { Content = "This bot only answers /case and /watchlist.", Flags = MessageFlags.Ephemeral, AllowedMentions = NoPings },
+    };
+
+    private static string Cut(string text, int max) => EmbedLimits.Truncate(text.Trim(), max);
+}

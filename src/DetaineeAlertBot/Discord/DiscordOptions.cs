@@ -1,0 +1,122 @@
+using DetaineeAlertBot.Discord.Interactions;
+using DetaineeAlertBot.Hosting;
+
+namespace DetaineeAlertBot.Discord;
+
+/// <summary>The Discord:* keys of the contract. Discord is off while BotToken is empty.</summary>
+public sealed class DiscordOptions
+{
+    public const string SectionName = "Discord";
+    public const string DefaultApiBaseUrl = "https://discord.com/api/v10";
+
+    /// <summary>The bot token (application's Bot page); sent as <c>Authorization: Bot …</c>.</summary>
+    public string BotToken { get; set; } = "";
+
+    /// <summary>Application id; read from <c>GET /applications/@me</c> when empty.</summary>
+    public string ApplicationId { get; set; } = "";
+
+    /// <summary>The application's Public Key (hex): turns on <c>POST /discord/interactions</c>.</summary>
+    public string PublicKey { get; set; } = "";
+
+    public string ApiBaseUrl { get; set; } = DefaultApiBaseUrl;
+
+    /// <summary>Receive interactions over the gateway (the default); with it off, only the HTTP endpoint receives them.</summary>
+    public bool UseGateway { get; set; } = true;
+
+    /// <summary>Guilds to register the commands in (instant); empty registers them globally.</summary>
+    public IReadOnlyList<string> CommandGuildIds { get; set; } = [];
+
+    /// <summary>Roles allowed to change watchlists, besides ADMINISTRATOR and MANAGE_GUILD.</summary>
+    public IReadOnlyList<string> AdminRoleIds { get; set; } = [];
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
+
+    public bool HttpInteractionsEnabled => Enabled && !string.IsNullOrWhiteSpace(PublicKey);
+
+    public bool GatewayEnabled => Enabled && UseGateway;
+
+    public static DiscordOptions Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var useGateway = section["UseGateway"]?.Trim();
+        return new DiscordOptions
+        {
+            BotToken = section["BotToken"]?.Trim() ?? "",
+            ApplicationId = section["ApplicationId"]?.Trim() ?? "",
+            PublicKey = section["PublicKey"]?.Trim() ?? "",
+            ApiBaseUrl = section["ApiBaseUrl"] is { Length: > 0 } url ? url.Trim() : DefaultApiBaseUrl,
+            UseGateway = string.IsNullOrEmpty(useGateway) || !bool.TryParse(useGateway, out var value) || value,
+            CommandGuildIds = BotConfiguration.ReadList(section.GetSection("CommandGuildIds")),
+            AdminRoleIds = BotConfiguration.ReadList(section.GetSection("AdminRoleIds")),
+        };
+    }
+
+    /// <summary>Each problem names the key and says how to fix it.</summary>
+    public static IEnumerable<string> Validate(IConfiguration configuration)
+    {
+        var useGateway = configuration.GetSection(SectionName)["UseGateway"]?.Trim();
+        if (!string.IsNullOrEmpty(useGateway) && !bool.TryParse(useGateway, out _))
+        {
+            yield return $"Discord:UseGateway is '{useGateway}': use true (receive commands over the gateway) or false (only the HTTP endpoint).";
+        }
+
+        foreach (var problem in Read(configuration).Validate())
+        {
+            yield return problem;
+        }
+    }
+
+    public IEnumerable<string> Validate()
+    {
+        if (!Enabled)
+        {
+            if (!string.IsNullOrWhiteSpace(PublicKey) || !string.IsNullOrWhiteSpace(ApplicationId) || CommandGuildIds.Count > 0)
+            {
+                yield return "Discord keys are set but Discord:BotToken is empty: copy the token from the application's Bot page "
+                    + "(Reset Token) into Discord:BotToken, or clear the other Discord keys to keep Discord off.";
+            }
+
+            yield break;
+        }
+
+        if (BotToken.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase) || BotToken.Contains(' ', StringComparison.Ordinal))
+        {
+            yield return "Discord:BotToken contains a space: put only the token itself, without a 'Bot ' prefix.";
+        }
+
+        if (!UseGateway && string.IsNullOrWhiteSpace(PublicKey))
+        {
+            yield return "Discord:UseGateway is false but Discord:PublicKey is empty, so commands could not reach the bot: copy the Public Key "
+                + "from the application's General Information page into Discord:PublicKey (and set the Interactions Endpoint URL to "
+                + "https://<your host>/discord/interactions), or set Discord:UseGateway=true.";
+        }
+
+        if (!string.IsNullOrWhiteSpace(PublicKey) && !DiscordSignatureVerifier.IsValidPublicKey(PublicKey))
+        {
+            yield return "Discord:PublicKey is not a 64-character hex key: copy the Public Key (not the Client Secret or the token) "
+                + "from the application's General Information page.";
+        }
+
+        if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        {
+            yield return $"Discord:ApiBaseUrl '{ApiBaseUrl}' is not an absolute http(s) URL: use {DefaultApiBaseUrl} (the default).";
+        }
+
+        if (!string.IsNullOrWhiteSpace(ApplicationId) && !IsSnowflake(ApplicationId))
+        {
+            yield return $"Discord:ApplicationId '{ApplicationId}' is not a Discord id: copy the Application ID from the General Information page, or leave it empty to read it from Discord.";
+        }
+
+        foreach (var id in CommandGuildIds.Where(id => !IsSnowflake(id)))
+        {
+            yield return $"Discord:CommandGuildIds contains '{id}', which is not a server id: enable Developer Mode, right-click the server and Copy Server ID.";
+        }
+
+        foreach (var id in AdminRoleIds.Where(id => !IsSnowflake(id)))
+        {
+            yield return $"Discord:AdminRoleIds contains '{id}', which is not a role id: Server Settings > Roles > right-click the role > Copy Role ID (names do not work).";
+        }
+    }
+
+    public static bool IsSnowflake(string id) => id.Length is >= 15 and <= 20 && id.All(char.IsAsciiDigit);
+}

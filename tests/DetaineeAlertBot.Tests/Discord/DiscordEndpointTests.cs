@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace DetaineeAlertBot.Tests.Discord;
+
+/// <summary>POST /discord/interactions on the real host: signatures, PING, commands and autocomplete.</summary>
+public sealed class DiscordEndpointTests : IAsyncLifetime
+{
+    private DiscordHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await DiscordHost.StartAsync(null, "--Discord:UseGateway=false");
+        // The catalog is loaded once the first sync ran.
+        await DiscordTestWait.UntilAsync(async () => (await _host.HealthAsync()).Contains("\"cases\":2"), "cases loaded");
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private async Task<(HttpStatusCode Status, JsonObject? Body, string? ContentType)> PostAsync(HttpRequestMessage request)
+    {
+        using var response = await _host.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text)!.AsObject(), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private const string Ping = """{"id":"787053080478613555","application_id":"1200000000000000000","token":"ThisIsATokenFromDiscordThatIsVeryLong","type":1,"version":1}""";
+
+    [Fact]
+    public async Task Interactions_SignedPing_Pong()
+    {
+        var (status, body, contentType) = await PostAsync(_host.Signed(Ping));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("application/json", contentType);
+        Assert.Equal(1, (int)body!["type"]!);
+    }
+
+    public static TheoryData<string> Tampering => ["body", "timestamp", "unsigned", "signature"];
+
+    [Theory]
+    [MemberData(nameof(Tampering))]
+    public async Task Interactions_TamperedOrUnsigned_Unauthorized(string how)
+    {
+        var request = how switch
+        {
+            "body" => _host.Signed(Ping, b => b.Replace("\"type\":1", "\"type\":2")),
+            "timestamp" => _host.Signed(Ping, timestampOverride: "1"),
+            "unsigned" => _host.Signed(Ping, sign: false),
+            _ => WithSignature(_host.Signed(Ping), new string('0', 128)),
+        };
+
+        var (status, body, _) = await PostAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Null(body);
+    }
+
+    private static HttpRequestMessage WithSignature(HttpRequestMessage request, string signature)
+    {
+        request.Headers.Remove("X-Signature-Ed25519");
+        request.Headers.Add("X-Signature-Ed25519", signature);
+        return request;
+    }
+
+    [Fact]
+    public async Task Interactions_CaseLookup_EphemeralEmbedWithoutMentions()
+    {
+        var (status, body, _) = await PostAsync(_host.Signed(DiscordHost.Command("case", "lookup", "amir amiri")));
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(4, (int)body!["type"]!);
+        var data = body["data"]!;
+        Assert.Equal(64, (int)data["flags"]!);
+        Assert.Empty(data["allowed_mentions"]!["parse"]!.AsArray());
+        Assert.Contains("Amir Amiry", (string?)data["embeds"]![0]!["title"]);
+    }
+
+    [Fact]
+    public async Task Interactions_WatchlistAddByMember_EphemeralRefusal()
+    {
+        var (_, body, _) = await PostAsync(_host.Signed(DiscordHost.Command("watchlist", "add", "ir-2", permissions: "3072")));
+
+        var data = body!["data"]!;
+        Assert.Equal(64, (int)data["flags"]!);
+        Assert.Contains("admins", (string?)data["embeds"]![0]!["description"]);
+    }
+
+    public static TheoryData<string, string[]> Admins => new()
+    {
+        // ADMINISTRATOR, MANAGE_GUILD, all permissions (the docs' example), or a configured admin role.
+        { "8", [] },
+        { "32", [] },
+        { "2147483647", [] },
+        { "3072", [DiscordHost.AdminRole] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Admins))]
+    public async Task Interactions_WatchlistAddByAdmin_AddedVisibleToChannel(string permissions, string[] roles)
+    {
+        var (_, body, _) = await PostAsync(_host.Signed(DiscordHost.Command("watchlist", "add", "ir-2", permissions, roles)));
+
+        var data = body!["data"]!;
+        Assert.Null(data["flags"]);
+        Assert.Equal("Added to this channel's watchlist", (string?)data["embeds"]![0]!["title"]);
+    }
+
+    [Fact]
+    public async Task Interactions_Autocomplete_SuggestsCaseNames()
+    {
+        var (_, body, _) = await PostAsync(_host.Signed(DiscordHost.Command("case", "lookup", "amir", autocomplete: true)));
+
+        Assert.Equal(8, (int)body!["type"]!);
+        var choices = body["data"]!["choices"]!.AsArray();
+        Assert.Contains(choices, c => ((string?)c!["name"])!.Contains("Amir Amiry"));
+        Assert.All(choices, c => Assert.True(((string?)c!["value"])!.Length is > 0 and <= 100));
+    }
+
+    [Fact]
+    public async Task Interactions_NotJsonButSigned_BadRequest()
+    {
+        var (status, _, _) = await PostAsync(_host.Signed("not json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+}
+
+internal static class DiscordTestWait
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for: {what}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using DetaineeAlertBot.Discord.Fake;
+using DetaineeAlertBot.Hosting;
+using DetaineeAlertBot.Tests.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DetaineeAlertBot.Tests.Discord;
+
+/// <summary>The real host on 127.0.0.1 (port 0) in a temporary root, talking to an in-process fake Discord.</summary>
+internal sealed class DiscordHost : IAsyncDisposable
+{
+    public const string Guild = "290926798626357999";
+    public const string Channel = "645027906669510667";
+    public const string AdminRole = "539082325061836999";
+
+    public const string Settings = """
+        {
+          "Sources": [ { "Name": "test", "Type": "File", "Path": "config/cases.json" } ],
+          "Watchlists": [ { "Platform": "discord", "ChannelId": "645027906669510667", "Cases": "af-1" } ]
+        }
+        """;
+
+    private readonly bool _ownsFake;
+
+    private DiscordHost(BotTestHostLike host, FakeDiscordServer fake, bool ownsFake)
+    {
+        App = host.App;
+        Http = host.Http;
+        Root = host.Root;
+        Fake = fake;
+        _ownsFake = ownsFake;
+    }
+
+    public WebApplication App { get; }
+    public HttpClient Http { get; }
+    public string Root { get; }
+    public FakeDiscordServer Fake { get; }
+
+    public static async Task<DiscordHost> StartAsync(FakeDiscordServer? fake = null, params string[] extraArgs)
+    {
+        var ownsFake = fake is null;
+        fake ??= await FakeDiscordServer.StartAsync();
+        var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained"), ("ir-2", "Amir Amini", "detained")), Settings);
+        var args = new List<string>
+        {
+            "--Urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}",
+            $"--Discord:ApiBaseUrl={fake.ApiBaseUrl}",
+            $"--Discord:PublicKey={fake.PublicKeyHex}",
+            $"--Discord:CommandGuildIds={Guild}",
+            $"--Discord:AdminRoleIds={AdminRole}",
+        };
+        args.AddRange(extraArgs);
+        var app = BotApplication.Build([.. args], null, root);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        return new DiscordHost(new BotTestHostLike(app, http, root), fake, ownsFake);
+    }
+
+    /// <summary>An interaction body signed with the fake application's key, optionally tampered after signing.</summary>
+    public HttpRequestMessage Signed(string body, Func<string, string>? tamperBody = null, string? timestampOverride = null, bool sign = true)
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = Fake.Sign(timestamp, Encoding.UTF8.GetBytes(body));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/discord/interactions")
+        {
+            Content = new StringContent(tamperBody?.Invoke(body) ?? body, Encoding.UTF8, "application/json"),
+        };
+        if (sign)
+        {
+            request.Headers.Add("X-Signature-Ed25519", signature);
+            request.Headers.Add("X-Signature-Timestamp", timestampOverride ?? timestamp);
+        }
+
+        return request;
+    }
+
+    /// <summary>An APPLICATION_COMMAND (or AUTOCOMPLETE) interaction shaped like the docs' guild example.</summary>
+    public static string Command(string command, string subcommand, string? query, string permissions = "3072", string[]? roles = null,
+        bool autocomplete = false, string id = "1300000000000000001")
+    {
+        var options = new JsonArray();
+        if (query is not null)
+        {
+            var option = new JsonObject { ["type"] = 3, ["name"] = "query", ["value"] = query };
+            if (autocomplete)
+            {
+                option["focused"] = true;
+            }
+
+            options.Add(option);
+        }
+
+        var interaction = new JsonObject
+        {
+            ["id"] = id,
+            ["application_id"] = FakeDiscordServer.DefaultApplicationId,
+            ["type"] = autocomplete ? 4 : 2,
+            ["token"] = "fake-interaction-token-" + id,
+            ["version"] = 1,
+            ["guild_id"] = Guild,
+            ["channel_id"] = Channel,
+            ["app_permissions"] = "442368",
+            ["member"] = new JsonObject
+            {
+                ["user"] = new JsonObject { ["id"] = "53908232506183680", ["username"] = "mason" },
+                ["roles"] = new JsonArray((roles ?? []).Select(r => (JsonNode)JsonValue.Create(r)!).ToArray()),
+                ["permissions"] = permissions,
+            },
+            ["data"] = new JsonObject
+            {
+                ["id"] = "1250000000000000000",
+                ["name"] = command,
+                ["type"] = 1,
+                ["options"] = new JsonArray(new JsonObject { ["type"] = 1, ["name"] = subcommand, ["options"] = options }),
+            },
+        };
+        return interaction.ToJsonString();
+    }
+
+    /// <summary>The /healthz body, whatever the status code.</summary>
+    public async Task<string> HealthAsync()
+    {
+        using var response = await Http.GetAsync("/healthz");
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_ownsFake)
+        {
+            await Fake.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A watcher may still hold the folder; the temp folder is harmless.
+        }
+    }
+
+    private sealed record BotTestHostLike(WebApplication App, HttpClient Http, string Root);
+}
