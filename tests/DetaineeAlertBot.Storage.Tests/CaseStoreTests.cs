@@ -214,4 +214,24 @@ public sealed class CaseStoreTests
 
         Assert.Empty((await db.Cases.LoadAsync(None)).Sources);
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Apply_SameStatusChangeFromTwoWriters_OneAppliesOneConflicts(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, Make.Case("a", CaseStatus.Detained)), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "c1", Make.Source, "a", "admin", TestDatabase.Start), None);
+        // Two instances (own pools) saw the same document: only one may store the change and queue its alert.
+        await using var other = StorageDatabase.Create(db.Options);
+        var plan = Make.Plan(TestDatabase.Start.AddHours(1), Make.StatusChange(Make.Case("a", CaseStatus.Released), CaseStatus.Detained));
+
+        var results = await Task.WhenAll(
+            Task.Run(() => db.Cases.ApplyAsync(plan, None)),
+            Task.Run(() => new CaseStore(other).ApplyAsync(plan, None)));
+
+        Assert.Equal((1, 1, 1), (results.Sum(r => r.StatusChanges), results.Sum(r => r.Conflicts), results.Sum(r => r.AlertsQueued)));
+        Assert.Equal(1, await db.CountAsync("SELECT COUNT(*) FROM alert_outbox"));
+        Assert.Equal(2, (await db.Cases.GetHistoryAsync(new CaseKey(Make.Source, "a"), 10, None)).Count);
+    }
 }

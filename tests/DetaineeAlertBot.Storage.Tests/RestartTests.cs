@@ -1,0 +1,36 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Watchlists;
+
+namespace DetaineeAlertBot.Storage.Tests;
+
+/// <summary>A restart: every connection closed, the same database opened again by a new process.</summary>
+public sealed class RestartTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Reopen_AfterWrites_KeepsCasesWatchlistsHistoryAndOutbox(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var start = TestDatabase.Start;
+        await db.Cases.ApplyAsync(Make.Baseline(start, Make.Case("a", CaseStatus.Detained)), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "c1", Make.Source, "a", "alice", start), None);
+        await db.Cases.ApplyAsync(Make.Plan(start.AddHours(1), Make.StatusChange(Make.Case("a", CaseStatus.Released), CaseStatus.Detained)), None);
+        var claimed = Assert.Single(await db.Outbox.ClaimDueAsync("w1", start.AddHours(1), TimeSpan.FromMinutes(1), 10, None));
+
+        await db.ReopenAsync();
+        await db.Cases.MigrateAsync(None);
+
+        var snapshot = await db.Cases.LoadAsync(None);
+        Assert.Equal(CaseStatus.Released, Assert.Single(snapshot.Cases).Case.Status);
+        Assert.Equal(new SourceState(Make.Source, start, start.AddHours(1)), Assert.Single(snapshot.Sources));
+        Assert.Single(await db.Watchlists.ListAsync("discord", "c1", None));
+        Assert.Equal(2, (await db.Cases.GetHistoryAsync(new CaseKey(Make.Source, "a"), 10, None)).Count);
+        // The crashed sender's row is still there, mid-send; a restart releases it and it goes out exactly once more.
+        Assert.Equal(1, await db.Outbox.ReleaseAllLeasesAsync(None));
+        var again = Assert.Single(await db.Outbox.ClaimDueAsync("w2", start.AddHours(1), TimeSpan.FromMinutes(1), 10, None));
+        Assert.Equal((claimed.DeliveryId, 2), (again.DeliveryId, again.Attempt));
+    }
+}
