@@ -121,6 +121,7 @@ internal static class NameNormalizer
         else if (w.Length >= 4 && w[0] == 'أ' && w[1] == 'ل') w = w[2..];
         if (w is "بن" or "ابن" or "بنت") { raw.Add("bin"); return; }
         if (w == "عبد") { raw.Add("abd"); return; }
+        if (w is "أبو" or "ابو") { raw.Add("abu"); return; }
         AddPlain(w, raw);
     }
 
@@ -129,6 +130,8 @@ internal static class NameNormalizer
         // Bet, kaf and pe are hard (b, k, p) at the start of a word; AnyAscii spells them soft (v, kh, f).
         // Kaf becomes q, not k, so that a following h is not read as the digraph kh.
         var head = word.Length > 1 ? word[0] switch { 'ב' => "b", 'כ' => "q", 'פ' => "p", _ => null } : null;
+        // Shin (sh) is far more common in names than sin (s), which AnyAscii assumes.
+        word = word.Replace("ש", "sh", StringComparison.Ordinal);
         var folded = head is null ? Fold(word) : head + Fold(word[1..]);
         if (folded.Length > 0) raw.Add(folded);
     }
@@ -205,6 +208,8 @@ internal static class NameNormalizer
         {
             // Apostrophes and ayin/hamza marks live inside words ("Ch'iao", "O'Brien", "Ma'ruf").
             if (ch is '\'' or '’' or 'ʼ' or 'ʻ' or '`' or '´' or 'ʿ' or 'ʾ') continue;
+            // Zero-width (non-)joiners sit inside Persian compound names ("حبیب‌الله").
+            if (ch is '\u200C' or '\u200D') continue;
             if (char.IsLetterOrDigit(ch) || char.GetUnicodeCategory(ch) is UnicodeCategory.NonSpacingMark
                     or UnicodeCategory.SpacingCombiningMark)
             {

@@ -84,6 +84,8 @@ internal static class PhoneticKey
                 var start = i;
                 while (i < n && IsVowel(token[i]) && token[i] != 'y') i++;
                 var run = token.AsSpan(start, i - start);
+                // A word-initial vowel is carried by a silent alif or ayin (Ibrahim = ابراهيم, not ایبراهیم).
+                if (start == 0) continue;
                 // Long vowels are written, short ones are not. In Latin spellings i and ee are mostly long (Amir, Saeed),
                 // a single u mostly short (Muhammad, Hussein) and ou/oo long (Yousef, Mansour).
                 if (run.Contains('i') || run.Contains("ee", StringComparison.Ordinal)) AppendDistinct(sb, 'y');

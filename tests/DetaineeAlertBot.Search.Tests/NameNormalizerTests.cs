@@ -49,8 +49,13 @@ public sealed class NameNormalizerTests
     [InlineData("خالد المصري", "khld msry")]
     [InlineData("عبد الرحمن قاسم", "abdrhmn qsm")]
     [InlineData("طارق بن سعيد", "trq s`yd")]
-    // Hebrew: initial bet/kaf/pe are hard.
+    // Arabic abu joins the next part like Latin Abu.
+    [InlineData("إبراهيم أبو زيد", "brhym abuzyd")]
+    // Persian compound names keep their zero-width non-joiner inside one word.
+    [InlineData("حبیب\u200Cالله", "hbybllh")]
+    // Hebrew: initial bet/kaf/pe are hard, shin is sh.
     [InlineData("מרים כהן", "mrym qhn")]
+    [InlineData("שירה", "shyrh")]
     // Chinese and Korean: family name, then the given name as one word.
     [InlineData("王小明", "wang xiaoming")]
     [InlineData("김민준", "gim minjun")]
