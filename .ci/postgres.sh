@@ -7,7 +7,8 @@
 # The cluster trusts local connections and runs without fsync: it is for tests only.
 set -euo pipefail
 
-state_file="${TMPDIR:-/tmp}/detaineebot-ci-postgres.dir"
+# Always under /tmp: the postgres user must reach the directory, which a private $TMPDIR may not allow.
+state_file="/tmp/detaineebot-ci-postgres.dir"
 log() { echo "postgres.sh: $*" >&2; }
 
 find_bin() {
@@ -39,7 +40,7 @@ start() {
     useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
   fi
 
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/detaineebot-pg.XXXXXX")
+  dir=$(mktemp -d /tmp/detaineebot-pg.XXXXXX)
   chmod 755 "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
   data="$dir/data"
