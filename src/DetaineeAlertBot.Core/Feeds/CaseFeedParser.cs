@@ -90,22 +90,21 @@ public static class CaseFeedParser
 
         foreach (var property in element.EnumerateObject())
         {
-            var error = property.Name switch
-            {
-                "id" => ReadId(property.Value, out id),
-                "name" => ReadString(property, MaxNameLength, out name),
-                "status" => ReadString(property, 64, out statusText, ref hasStatus),
-                "statusSince" => ReadString(property, 64, out statusSinceText),
-                "nationality" => ReadString(property, 200, out nationality),
-                "country" => ReadString(property, 200, out country),
-                "heldBy" => ReadString(property, 500, out heldBy),
-                "location" => ReadString(property, 500, out location),
-                "summary" => ReadString(property, MaxTextLength, out summary),
-                "sourceUrl" => ReadString(property, 2048, out sourceUrl),
-                "updatedAt" => ReadString(property, 64, out updatedAtText),
-                "aliases" => ReadAliases(property.Value, out aliases),
-                _ => null, // Unknown fields are ignored so feeds can carry more than we read.
-            };
+            // NameEquals compares the UTF-8 bytes in place: 100,000 records x 12 properties allocate no name strings.
+            string? error = null;
+            if (property.NameEquals("id")) error = ReadId(property.Value, out id);
+            else if (property.NameEquals("name")) error = ReadString(property, MaxNameLength, out name);
+            else if (property.NameEquals("status")) error = ReadString(property, 64, out statusText, ref hasStatus);
+            else if (property.NameEquals("statusSince")) error = ReadString(property, 64, out statusSinceText);
+            else if (property.NameEquals("nationality")) error = ReadString(property, 200, out nationality);
+            else if (property.NameEquals("country")) error = ReadString(property, 200, out country);
+            else if (property.NameEquals("heldBy")) error = ReadString(property, 500, out heldBy);
+            else if (property.NameEquals("location")) error = ReadString(property, 500, out location);
+            else if (property.NameEquals("summary")) error = ReadString(property, MaxTextLength, out summary);
+            else if (property.NameEquals("sourceUrl")) error = ReadString(property, 2048, out sourceUrl);
+            else if (property.NameEquals("updatedAt")) error = ReadString(property, 64, out updatedAtText);
+            else if (property.NameEquals("aliases")) error = ReadAliases(property.Value, out aliases);
+            // Unknown fields are ignored so feeds can carry more than we read.
             if (error is not null) return (null, id, error);
         }
 
@@ -239,7 +238,16 @@ public static class CaseFeedParser
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static string CollapseWhitespace(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    private static string CollapseWhitespace(string text)
+    {
+        // Most names are already clean: keep the string as it is instead of splitting and joining it.
+        var clean = text.Length > 0 && !char.IsWhiteSpace(text[0]) && !char.IsWhiteSpace(text[^1]);
+        for (var i = 1; clean && i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || text[i - 1] == ' ')) clean = false;
+        }
+        return clean ? text : string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text;
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Core.Watchlists;
+using DetaineeAlertBot.Search;
+using DetaineeAlertBot.Search.Evaluation;
+using DetaineeAlertBot.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DetaineeAlertBot.Bench.Pipeline;
+
+/// <summary>Ingest + diff of a 100,000-case document through the production pipeline (parser, planner, catalog with
+/// the search index, real store): baseline, a document with 1% of statuses changed, and the same document again.</summary>
+public sealed class PipelineBench : IBenchCommand
+{
+    public string Name => "pipeline";
+
+    public string Description => "ingest+diff of a 100k-case feed: baseline, 1% statuses changed, unchanged [--cases N] [--runs N] [--provider sqlite|postgres]";
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        var count = IntArg(args, "--cases", 100_000);
+        var runs = IntArg(args, "--runs", 5);
+        var provider = StringArg(args, "--provider", "sqlite");
+        // --db PATH keeps the SQLite file: a second run on it starts like a restarted bot (catalog loaded from the
+        // store, no baseline in this process), so its peak memory is the steady state of a bot holding 100k cases.
+        var keptDb = StringArg(args, "--db", "");
+        var directory = Directory.CreateTempSubdirectory("pipeline-bench-").FullName;
+        var options = provider == "postgres"
+            ? new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = Environment.GetEnvironmentVariable("DETAINEEBOT_TEST_POSTGRES") ?? throw new InvalidOperationException("set DETAINEEBOT_TEST_POSTGRES for --provider postgres") }
+            : new StorageOptions { ConnectionString = $"Data Source={(keptDb.Length > 0 ? Path.GetFullPath(keptDb) : Path.Combine(directory, "bench.db"))}" };
+
+        await using var services = new ServiceCollection().AddStorage(options).BuildServiceProvider();
+        var store = services.GetRequiredService<ICaseStore>();
+        await store.MigrateAsync(CancellationToken.None);
+        using var search = new CaseSearchIndex();
+        var catalog = new CaseCatalog(search);
+        catalog.Load(await store.LoadAsync(CancellationToken.None));
+        var sync = new CaseSyncService(store, catalog, new AlertSignal(), new BotMetrics(), TimeProvider.System, NullLogger<CaseSyncService>.Instance);
+
+        const string source = "bench";
+        // The generated records die with this call: only the two documents stay, as they would arrive over the wire.
+        var (original, flipped) = await PrepareAsync(services.GetRequiredService<IWatchlistStore>(), source, count);
+        Console.WriteLine($"provider {provider}; {count:N0} cases; document {original.Length / 1024.0 / 1024.0:0.0} MiB; {count / 100:N0} status changes per changed run; runs {runs}");
+
+        if (catalog.IsBaselined(source))
+        {
+            Console.WriteLine($"restart: {catalog.Count:N0} cases loaded from the store; no baseline in this process");
+            if (catalog.Find(new CaseKey(source, "c000005"))?.Case.Status == CaseStatus.Released)
+            {
+                await sync.SyncAsync(source, original, CancellationToken.None); // back to the state the runs start from
+            }
+        }
+        else
+        {
+            var baseline = await TimeAsync(() => sync.SyncAsync(source, original, CancellationToken.None));
+            Console.WriteLine($"baseline (first sync, {count:N0} inserts): {baseline.Elapsed.TotalMilliseconds:0} ms");
+        }
+        var withIndex = GC.GetTotalMemory(forceFullCollection: true);
+        search.Rebuild([]);
+        var withoutIndex = GC.GetTotalMemory(forceFullCollection: true);
+        var rebuild = Stopwatch.GetTimestamp();
+        search.Rebuild(catalog.CasesOf(source).Select(c => c.Case));
+        Console.WriteLine($"search index rebuild for {count:N0} cases: {Stopwatch.GetElapsedTime(rebuild).TotalMilliseconds:0} ms");
+        Console.WriteLine($"managed heap after a full GC: {withIndex / 1024.0 / 1024.0:0} MiB = catalog and the rest {withoutIndex / 1024.0 / 1024.0:0} MiB + search index {(withIndex - withoutIndex) / 1024.0 / 1024.0:0} MiB");
+
+        var changed = new List<double>();
+        var unchanged = new List<double>();
+        var allocatedChanged = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var document = run % 2 == 0 ? flipped : original;
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var change = await TimeAsync(() => sync.SyncAsync(source, document, CancellationToken.None));
+            allocatedChanged.Add((GC.GetTotalAllocatedBytes(precise: true) - before) / 1024.0 / 1024.0);
+            if (change.Report.StatusChanges != count / 100) throw new InvalidOperationException($"expected {count / 100} status changes, got {change.Report.Summary}");
+            changed.Add(change.Elapsed.TotalMilliseconds);
+
+            var same = await TimeAsync(() => sync.SyncAsync(source, document, CancellationToken.None));
+            if (same.Report.HasChanges) throw new InvalidOperationException($"an unchanged document changed something: {same.Report.Summary}");
+            unchanged.Add(same.Elapsed.TotalMilliseconds);
+            Console.WriteLine($"run {run + 1}: changed {change.Elapsed.TotalMilliseconds:0} ms ({change.Report.AlertsQueued} alerts queued), unchanged {same.Elapsed.TotalMilliseconds:0} ms");
+        }
+
+        var parse = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var parsed = DetaineeAlertBot.Core.Feeds.CaseFeedParser.Parse(source, original);
+            parse.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (parsed.Cases.Count != count) throw new InvalidOperationException("parse lost cases");
+        }
+        Console.WriteLine($"parse only:  median {Median(parse):0} ms");
+
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine($"changed 1%:  median {Median(changed):0} ms (min {changed.Min():0}, max {changed.Max():0}); allocated median {Median(allocatedChanged):0} MiB per run");
+        Console.WriteLine($"unchanged:   median {Median(unchanged):0} ms (min {unchanged.Min():0}, max {unchanged.Max():0})");
+        Console.WriteLine($"peak working set of the whole process: {process.PeakWorkingSet64 / 1024.0 / 1024.0:0} MiB");
+        Console.WriteLine($"peak managed heap size seen by the GC: {GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1024.0 / 1024.0:0} MiB now, total committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024.0 / 1024.0:0} MiB");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+        return 0;
+    }
+
+    private static async Task<(byte[] Original, byte[] Flipped)> PrepareAsync(IWatchlistStore watchlists, string source, int count)
+    {
+        var cases = SyntheticCases.Generate(count).Select((c, i) => c with { Source = source, Id = $"c{i:D6}", Status = CaseStatus.Detained }).ToArray();
+        // One change in five is watched by a channel, so each changed run also writes outbox rows as it would in use.
+        var now = DateTimeOffset.UtcNow;
+        await watchlists.SeedAsync(
+            cases.Where((_, i) => i % 500 == 5).Select(c => new WatchlistEntry(Platforms.Console, "bench", source, c.Id, "bench", now)).ToArray(), CancellationToken.None);
+        // 1% of statuses change between the two documents.
+        return (Document(cases), Document(cases.Select((c, i) => i % 100 == 5 ? c with { Status = CaseStatus.Released } : c)));
+    }
+
+    private static byte[] Document(IEnumerable<CaseRecord> cases)
+    {
+        var builder = new StringBuilder("{\"cases\":[");
+        var first = true;
+        foreach (var record in cases)
+        {
+            if (!first) builder.Append(',');
+            builder.Append(CaseJson.Serialize(record));
+            first = false;
+        }
+        return Encoding.UTF8.GetBytes(builder.Append("]}").ToString());
+    }
+
+    private static async Task<(TimeSpan Elapsed, SyncReport Report)> TimeAsync(Func<Task<SyncReport>> action)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var report = await action();
+        if (!report.Succeeded) throw new InvalidOperationException(report.Error);
+        return (Stopwatch.GetElapsedTime(started), report);
+    }
+
+    internal static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    internal static int IntArg(string[] args, string name, int fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
+
+    internal static string StringArg(string[] args, string name, string fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
