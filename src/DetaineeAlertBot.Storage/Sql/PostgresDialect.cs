@@ -152,6 +152,7 @@ internal sealed class PostgresDialect : SqlDialect
                 "3D000" => $"the PostgreSQL database in {_endpoint} does not exist. Create it (CREATE DATABASE) or fix Database= in Storage:ConnectionString.",
                 "53100" => $"the PostgreSQL server at {_endpoint} is out of disk space. Free space on the server; nothing was written by this operation.",
                 "53300" => $"the PostgreSQL server at {_endpoint} has too many connections. Lower other clients' pools or raise max_connections.",
+                "42P01" => $"a table is missing in {_endpoint}: the schema was not created or is from another application. Run the bot once so MigrateAsync creates it, or check Database= in Storage:ConnectionString.",
                 "57P01" or "57P02" or "57P03" => $"the PostgreSQL server at {_endpoint} is shutting down or starting up. Retry once it is available.",
                 _ => null,
             };
