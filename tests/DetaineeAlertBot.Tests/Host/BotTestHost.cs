@@ -30,6 +30,9 @@ internal sealed class BotTestHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>False to keep the root (database, feed) for a restart in the same test.</summary>
+    public bool DeleteRootOnDispose { get; set; } = true;
+
     public string FeedPath => Path.Combine(Root, "config", "cases.json");
 
     /// <summary>Creates a root folder with a feed and an appsettings.json, ready for <see cref="StartAsync"/>.</summary>
@@ -83,6 +86,7 @@ internal sealed class BotTestHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!DeleteRootOnDispose) return;
         try
         {
             Directory.Delete(Root, recursive: true);
