@@ -41,7 +41,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
                     var payload = AlertPayload.Deserialize(reader.GetString(3));
                     var message = new AlertMessage(
                         reader.GetString(0), reader.GetString(1), reader.GetString(2), payload.Case, payload.OldStatus, payload.NewStatus,
-                        payload.ObservedAt, Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture));
+                        payload.ObservedAt, Convert.ToInt32(reader.GetValue(4), CultureInfo.InvariantCulture), payload.OldStatusSince);
                     claimed.Add((_dialect.ReadTimestamp(reader, 5), Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture), message));
                 }
             }

@@ -7,8 +7,9 @@ namespace DetaineeAlertBot.Storage;
 
 /// <summary>AlertPayload is the outbox row's payload_json: the case snapshot in <see cref="CaseJson"/> form plus the
 /// change, so a sender needs nothing but the row (the case may change again before the alert goes out).</summary>
-/// <remarks>Shape: {"case":{…CaseJson…},"oldStatus":"detained","newStatus":"released","observedAt":"…Z"}.</remarks>
-internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseStatus NewStatus, DateTimeOffset ObservedAt)
+/// <remarks>Shape: {"case":{…CaseJson…},"oldStatus":"detained","oldStatusSince":"2024-12-01","newStatus":"released","observedAt":"…Z"}
+/// (oldStatusSince only when known).</remarks>
+internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseStatus NewStatus, DateTimeOffset ObservedAt, DateOnly? OldStatusSince = null)
 {
     public string Serialize()
     {
@@ -19,6 +20,7 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
             writer.WritePropertyName("case");
             writer.WriteRawValue(CaseJson.Serialize(Case), skipInputValidation: true);
             writer.WriteString("oldStatus", OldStatus.ToWire());
+            if (OldStatusSince is { } since) writer.WriteString("oldStatusSince", since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             writer.WriteString("newStatus", NewStatus.ToWire());
             writer.WriteString("observedAt", ObservedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
             writer.WriteEndObject();
@@ -34,7 +36,10 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
             CaseJson.Deserialize(root.GetProperty("case").GetRawText()),
             ParseStatus(root.GetProperty("oldStatus").GetString()),
             ParseStatus(root.GetProperty("newStatus").GetString()),
-            DateTimeOffset.Parse(root.GetProperty("observedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
+            DateTimeOffset.Parse(root.GetProperty("observedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            root.TryGetProperty("oldStatusSince", out var since) && since.GetString() is { } text
+                ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : null);
     }
 
     private static CaseStatus ParseStatus(string? wire) =>

@@ -165,7 +165,7 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore
             foreach (var change in applied)
             {
                 if (!watchers.TryGetValue(change.Case.Id, out var channels)) continue;
-                var payload = new AlertPayload(change.Case, change.PreviousStatus!.Value, change.Case.Status, plan.ObservedAt).Serialize();
+                var payload = new AlertPayload(change.Case, change.PreviousStatus!.Value, change.Case.Status, plan.ObservedAt, change.PreviousStatusSince).Serialize();
                 foreach (var (platform, channelId) in channels)
                 {
                     rows.Add([

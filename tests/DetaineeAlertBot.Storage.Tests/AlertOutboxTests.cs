@@ -166,6 +166,24 @@ public sealed class AlertOutboxTests
 
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ClaimDue_PreviousStatusSince_ReachesTheAlert(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var original = Make.Case("a", CaseStatus.Detained) with { StatusSince = new DateOnly(2024, 12, 1) };
+        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, original), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "ch", Make.Source, "a", "admin", TestDatabase.Start), None);
+        var at = TestDatabase.Start.AddHours(1);
+        // The release alert says since when the person was detained ("Detained since 2024-12-01").
+        await db.Cases.ApplyAsync(Make.Plan(at, new CaseUpsert(original with { Status = CaseStatus.Released }, Core.Changes.ChangeKind.StatusChanged,
+            CaseStatus.Detained, new DateOnly(2024, 12, 1))), None);
+
+        var message = (await db.Outbox.ClaimDueAsync("w1", at, Lease, 10, None)).Single();
+
+        Assert.Equal(new DateOnly(2024, 12, 1), message.OldStatusSince);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task ClaimDue_ConcurrentClaimers_NeverGetTheSameRow(string provider)
     {
         var (db, now, _) = await WithPendingAsync(provider, 120);
