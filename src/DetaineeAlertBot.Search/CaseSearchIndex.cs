@@ -96,5 +96,5 @@ public sealed record SearchOptions
     public double OtherMatchThreshold { get; init; } = 0.70;
 
     /// <summary>How many candidate names are fully scored per lookup (after the cheap inverted-index pass).</summary>
-    public int CandidatePoolSize { get; init; } = 256;
+    public int CandidatePoolSize { get; init; } = 160;
 }

@@ -13,8 +13,10 @@ internal sealed class NameIndex(SearchOptions options)
 {
     private readonly List<CaseSlot> _cases = [];
     private readonly Dictionary<CaseKey, int> _caseByKey = [];
-    private readonly Dictionary<string, int> _caseByKeyText = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, List<int>> _casesById = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<CaseKey, int> _caseByKeyIgnoreCase = new(KeyIgnoringCase.Instance);
+    // Ids are unique per source only; most ids occur once, so only shared ids get a list.
+    private readonly Dictionary<string, int> _caseById = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<int>> _sharedIds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<NameEntry> _entries = [];
     private readonly Vocabulary _vocabulary = new();
 
@@ -74,14 +76,16 @@ internal sealed class NameIndex(SearchOptions options)
         _cases.Add(new CaseSlot(record, []));
         _cases[caseIndex].Entries = AddEntries(caseIndex, names);
         _caseByKey[key] = caseIndex;
-        _caseByKeyText[key.ToString()] = caseIndex;
-        if (!_casesById.TryGetValue(record.Id, out var sameId)) _casesById[record.Id] = sameId = [];
-        sameId.Add(caseIndex);
+        _caseByKeyIgnoreCase.TryAdd(key, caseIndex);
+        if (_sharedIds.TryGetValue(record.Id, out var shared)) shared.Add(caseIndex);
+        else if (_caseById.Remove(record.Id, out var first)) _sharedIds[record.Id] = [first, caseIndex];
+        else _caseById[record.Id] = caseIndex;
     }
 
     private int[] AddEntries(int caseIndex, PreparedName[] names)
     {
-        var ids = new List<int>(names.Length);
+        var ids = new int[names.Length];
+        var count = 0;
         for (var k = 0; k < names.Length; k++)
         {
             var name = names[k].Name;
@@ -100,9 +104,9 @@ internal sealed class NameIndex(SearchOptions options)
             entry.JoinedSound = names[k].JoinedSound;
             entry.JoinedSoundRotated = names[k].JoinedSoundRotated;
             _entries.Add(entry);
-            ids.Add(entryId);
+            ids[count++] = entryId;
         }
-        return [.. ids];
+        return count == ids.Length ? ids : ids[..count];
     }
 
     // An alias that normalises to the name (or to an earlier alias) adds nothing but a duplicate hit.
@@ -171,25 +175,36 @@ internal sealed class NameIndex(SearchOptions options)
     private bool TryIdLookup(string query, out SearchResult result)
     {
         result = null!;
-        if (_caseByKeyText.TryGetValue(query, out var exact))
-        {
-            result = new SearchResult(SearchOutcome.Match, [IdHit(exact)], []);
-            return true;
-        }
-        if (CaseKey.TryParse(query, out var key) && _caseByKeyText.TryGetValue(key.ToString(), out exact))
+        if (CaseKey.TryParse(query, out var key) && _caseByKeyIgnoreCase.TryGetValue(key, out var exact))
         {
             result = new SearchResult(SearchOutcome.Match, [IdHit(exact)], []);
             return true;
         }
         // A bare id has no spaces; anything else is a name.
-        if (!query.Any(char.IsWhiteSpace) && _casesById.TryGetValue(query, out var sameId))
+        if (query.Any(char.IsWhiteSpace)) return false;
+        if (_caseById.TryGetValue(query, out var single))
         {
-            var live = sameId.Where(i => _cases[i].Record is not null).Select(IdHit).ToList();
-            if (live.Count == 0) return false;
-            result = new SearchResult(live.Count == 1 ? SearchOutcome.Match : SearchOutcome.Ambiguous, live, []);
+            result = new SearchResult(SearchOutcome.Match, [IdHit(single)], []);
+            return true;
+        }
+        if (_sharedIds.TryGetValue(query, out var sameId))
+        {
+            var hits = sameId.Select(IdHit).ToList();
+            result = new SearchResult(SearchOutcome.Ambiguous, hits, []);
             return true;
         }
         return false;
+    }
+
+    private sealed class KeyIgnoringCase : IEqualityComparer<CaseKey>
+    {
+        public static readonly KeyIgnoringCase Instance = new();
+
+        public bool Equals(CaseKey x, CaseKey y) =>
+            string.Equals(x.Source, y.Source, StringComparison.OrdinalIgnoreCase) && string.Equals(x.Id, y.Id, StringComparison.OrdinalIgnoreCase);
+
+        public int GetHashCode(CaseKey key) =>
+            HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(key.Source), StringComparer.OrdinalIgnoreCase.GetHashCode(key.Id));
     }
 
     private SearchHit IdHit(int caseIndex)
@@ -218,8 +233,11 @@ internal sealed class NameIndex(SearchOptions options)
         var heap = new PriorityQueue<int, float>(poolSize + 1);
         foreach (var e in scratch.Touched)
         {
-            if (!_entries[e].Alive) continue;
-            var score = scratch.Total[e];
+            var entry = _entries[e];
+            if (!entry.Alive) continue;
+            // Among equal first-pass scores prefer shorter names, so a whole-name match is never crowded out by
+            // longer names that merely contain the query.
+            var score = scratch.Total[e] - 0.001f * (float)entry.TotalWeight;
             if (heap.Count < poolSize) heap.Enqueue(e, score);
             else if (heap.TryPeek(out _, out var min) && score > min) heap.EnqueueDequeue(e, score);
         }

@@ -44,39 +44,55 @@ internal static class NameNormalizer
         var original = text.Trim();
         var source = original.Normalize(NormalizationForm.FormKC);
 
-        var raw = new List<string>();
+        var raw = new List<string>(4);
         var abjadCount = 0;
-        var letterCount = 0;
         var nonLatin = false;
+        var cache = _wordCache ??= new Dictionary<string, WordForm>(StringComparer.Ordinal);
         foreach (var word in SplitWords(source))
         {
-            var script = ScriptOf(word);
-            foreach (var ch in word)
-                if (char.IsLetter(ch)) letterCount++;
-            if (script != Script.Latin) nonLatin = true;
-            switch (script)
+            // Names reuse a small set of parts, so each distinct word is transliterated once per thread.
+            if (!cache.TryGetValue(word, out var form))
             {
-                case Script.Arabic:
-                    abjadCount++;
-                    AddArabic(word, raw);
-                    break;
-                case Script.Hebrew:
-                    abjadCount++;
-                    AddHebrew(StripMarks(word), raw);
-                    break;
-                case Script.Han:
-                case Script.Hangul:
-                    AddSyllabic(word, raw);
-                    break;
-                default:
-                    AddPlain(word, raw);
-                    break;
+                if (cache.Count >= WordCacheLimit) cache.Clear();
+                cache[word] = form = FoldWord(word);
             }
+            if (form.Script != Script.Latin) nonLatin = true;
+            if (form.Script is Script.Arabic or Script.Hebrew) abjadCount++;
+            raw.AddRange(form.Tokens);
         }
 
         var abjad = abjadCount > 0 && abjadCount * 2 >= raw.Count;
         var tokens = Canonicalize(raw, abjad);
         return new NormalizedName(original, tokens, abjad, nonLatin);
+    }
+
+    private const int WordCacheLimit = 100_000;
+
+    [ThreadStatic] private static Dictionary<string, WordForm>? _wordCache;
+
+    private sealed record WordForm(Script Script, string[] Tokens);
+
+    private static WordForm FoldWord(string word)
+    {
+        var script = ScriptOf(word);
+        var raw = new List<string>(2);
+        switch (script)
+        {
+            case Script.Arabic:
+                AddArabic(word, raw);
+                break;
+            case Script.Hebrew:
+                AddHebrew(StripMarks(word), raw);
+                break;
+            case Script.Han:
+            case Script.Hangul:
+                AddSyllabic(word, raw);
+                break;
+            default:
+                AddPlain(word, raw);
+                break;
+        }
+        return new WordForm(script, [.. raw]);
     }
 
     /// <summary>Lowercase ASCII letters and digits of one word after transliteration.</summary>
