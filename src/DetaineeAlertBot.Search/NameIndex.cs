@@ -117,8 +117,12 @@ internal sealed class NameIndex(SearchOptions options)
         return false;
     }
 
+    // Longer input is not a name someone typed; cut it rather than spend time on it.
+    private const int MaxQueryLength = 200;
+
     public SearchResult Search(string query, int maxResults)
     {
+        if (query.Length > MaxQueryLength) query = query[..MaxQueryLength];
         if (TryIdLookup(query, out var byId)) return byId;
 
         var name = NameNormalizer.Normalize(query);
@@ -128,6 +132,14 @@ internal sealed class NameIndex(SearchOptions options)
         for (var i = 0; i < q.Length; i++) matches[i] = _vocabulary.Match(q[i], prefix: false);
 
         var pool = SelectCandidates(q, matches, options.CandidatePoolSize);
+        if (pool.Count == 0 && !name.Abjad)
+        {
+            // Nothing shares a key with the query: names starting with the same letters are still worth offering as
+            // "nearest" (they will be far below the threshold, so the outcome stays NoMatch).
+            for (var i = 0; i < q.Length; i++) matches[i] = _vocabulary.Match(q[i].Head(2), prefix: true);
+            pool = SelectCandidates(q, matches, 32);
+            for (var i = 0; i < q.Length; i++) matches[i] = [];
+        }
         var joined = q.Length > 1 && !name.Abjad ? PhoneticKey.Sound(string.Concat(name.Tokens)) : null;
         // Candidate names share few distinct tokens, so token similarities are memoised per query token.
         var memo = new Dictionary<int, VocabMatch>[q.Length];
@@ -393,6 +405,7 @@ internal sealed class NameIndex(SearchOptions options)
 
     public IReadOnlyList<SearchHit> Autocomplete(string partial, int maxResults)
     {
+        if (partial.Length > MaxQueryLength) partial = partial[..MaxQueryLength];
         var name = NameNormalizer.Normalize(partial);
         if (name.Tokens.Length == 0) return [];
         var q = QueryToken.From(name);

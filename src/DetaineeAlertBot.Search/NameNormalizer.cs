@@ -66,7 +66,7 @@ internal static class NameNormalizer
         return new NormalizedName(original, tokens, abjad, nonLatin);
     }
 
-    private const int WordCacheLimit = 100_000;
+    private const int WordCacheLimit = 20_000;
 
     [ThreadStatic] private static Dictionary<string, WordForm>? _wordCache;
 

@@ -35,7 +35,13 @@ internal sealed class QueryToken
     public bool IsAbjad { get; }
     public double Weight { get; }
 
-    public static QueryToken[] From(NormalizedName name) => [.. name.Tokens.Select(t => new QueryToken(t, name.Abjad))];
+    // A pasted paragraph is not a name; bounding the parts keeps the per-name scoring on the stack.
+    internal const int MaxTokens = 8;
+
+    public static QueryToken[] From(NormalizedName name) => [.. name.Tokens.Take(MaxTokens).Select(t => new QueryToken(t, name.Abjad))];
+
+    /// <summary>The first letters of a token, to find "nearest names" when nothing is close.</summary>
+    public QueryToken Head(int length) => new(Latin[..Math.Min(length, Latin.Length)], false);
 
     /// <summary>Longer parts carry more identity than short ones ("Li", "Ko"), but not without bound.</summary>
     public static double WeightOf(string latin) => 4 + Math.Min(latin.Length, 8) / 2.0;

@@ -22,6 +22,8 @@ public sealed class CaseSearchIndexTests
     private static readonly CaseRecord SalmaHaddad = Case("hrw", "sy-109", "Salma Haddad");
     private static readonly CaseRecord Sarhan = Case("hrw", "eg-001", "Mohammed Sarhan");
 
+    private static string SearchEvaluationDescribe(SearchResult result) => DetaineeAlertBot.Search.Evaluation.SearchEvaluation.Describe(result);
+
     private static CaseSearchIndex Index(params CaseRecord[] cases)
     {
         var index = new CaseSearchIndex();
@@ -219,6 +221,26 @@ public sealed class CaseSearchIndexTests
 
         Assert.Equal(SearchOutcome.NoMatch, result.Outcome);
         Assert.Empty(result.Hits);
+    }
+
+    [Fact]
+    public void Search_NothingClose_StillOffersNearestBySameStart()
+    {
+        var result = Index().Search("Bezrukov");
+
+        Assert.Equal(SearchOutcome.NoMatch, result.Outcome);
+        Assert.Contains(result.Nearest, h => h.Key == Belyakov.Key);
+    }
+
+    [Fact]
+    public void Search_VeryLongInput_IsBoundedAndStillAnswers()
+    {
+        var query = "Sergei Belyakov " + string.Join(' ', Enumerable.Repeat("word", 5_000));
+
+        var result = Index().Search(query);
+
+        // Whatever the outcome, no other person is presented as the answer.
+        Assert.True(result.Outcome != SearchOutcome.Match || result.Hits[0].Key == Belyakov.Key, SearchEvaluationDescribe(result));
     }
 
     [Fact]
