@@ -21,7 +21,7 @@ public sealed record FakeResponse(int Status, string Body, string ContentType = 
     public static FakeResponse Ok(string json) => new(200, json);
 }
 
-/// <summary>A chat.postMessage the fake accepted.</summary>
+/// <summary>A chat.postMessage the fake accepted; ReceivedAt is when the request arrived.</summary>
 public sealed record FakeMessage(string Channel, string Ts, System.Text.Json.JsonElement Body, DateTimeOffset ReceivedAt);
 
 /// <summary>A user users.info knows.</summary>

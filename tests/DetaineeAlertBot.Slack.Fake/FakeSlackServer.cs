@@ -138,6 +138,8 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     private async Task HandleApiAsync(HttpContext context, string method)
     {
+        // Slack counts a request when it arrives, before any work on it.
+        var arrived = Stopwatch.GetTimestamp();
         _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
         if (_scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var scripted))
         {
@@ -163,7 +165,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
         var response = method switch
         {
             "auth.test" => FakeResponse.Ok("""{"ok":true,"url":"https://fake.slack.invalid/","team":"Fake Team","user":"alertbot","team_id":"T111","user_id":"U0BOT","bot_id":"B111"}"""),
-            "chat.postMessage" => await PostMessageAsync(context),
+            "chat.postMessage" => await PostMessageAsync(context, arrived),
             "users.info" => UsersInfo(context.Request.Query["user"].ToString()),
             "apps.connections.open" => FakeResponse.Ok($$"""{"ok":true,"url":"{{ApiBaseUrl.Replace("http://", "ws://", StringComparison.Ordinal).Replace("/api/", "/link", StringComparison.Ordinal)}}?ticket={{Guid.NewGuid():N}}"}"""),
             _ => FakeResponse.Error("unknown_method"),
@@ -171,7 +173,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
         await WriteAsync(context, response);
     }
 
-    private async Task<FakeResponse> PostMessageAsync(HttpContext context)
+    private async Task<FakeResponse> PostMessageAsync(HttpContext context, long arrived)
     {
         if (context.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
         {
@@ -209,20 +211,19 @@ public sealed class FakeSlackServer : IAsyncDisposable
         // "no more than one message per second per channel" (https://docs.slack.dev/apis/web-api/rate-limits).
         lock (_rateLock)
         {
-            var now = Stopwatch.GetTimestamp();
             if (PerChannelInterval is { } interval && _lastPostByChannel.TryGetValue(channel, out var last)
-                && Stopwatch.GetElapsedTime(last, now) < interval)
+                && Stopwatch.GetElapsedTime(last, arrived) < interval)
             {
                 Interlocked.Increment(ref _rateLimited);
-                var wait = interval - Stopwatch.GetElapsedTime(last, now);
+                var wait = interval - Stopwatch.GetElapsedTime(last, arrived);
                 return FakeResponse.RateLimited((int)Math.Ceiling(wait.TotalSeconds));
             }
 
-            _lastPostByChannel[channel] = now;
+            _lastPostByChannel[channel] = arrived;
         }
 
         var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
-        _messages.Enqueue(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow));
+        _messages.Enqueue(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)));
         return FakeResponse.Ok($$$"""{"ok":true,"channel":"{{{channel}}}","ts":"{{{ts}}}","message":{"type":"message","ts":"{{{ts}}}"}}""");
     }
 

@@ -151,50 +151,38 @@ public sealed class SlackApiClient
         for (var attempt = 1; ; attempt++)
         {
             var last = attempt >= _options.MaxAttempts;
-            if (channel is not null)
-            {
-                await _pacer.WaitTurnAsync(channel, ct).ConfigureAwait(false);
-            }
-
             HttpResponseMessage response;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_options.RequestTimeout);
-            using (var request = build())
+            try
             {
-                try
+                response = channel is null
+                    ? await SendOnceAsync(build, ct).ConfigureAwait(false)
+                    : await _pacer.RunAsync(channel, () => SendOnceAsync(build, ct),
+                        r => r.StatusCode == HttpStatusCode.TooManyRequests ? ReadRetryAfter(r) + Jitter() : null, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+            {
+                var error = e is OperationCanceledException ? "timeout" : "transport_error";
+                if (idempotent && !last)
                 {
-                    response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                    _logger.LogWarning("Slack {Method} attempt {Attempt} failed ({Error}: {Message}); retrying", method, attempt, error, e.Message);
+                    await DelayAsync(Backoff(attempt), ct).ConfigureAwait(false);
+                    continue;
                 }
-                catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-                {
-                    var error = e is OperationCanceledException ? "timeout" : "transport_error";
-                    if (idempotent && !last)
-                    {
-                        _logger.LogWarning("Slack {Method} attempt {Attempt} failed ({Error}: {Message}); retrying", method, attempt, error, e.Message);
-                        await DelayAsync(Backoff(attempt), ct).ConfigureAwait(false);
-                        continue;
-                    }
 
-                    throw new SlackApiException(method, error, SlackErrorClass.Retryable,
-                        $"Slack {method} failed ({error}): {e.Message}. The request may or may not have been processed.", inner: e);
-                }
+                throw new SlackApiException(method, error, SlackErrorClass.Retryable,
+                    $"Slack {method} failed ({error}): {e.Message}. The request may or may not have been processed.", inner: e);
             }
 
             using (response)
             {
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                 {
+                    // A channel-paced call already paused its channel (inside its turn); the pacer makes the next attempt wait.
                     var retryAfter = ReadRetryAfter(response);
-                    if (channel is not null)
-                    {
-                        _pacer.Pause(channel, retryAfter + Jitter());
-                    }
-
                     if (!last && retryAfter <= _options.MaxRetryAfter)
                     {
                         _logger.LogWarning("Slack {Method} rate limited (429), waiting {RetryAfter} s before attempt {Next}",
                             method, retryAfter.TotalSeconds, attempt + 1);
-                        // A channel-paced call waits in the pacer, which now holds the pause.
                         if (channel is null)
                         {
                             await DelayAsync(retryAfter + Jitter(), ct).ConfigureAwait(false);
@@ -235,6 +223,14 @@ public sealed class SlackApiClient
                 throw failure;
             }
         }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> build, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.RequestTimeout);
+        using var request = build();
+        return await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
     }
 
     /// <summary>The single response parser: null for ok:true, otherwise the classified failure.</summary>

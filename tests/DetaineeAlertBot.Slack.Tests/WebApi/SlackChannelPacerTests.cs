@@ -7,62 +7,144 @@ public sealed class SlackChannelPacerTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    private readonly FakeTimeProvider _time = new();
+    private readonly List<(string Channel, DateTimeOffset At)> _sent = [];
+
     [Fact]
-    public async Task WaitTurn_BurstToOneChannel_ReleasesOnePerInterval()
+    public async Task Run_BurstToOneChannel_StartsOnePerInterval()
     {
-        var time = new FakeTimeProvider();
-        var pacer = new SlackChannelPacer(Interval, TimeSpan.FromMinutes(2), time);
+        var pacer = NewPacer();
 
-        var turns = Enumerable.Range(0, 3).Select(_ => pacer.WaitTurnAsync("C1", CancellationToken.None)).ToArray();
+        var runs = Enumerable.Range(0, 3).Select(_ => Send(pacer, "C1")).ToArray();
 
-        Assert.True(turns[0].IsCompletedSuccessfully);
-        Assert.False(turns[1].IsCompleted);
-        time.Advance(Interval);
-        await turns[1];
-        Assert.False(turns[2].IsCompleted);
-        time.Advance(Interval);
-        await turns[2];
+        await WaitForSentAsync(1);
+        Assert.False(runs[1].IsCompleted);
+        await AdvanceUntilAsync(runs[2]);
+
+        Assert.Equal(3, _sent.Count);
+        Assert.True(_sent[1].At - _sent[0].At >= Interval);
+        Assert.True(_sent[2].At - _sent[1].At >= Interval);
     }
 
     [Fact]
-    public void WaitTurn_DifferentChannels_DoNotWaitForEachOther()
+    public async Task Run_DifferentChannels_DoNotWaitForEachOther()
     {
-        var time = new FakeTimeProvider();
-        var pacer = new SlackChannelPacer(Interval, TimeSpan.FromMinutes(2), time);
+        var pacer = NewPacer();
 
-        var turns = Enumerable.Range(0, 10).Select(i => pacer.WaitTurnAsync($"C{i}", CancellationToken.None)).ToArray();
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Send(pacer, $"C{i}")));
 
-        Assert.All(turns, t => Assert.True(t.IsCompletedSuccessfully));
+        Assert.Equal(10, _sent.Count);
+        Assert.All(_sent, s => Assert.Equal(_sent[0].At, s.At));
     }
 
     [Fact]
-    public async Task Pause_AfterRetryAfter_NextTurnWaitsForIt()
+    public async Task Run_SlowRequest_NextWaitsFromItsMidpoint()
     {
-        var time = new FakeTimeProvider();
-        var pacer = new SlackChannelPacer(Interval, TimeSpan.FromMinutes(2), time);
-        await pacer.WaitTurnAsync("C1", CancellationToken.None);
+        var pacer = NewPacer();
+        var slow = new TaskCompletionSource<int>();
+        var first = pacer.RunAsync("C1", () => slow.Task, _ => null, CancellationToken.None);
+        var second = Send(pacer, "C1");
 
-        pacer.Pause("C1", TimeSpan.FromSeconds(30));
-        var next = pacer.WaitTurnAsync("C1", CancellationToken.None);
+        // The first request takes 400 ms: it most likely reached Slack 200 ms in, so the next starts at 1.2 s.
+        var start = _time.GetUtcNow();
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        slow.SetResult(1);
+        await first;
+        _time.Advance(TimeSpan.FromMilliseconds(799));
+        Assert.False(second.IsCompleted);
+        await AdvanceUntilAsync(second);
 
-        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.True(Assert.Single(_sent).At - start >= TimeSpan.FromMilliseconds(1200));
+    }
+
+    [Fact]
+    public async Task Run_ResultAsksForPause_NextWaitsForRetryAfter()
+    {
+        var pacer = NewPacer();
+        await pacer.RunAsync("C1", () => Task.FromResult(429), r => r == 429 ? TimeSpan.FromSeconds(30) : null, CancellationToken.None);
+
+        var start = _time.GetUtcNow();
+        var next = Send(pacer, "C1");
+
+        _time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(next.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(1));
-        await next;
+        await AdvanceUntilAsync(next);
+
+        Assert.True(Assert.Single(_sent).At - start >= TimeSpan.FromSeconds(30));
     }
 
     [Fact]
-    public async Task WaitTurn_QueueLongerThanMaxWait_ThrowsRetryable()
+    public async Task Pause_AfterOkFalseRateLimited_NextWaitsForIt()
     {
-        var time = new FakeTimeProvider();
-        var pacer = new SlackChannelPacer(Interval, TimeSpan.FromSeconds(2), time);
-        _ = pacer.WaitTurnAsync("C1", CancellationToken.None);
-        _ = pacer.WaitTurnAsync("C1", CancellationToken.None);
-        _ = pacer.WaitTurnAsync("C1", CancellationToken.None);
+        var pacer = NewPacer();
+        await Send(pacer, "C1");
 
-        var e = await Assert.ThrowsAsync<SlackApiException>(() => pacer.WaitTurnAsync("C1", CancellationToken.None));
+        var start = _time.GetUtcNow();
+        pacer.Pause("C1", TimeSpan.FromSeconds(30));
+        var next = Send(pacer, "C1");
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(next.IsCompleted);
+        await AdvanceUntilAsync(next);
+
+        Assert.True(_sent[^1].At - start >= TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task Run_QueueLongerThanMaxWait_ThrowsRetryable()
+    {
+        var pacer = new SlackChannelPacer(Interval, TimeSpan.FromSeconds(2), _time);
+        await Send(pacer, "C1");
+        _ = Send(pacer, "C1");
+        _ = Send(pacer, "C1");
+
+        var e = await Assert.ThrowsAsync<SlackApiException>(() => Send(pacer, "C1"));
 
         Assert.Equal(SlackErrorClass.Retryable, e.ErrorClass);
         Assert.Equal(TimeSpan.FromSeconds(3), e.RetryAfter);
+    }
+
+    private SlackChannelPacer NewPacer() => new(Interval, TimeSpan.FromMinutes(2), _time);
+
+    private Task<int> Send(SlackChannelPacer pacer, string channel) =>
+        pacer.RunAsync(channel, () =>
+        {
+            lock (_sent)
+            {
+                _sent.Add((channel, _time.GetUtcNow()));
+            }
+
+            return Task.FromResult(200);
+        }, _ => null, CancellationToken.None);
+
+    // Moves fake time on in small steps until the task is done. Stepping (rather than one jump) keeps the test
+    // independent of whether the pacer registered its timer before or after a given step.
+    private async Task AdvanceUntilAsync(Task task)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!task.IsCompleted)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(1, timeout.Token);
+        }
+
+        await task;
+    }
+
+    private async Task WaitForSentAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            lock (_sent)
+            {
+                if (_sent.Count >= count)
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(5, timeout.Token);
+        }
     }
 }
