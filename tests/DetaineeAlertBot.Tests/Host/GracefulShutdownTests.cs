@@ -1,0 +1,69 @@
+using DetaineeAlertBot.Alerts;
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DetaineeAlertBot.Tests.Host;
+
+public class GracefulShutdownTests
+{
+    /// <summary>A sink that holds each send until the test releases it.</summary>
+    private sealed class HeldSink : IAlertSink
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Platform => "console";
+
+        public async Task<DeliveryResult> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult();
+            await Release.Task;
+            return DeliveryResult.Sent("held");
+        }
+    }
+
+    [Fact]
+    public async Task Stop_WhileADeliveryIsInFlight_FinishesAndMarksItSent()
+    {
+        var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained")), """
+            { "Sources": [ { "Name": "test", "Type": "File", "Path": "config/cases.json" } ],
+              "Watchlists": [ { "Platform": "console", "ChannelId": "desk", "Cases": "af-1" } ] }
+            """);
+        var sink = new HeldSink();
+        var app = BotApplication.Build(["--Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], builder =>
+        {
+            builder.Services.RemoveAll<IAlertSink>();
+            builder.Services.AddSingleton<IAlertSink>(sink);
+        }, root);
+        try
+        {
+            await app.StartAsync();
+            var outbox = app.Services.GetRequiredService<IAlertOutbox>();
+            var catalog = app.Services.GetRequiredService<DetaineeAlertBot.Core.Sync.CaseCatalog>();
+            Assert.True(await BotTestHost.EventuallyAsync(() => catalog.Count == 1));
+            File.WriteAllText(Path.Combine(root, "config", "cases.json"), BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
+            await sink.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+            // Shutdown starts while the send is in flight; the send then completes and is recorded before the host stops.
+            var stopping = app.StopAsync();
+            await Task.Delay(300);
+            Assert.False(stopping.IsCompleted);
+            sink.Release.SetResult();
+            await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var stats = await outbox.GetStatsAsync(CancellationToken.None);
+            Assert.Equal((0, 0, 1), (stats.Pending, stats.Sending, stats.Sent));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
