@@ -242,14 +242,15 @@ internal sealed class NameIndex(SearchOptions options)
             }
             scratch.FlushToken();
         }
+        var queryWeight = q.Sum(t => t.Weight);
         var heap = new PriorityQueue<int, float>(poolSize + 1);
         foreach (var e in scratch.Touched)
         {
             var entry = _entries[e];
             if (!entry.Alive) continue;
-            // Among equal first-pass scores prefer shorter names, so a whole-name match is never crowded out by
-            // longer names that merely contain the query.
-            var score = scratch.Total[e] - 0.001f * (float)entry.TotalWeight;
+            // Among equal first-pass scores prefer names about as long as the query, so a whole-name match is never
+            // crowded out by longer names that merely contain the query ("Avraham Avraham" among many "Avraham X").
+            var score = scratch.Total[e] - 0.001f * (float)Math.Abs(entry.TotalWeight - queryWeight);
             if (heap.Count < poolSize) heap.Enqueue(e, score);
             else if (heap.TryPeek(out _, out var min) && score > min) heap.EnqueueDequeue(e, score);
         }

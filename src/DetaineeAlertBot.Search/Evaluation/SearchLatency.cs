@@ -19,7 +19,8 @@ public sealed record LatencyReport(
     double LookupCpuMedianMs,
     double LookupCpuP99Ms,
     double AutocompleteCpuMedianMs,
-    double LoadAverage)
+    double LoadAverage,
+    AtScaleAccuracy Accuracy)
 {
     public string ToTable()
     {
@@ -40,9 +41,38 @@ public sealed record LatencyReport(
         sb.AppendLine(ci, $"| lookup median / p99, thread CPU time | {LookupCpuMedianMs:0.000} / {LookupCpuP99Ms:0.000} ms |");
         sb.AppendLine(ci, $"| autocomplete median, thread CPU time | {AutocompleteCpuMedianMs:0.000} ms |");
         sb.AppendLine(ci, $"| 1-minute load average at the end | {LoadAverage:0.0} |");
+        sb.AppendLine();
+        sb.AppendLine("Outcome of the same lookups at 100k scale (synthetic names repeat, so identical names are legitimately Ambiguous):");
+        sb.AppendLine();
+        sb.AppendLine("| query | right case is the answer | ambiguous, right case listed | ambiguous, list (25) too long to show it | another case as the answer | no match |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (kind, c) in Accuracy.ByKind)
+            sb.AppendLine(ci, $"| {kind} | {c.Right} | {c.AmbiguousListed} | {c.AmbiguousNotListed} | {c.Wrong} | {c.NoMatch} |");
+        foreach (var (kind, c) in Accuracy.ByKind)
+        {
+            foreach (var example in c.WrongExamples)
+                sb.AppendLine(ci, $"- {kind}, another case: {example}");
+            foreach (var example in c.NoMatchExamples)
+                sb.AppendLine(ci, $"- {kind}, no match: {example}");
+        }
         return sb.ToString();
     }
 }
+
+public sealed class AtScaleCounts
+{
+    public int Right { get; set; }
+    public int AmbiguousListed { get; set; }
+    public int AmbiguousNotListed { get; set; }
+    public int Wrong { get; set; }
+    public List<string> WrongExamples { get; } = [];
+    public List<string> NoMatchExamples { get; } = [];
+    public int NoMatch { get; set; }
+}
+
+/// <summary>How lookups with a known target case ended, per kind of query.</summary>
+public sealed record AtScaleAccuracy(IReadOnlyList<(string Kind, AtScaleCounts Counts)> ByKind);
+
 
 /// <summary>SearchLatency measures build, lookup and autocomplete times on <see cref="SyntheticCases"/>.</summary>
 /// <remarks>Wall-clock figures include time the thread waited for a core; on a shared, oversubscribed machine that
@@ -97,28 +127,48 @@ public static class SearchLatency
         var buildCpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
 
         var queries = new List<string>(lookups);
+        var targets = new List<(string Kind, Core.Cases.CaseKey Key)>(lookups);
         for (var i = 0; i < lookups; i++)
         {
             var c = cases[rng.Next(cases.Count)];
             var roll = rng.NextDouble();
-            queries.Add(roll switch
+            var (kind, query) = roll switch
             {
-                < 0.6 => SyntheticCases.Typo(c.Name, rng),
-                < 0.75 => SyntheticCases.Variant(c.Name, rng).ToLowerInvariant(),
-                < 0.85 => c.Name.Split(' ')[^1],
-                _ => c.Name,
-            });
+                < 0.6 => ("one typo", SyntheticCases.Typo(c.Name, rng)),
+                < 0.75 => ("spelling variant, lower case", SyntheticCases.Variant(c.Name, rng).ToLowerInvariant()),
+                < 0.85 => ("last name part only", c.Name.Split(' ')[^1]),
+                _ => ("exact name", c.Name),
+            };
+            queries.Add(query);
+            targets.Add((kind, c.Key));
         }
         for (var i = 0; i < 300; i++) index.Search(queries[i]);
         var lookupTimes = new double[lookups];
         var lookupCpu = new double[lookups];
+        var counts = new Dictionary<string, AtScaleCounts>();
         for (var i = 0; i < lookups; i++)
         {
             var c0 = ThreadCpuMs();
             var t = Stopwatch.GetTimestamp();
-            index.Search(queries[i]);
+            var result = index.Search(queries[i], 25);
             lookupTimes[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
             lookupCpu[i] = ThreadCpuMs() - c0;
+            if (!counts.TryGetValue(targets[i].Kind, out var k)) counts[targets[i].Kind] = k = new AtScaleCounts();
+            var key = targets[i].Key;
+            switch (result.Outcome)
+            {
+                case Core.Search.SearchOutcome.Match when result.Hits[0].Key == key: k.Right++; break;
+                case Core.Search.SearchOutcome.Match:
+                    k.Wrong++;
+                    if (k.WrongExamples.Count < 3) k.WrongExamples.Add($"{queries[i]} -> {result.Hits[0].Name} (wanted {key})");
+                    break;
+                case Core.Search.SearchOutcome.Ambiguous when result.Hits.Any(h => h.Key == key): k.AmbiguousListed++; break;
+                case Core.Search.SearchOutcome.Ambiguous: k.AmbiguousNotListed++; break;
+                default:
+                    k.NoMatch++;
+                    if (k.NoMatchExamples.Count < 3) k.NoMatchExamples.Add($"{queries[i]} (wanted {key})");
+                    break;
+            }
         }
 
         var prefixes = new List<string>(lookups);
@@ -151,7 +201,8 @@ public static class SearchLatency
         return new LatencyReport(caseCount, lookups, buildMs,
             Percentile(lookupTimes, 0.5), Percentile(lookupTimes, 0.99), lookupTimes[^1],
             Percentile(autoTimes, 0.5), Percentile(autoTimes, 0.99), upsertMs,
-            buildCpuMs, Percentile(lookupCpu, 0.5), Percentile(lookupCpu, 0.99), Percentile(autoCpu, 0.5), LoadAverageNow());
+            buildCpuMs, Percentile(lookupCpu, 0.5), Percentile(lookupCpu, 0.99), Percentile(autoCpu, 0.5), LoadAverageNow(),
+            new AtScaleAccuracy([.. counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value))]));
     }
 
     private static double Percentile(double[] sorted, double p) =>
