@@ -39,6 +39,13 @@ internal static class SlackErrors
     /// <summary>A sentence for logs and /healthz: what happened and what to do.</summary>
     public static string Describe(string method, string error)
     {
+        // apps.connections.open is the one call made with the app-level token.
+        if (method == "apps.connections.open" && error is "invalid_auth" or "not_authed" or "token_revoked" or "account_inactive" or "not_allowed_token_type" or "missing_scope")
+        {
+            return $"Slack {method} failed with {error}: the app-level token is not usable: generate one with the connections:write scope "
+                + "under Basic Information > App-Level Tokens and put it (xapp-...) in Slack:AppToken, or leave Slack:AppToken empty to turn Socket Mode off.";
+        }
+
         var hint = ConfigurationHints.TryGetValue(error, out var h) ? h
             : Classify(error) == SlackErrorClass.Retryable ? "temporary; will retry"
             : "Slack rejected the request; see the details logged with it";

@@ -76,11 +76,15 @@ public sealed class SlackSocketModeService(
         }
     }
 
+    // Slack refreshes sockets every few hours and a reconnect takes a moment: only repeated failures are unhealthy.
+    private const int UnhealthyAfterFailures = 3;
+
     private void Report(SlackSocketModeStatus status)
     {
         var detail = status.StoppedReason is { } stopped ? $"stopped: {stopped}"
             : status.Connected ? $"connected ({status.OpenConnections} socket(s)); last hello {status.LastHelloAt:u}"
             : $"reconnecting (failures in a row: {status.ConsecutiveFailures}; last disconnect: {status.LastDisconnectReason ?? "none"})";
-        health.Report(SocketHealthComponent, status.Connected && status.StoppedReason is null, detail);
+        var healthy = status.StoppedReason is null && (status.Connected || status.ConsecutiveFailures < UnhealthyAfterFailures);
+        health.Report(SocketHealthComponent, healthy, detail);
     }
 }

@@ -28,6 +28,31 @@ public sealed class SlackSocketModeHostTests
     }
 
     [Fact]
+    public async Task SocketMode_InvalidAppToken_UnhealthyWithFixInHealthz()
+    {
+        await using var host = await SlackHost.StartAsync(socketMode: false, httpCommands: false, "--Slack:AppToken=xapp-fake-wrong-token");
+        using var timeout = new CancellationTokenSource(Wait);
+
+        while (true)
+        {
+            // 503 while anything is unhealthy: read the body either way.
+            using var response = await host.Http.GetAsync("/healthz", timeout.Token);
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
+            var socket = json.GetProperty("components").EnumerateArray()
+                .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
+            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("stopped", StringComparison.Ordinal))
+            {
+                Assert.False(socket.GetProperty("healthy").GetBoolean());
+                Assert.Contains("Slack:AppToken", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
+                Assert.Equal("unhealthy", json.GetProperty("status").GetString());
+                return;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    [Fact]
     public async Task SocketModeOnly_HttpEndpoint_IsNotMapped()
     {
         await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
@@ -46,12 +71,14 @@ public sealed class SlackSocketModeHostTests
 
         while (true)
         {
-            var json = JsonDocument.Parse(await host.Http.GetStringAsync("/healthz", timeout.Token)).RootElement;
+            // 503 while anything is unhealthy: read the body either way.
+            using var response = await host.Http.GetAsync("/healthz", timeout.Token);
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
             var socket = json.GetProperty("components").EnumerateArray()
                 .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
-            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("healthy").GetBoolean())
+            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("connected (", StringComparison.Ordinal))
             {
-                Assert.Contains("connected", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
+                Assert.True(socket.GetProperty("healthy").GetBoolean());
                 return;
             }
 
