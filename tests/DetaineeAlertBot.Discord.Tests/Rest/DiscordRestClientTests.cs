@@ -86,6 +86,60 @@ public class DiscordRestClientTests
     }
 
     [Fact]
+    public async Task CreateMessage_FirstAttemptTimesOut_RetriedAndSent()
+    {
+        var handler = new HangingThenOkHandler();
+        var client = new DiscordRestClient(new HttpClient(handler), Microsoft.Extensions.Options.Options.Create(new DiscordRestOptions
+        {
+            ApiBaseUrl = new Uri("http://127.0.0.1:9/api/v10"),
+            BotToken = "fake-bot-token",
+            RequestTimeout = TimeSpan.FromMilliseconds(200),
+            ServerErrorBackoff = TimeSpan.FromMilliseconds(10),
+        }));
+
+        var message = await client.CreateMessageAsync(Channel, Message, CancellationToken.None);
+
+        Assert.Equal("1300000000000000001", message.Id);
+        Assert.Equal(2, handler.Calls);
+    }
+
+    [Fact]
+    public async Task CreateMessage_EveryAttemptTimesOut_TimeoutAfterBoundedRetries()
+    {
+        var handler = new HangingThenOkHandler(hangs: int.MaxValue);
+        var client = new DiscordRestClient(new HttpClient(handler), Microsoft.Extensions.Options.Options.Create(new DiscordRestOptions
+        {
+            ApiBaseUrl = new Uri("http://127.0.0.1:9/api/v10"),
+            BotToken = "fake-bot-token",
+            RequestTimeout = TimeSpan.FromMilliseconds(100),
+            ServerErrorBackoff = TimeSpan.FromMilliseconds(10),
+            MaxServerErrorRetries = 2,
+        }));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => client.CreateMessageAsync(Channel, Message, CancellationToken.None));
+
+        Assert.Equal(3, handler.Calls);
+    }
+
+    /// <summary>Never answers the first <c>hangs</c> requests (until cancelled), then answers 200.</summary>
+    private sealed class HangingThenOkHandler(int hangs = 1) : HttpMessageHandler
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _calls) <= hangs)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return StubHttpHandler.Json(HttpStatusCode.OK, MessageJson);
+        }
+    }
+
+    [Fact]
     public async Task CreateMessage_NotFound_CarriesDiscordCodeAndHint()
     {
         var handler = new StubHttpHandler((_, _) => StubHttpHandler.Json(HttpStatusCode.NotFound, """{"message":"Unknown Channel","code":10003}"""));
