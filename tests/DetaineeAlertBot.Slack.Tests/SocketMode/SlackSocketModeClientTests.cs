@@ -167,7 +167,7 @@ public sealed class SlackSocketModeClientTests : FakeSlackTest
     public async Task Connect_NoHello_RetriesWithBackoffThenConnects()
     {
         Slack.AutoHello = false;
-        var (client, run) = Start(Echo, o => o.HelloTimeout = TimeSpan.FromMilliseconds(300));
+        var (client, run) = Start(Echo, o => o.HelloTimeout = TimeSpan.FromSeconds(1));
         await Slack.WaitForSocketAsync(0, Wait);
         await WaitUntil(() => client.Status.ConsecutiveFailures >= 1);
 

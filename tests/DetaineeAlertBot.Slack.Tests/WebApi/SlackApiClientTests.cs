@@ -205,8 +205,10 @@ public sealed class SlackApiClientTests : FakeSlackTest
     [Fact]
     public async Task PostMessage_BurstToOneChannel_IsPacedWithoutAny429()
     {
-        Slack.PerChannelInterval = TimeSpan.FromMilliseconds(200);
-        var client = CreateClient(o => o.ChannelMessageInterval = TimeSpan.FromMilliseconds(260));
+        // The fake allows one message per 150 ms; the client paces at 700 ms, so only a request that took over a
+        // second could arrive early. Without pacing, five concurrent posts would collect four 429s.
+        Slack.PerChannelInterval = TimeSpan.FromMilliseconds(150);
+        var client = CreateClient(o => o.ChannelMessageInterval = TimeSpan.FromMilliseconds(700));
 
         var posts = Enumerable.Range(0, 5).Select(i => client.PostMessageAsync(Hello with { Text = $"m{i}" }, CancellationToken.None));
         await Task.WhenAll(posts);
@@ -215,6 +217,22 @@ public sealed class SlackApiClientTests : FakeSlackTest
         Assert.Equal(0, Slack.RateLimitedCount);
         // Paced in order: first come, first served.
         Assert.Equal(["m0", "m1", "m2", "m3", "m4"], Slack.Messages.Select(m => m.Body.GetProperty("text").GetString()));
+    }
+
+    [Fact]
+    public async Task FakeSlack_TwoPostsWithinInterval_SecondGets429WithRetryAfter()
+    {
+        Slack.PerChannelInterval = TimeSpan.FromSeconds(30);
+
+        using var first = await RawPostAsync("C111");
+        using var second = await RawPostAsync("C111");
+        using var otherChannel = await RawPostAsync("C222");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.True(second.Headers.RetryAfter!.Delta > TimeSpan.Zero);
+        Assert.Contains("\"error\":\"ratelimited\"", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, otherChannel.StatusCode);
     }
 
     [Fact]
@@ -247,6 +265,16 @@ public sealed class SlackApiClientTests : FakeSlackTest
 
         Assert.Equal("not_allowed_token_type", e.Error);
         Assert.Equal(SlackErrorClass.Configuration, e.ErrorClass);
+    }
+
+    private async Task<HttpResponseMessage> RawPostAsync(string channel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Slack.ApiBaseUrl + "chat.postMessage")
+        {
+            Content = new StringContent($$"""{"channel":"{{channel}}","text":"hi"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FakeSlackServer.DefaultBotToken);
+        return await Http.SendAsync(request);
     }
 
     [Fact]
