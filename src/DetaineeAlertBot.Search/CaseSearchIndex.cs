@@ -45,12 +45,14 @@ public sealed class CaseSearchIndex : ICaseSearch, IDisposable
     public void Upsert(IEnumerable<CaseRecord> cases)
     {
         ArgumentNullException.ThrowIfNull(cases);
-        var batch = cases.ToList();
-        if (batch.Count == 0) return;
+        var records = cases.ToList();
+        if (records.Count == 0) return;
+        // Normalise before taking the write lock: lookups wait only for the (cheap) insertion.
+        var batch = NameIndex.Prepare(records);
         _lock.EnterWriteLock();
         try
         {
-            _index.AddRange(batch);
+            _index.Add(batch);
             // Replaced names leave dead entries behind; compact once they are a real share of the index.
             if (_index.DeadEntries > 1024 && _index.DeadEntries * 4 > _index.EntryCount)
             {

@@ -26,18 +26,28 @@ internal sealed class NameIndex(SearchOptions options)
 
     public IEnumerable<CaseRecord> LiveRecords() => _cases.Where(c => c.Record is not null).Select(c => c.Record!);
 
-    public void AddRange(IEnumerable<CaseRecord> records)
+    public void AddRange(IEnumerable<CaseRecord> records) => Add(Prepare(records));
+
+    /// <summary>Normalises a batch. Needs no index state, so the owner runs it outside its write lock.</summary>
+    public static PreparedBatch Prepare(IEnumerable<CaseRecord> records)
     {
         var list = records as IReadOnlyList<CaseRecord> ?? records.ToList();
-        // Normalising is the costly part of indexing and needs no shared state, so big batches use every core.
+        // Normalising is the costly part of indexing, so big batches use every core.
         var names = new PreparedName[list.Count][];
         if (list.Count >= 2_000)
             Parallel.For(0, list.Count, i => names[i] = NormalizeAll(list[i]));
         else
             for (var i = 0; i < list.Count; i++) names[i] = NormalizeAll(list[i]);
-        for (var i = 0; i < list.Count; i++) Add(list[i], names[i]);
+        return new PreparedBatch(list, names);
+    }
+
+    public void Add(PreparedBatch batch)
+    {
+        for (var i = 0; i < batch.Records.Count; i++) Add(batch.Records[i], batch.Names[i]);
         _vocabulary.SortPending();
     }
+
+    internal sealed record PreparedBatch(IReadOnlyList<CaseRecord> Records, PreparedName[][] Names);
 
     private static PreparedName[] NormalizeAll(CaseRecord record)
     {
@@ -55,7 +65,7 @@ internal sealed class NameIndex(SearchOptions options)
         return new PreparedName(name, PhoneticKey.Sound(string.Concat(t)), PhoneticKey.Sound(t[^1] + string.Concat(t[..^1])));
     }
 
-    private readonly record struct PreparedName(NormalizedName Name, string? JoinedSound, string? JoinedSoundRotated);
+    internal readonly record struct PreparedName(NormalizedName Name, string? JoinedSound, string? JoinedSoundRotated);
 
     private void Add(CaseRecord record, PreparedName[] names)
     {

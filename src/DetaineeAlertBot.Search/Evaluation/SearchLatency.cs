@@ -18,8 +18,10 @@ public sealed record LatencyReport(
     double BuildCpuMs,
     double LookupCpuMedianMs,
     double LookupCpuP99Ms,
+    double LookupCpuMaxMs,
     double AutocompleteCpuMedianMs,
     double LoadAverage,
+    string SlowestLookup,
     AtScaleAccuracy Accuracy)
 {
     public string ToTable()
@@ -38,8 +40,9 @@ public sealed record LatencyReport(
         sb.AppendLine(ci, $"| autocomplete p99 | {AutocompleteP99Ms:0.000} ms |");
         sb.AppendLine(ci, $"| Upsert of 100 changed cases | {UpsertMs:0.0} ms |");
         sb.AppendLine(ci, $"| index build, CPU time (all threads) | {BuildCpuMs:0} ms |");
-        sb.AppendLine(ci, $"| lookup median / p99, thread CPU time | {LookupCpuMedianMs:0.000} / {LookupCpuP99Ms:0.000} ms |");
+        sb.AppendLine(ci, $"| lookup median / p99 / max, thread CPU time | {LookupCpuMedianMs:0.000} / {LookupCpuP99Ms:0.000} / {LookupCpuMaxMs:0.000} ms |");
         sb.AppendLine(ci, $"| autocomplete median, thread CPU time | {AutocompleteCpuMedianMs:0.000} ms |");
+        sb.AppendLine(ci, $"| slowest lookup (CPU) | {SlowestLookup} |");
         sb.AppendLine(ci, $"| 1-minute load average at the end | {LoadAverage:0.0} |");
         sb.AppendLine();
         sb.AppendLine("Outcome of the same lookups at 100k scale (synthetic names repeat, so identical names are legitimately Ambiguous):");
@@ -160,7 +163,7 @@ public static class SearchLatency
                 case Core.Search.SearchOutcome.Match when result.Hits[0].Key == key: k.Right++; break;
                 case Core.Search.SearchOutcome.Match:
                     k.Wrong++;
-                    if (k.WrongExamples.Count < 3) k.WrongExamples.Add($"{queries[i]} -> {result.Hits[0].Name} (wanted {key})");
+                    if (k.WrongExamples.Count < 3) k.WrongExamples.Add($"{queries[i]} -> {result.Hits[0].Name} [{result.Hits[0].Kind}: {result.Hits[0].Explanation}] (wanted {key})");
                     break;
                 case Core.Search.SearchOutcome.Ambiguous when result.Hits.Any(h => h.Key == key): k.AmbiguousListed++; break;
                 case Core.Search.SearchOutcome.Ambiguous: k.AmbiguousNotListed++; break;
@@ -194,6 +197,8 @@ public static class SearchLatency
         index.Upsert(changed);
         var upsertMs = sw.Elapsed.TotalMilliseconds;
 
+        var slowest = Array.IndexOf(lookupCpu, lookupCpu.Max());
+        var slowestText = $"\"{queries[slowest]}\" ({lookupCpu[slowest]:0.0} ms CPU, {lookupTimes[slowest]:0.0} ms wall, GC gen2 count {GC.CollectionCount(2)})";
         Array.Sort(lookupTimes);
         Array.Sort(autoTimes);
         Array.Sort(lookupCpu);
@@ -201,7 +206,7 @@ public static class SearchLatency
         return new LatencyReport(caseCount, lookups, buildMs,
             Percentile(lookupTimes, 0.5), Percentile(lookupTimes, 0.99), lookupTimes[^1],
             Percentile(autoTimes, 0.5), Percentile(autoTimes, 0.99), upsertMs,
-            buildCpuMs, Percentile(lookupCpu, 0.5), Percentile(lookupCpu, 0.99), Percentile(autoCpu, 0.5), LoadAverageNow(),
+            buildCpuMs, Percentile(lookupCpu, 0.5), Percentile(lookupCpu, 0.99), lookupCpu[^1], Percentile(autoCpu, 0.5), LoadAverageNow(), slowestText,
             new AtScaleAccuracy([.. counts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value))]));
     }
 
