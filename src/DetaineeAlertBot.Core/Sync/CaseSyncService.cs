@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Feeds;
@@ -21,6 +22,10 @@ public sealed class CaseSyncService(
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sourceLocks = new(StringComparer.Ordinal);
 
+    // SHA-256 of the last document applied per source: a byte-identical document (a re-push, a poll of a server
+    // without ETags) cannot change anything, so it skips parsing and diffing. Kept in memory only; a restart diffs once.
+    private readonly ConcurrentDictionary<string, byte[]> _lastApplied = new(StringComparer.Ordinal);
+
     public async Task<SyncReport> SyncAsync(string source, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -28,6 +33,14 @@ public sealed class CaseSyncService(
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var hash = SHA256.HashData(document.Span);
+            if (_lastApplied.TryGetValue(source, out var last) && hash.AsSpan().SequenceEqual(last))
+            {
+                metrics.DocumentsSynced.Add(1, Tag(source), new("result", "identical"));
+                return SyncReport.Unchanged(source, Stopwatch.GetElapsedTime(started));
+            }
+            _lastApplied.TryRemove(source, out _);
+
             var parsed = CaseFeedParser.Parse(source, document);
             foreach (var rejection in parsed.Rejections)
             {
@@ -66,6 +79,7 @@ public sealed class CaseSyncService(
             else
             {
                 catalog.Apply(plan);
+                _lastApplied[source] = hash;
             }
 
             if (result.AlertsQueued > 0) alertSignal.Notify();
@@ -108,17 +122,21 @@ public sealed record SyncReport(
     int AlertsQueued,
     int Conflicts,
     IReadOnlyList<RecordRejection> Rejections,
-    TimeSpan Duration)
+    TimeSpan Duration,
+    bool Identical = false)
 {
     public bool Succeeded => Error is null;
 
     public bool HasChanges => New + StatusChanges + DetailChanges + NotSeen + Rejections.Count > 0;
 
     public string Summary =>
-        Error is not null
-            ? $"refused: {Error}"
-            : $"{Accepted} case(s) read, {New} new, {StatusChanges} status change(s), {DetailChanges} detail change(s), "
+        Error is not null ? $"refused: {Error}"
+        : Identical ? "identical to the last document applied; nothing to do"
+        : $"{Accepted} case(s) read, {New} new, {StatusChanges} status change(s), {DetailChanges} detail change(s), "
               + $"{NotSeen} no longer listed, {Rejections.Count} rejected, {AlertsQueued} alert(s) queued";
+
+    /// <summary>The document was byte-identical to the last one applied for this source: nothing to do.</summary>
+    public static SyncReport Unchanged(string source, TimeSpan duration) => new(source, null, false, 0, 0, 0, 0, 0, 0, 0, [], duration, Identical: true);
 
     public static SyncReport Refused(string source, string error, IReadOnlyList<RecordRejection> rejections) =>
         new(source, error, false, 0, 0, 0, 0, 0, 0, 0, rejections, TimeSpan.Zero);

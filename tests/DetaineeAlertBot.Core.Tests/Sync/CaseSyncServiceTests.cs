@@ -97,4 +97,38 @@ public class CaseSyncServiceTests
         Assert.Contains("unknown status 'jailed'", rejection.Reason);
         Assert.Empty(Assert.Single(_applied).NotSeen);
     }
+
+    [Fact]
+    public async Task Sync_ByteIdenticalDocument_IsRecognisedWithoutParsing()
+    {
+        var catalog = Catalog();
+        var service = Service(catalog);
+        var document = Feed(Case("1"), Case("2"));
+        await service.SyncAsync("feed", document, CancellationToken.None);
+
+        var again = await service.SyncAsync("feed", document, CancellationToken.None);
+        var respaced = await service.SyncAsync("feed", (byte[])[.. document, (byte)' '], CancellationToken.None);
+
+        Assert.True(again.Identical);
+        Assert.Equal("identical to the last document applied; nothing to do", again.Summary);
+        Assert.False(respaced.Identical); // other bytes are parsed and diffed (and change nothing here)
+        Assert.False(respaced.HasChanges);
+        Assert.Single(_applied);
+    }
+
+    [Fact]
+    public async Task Sync_RefusedDocument_DoesNotBecomeTheIdenticalBaseline()
+    {
+        var catalog = Catalog(null, Stored(Case("1")));
+        var service = Service(catalog);
+        var good = Feed(Case("1", CaseStatus.Released));
+        await service.SyncAsync("feed", good, CancellationToken.None);
+        await service.SyncAsync("feed", Encoding.UTF8.GetBytes("{"), CancellationToken.None);
+
+        // Going back to the last good bytes after a refused document is not "identical": the refused one came between.
+        var report = await service.SyncAsync("feed", good, CancellationToken.None);
+
+        Assert.False(report.Identical);
+        Assert.True(report.Succeeded);
+    }
 }
