@@ -32,10 +32,14 @@ internal sealed class SlackHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<SlackHost> StartAsync(bool socketMode = true, bool httpCommands = true, params string[] extraArgs)
+    public static Task<SlackHost> StartAsync(bool socketMode = true, bool httpCommands = true, params string[] extraArgs) =>
+        StartAsync(root: null, socketMode, httpCommands, extraArgs);
+
+    /// <param name="root">A folder with its own config/ (see <see cref="CreateRoot"/>), or null for the repository's.</param>
+    public static async Task<SlackHost> StartAsync(string? root, bool socketMode, bool httpCommands, params string[] extraArgs)
     {
         var slack = await FakeSlackServer.StartAsync();
-        var directory = Directory.CreateTempSubdirectory("slack-host-").FullName;
+        var directory = root ?? Directory.CreateTempSubdirectory("slack-host-").FullName;
         var args = new List<string>
         {
             "--Urls=http://127.0.0.1:0",
@@ -56,10 +60,28 @@ internal sealed class SlackHost : IAsyncDisposable
         }
 
         args.AddRange(extraArgs);
-        var app = BotApplication.Build([.. args]);
+        var app = BotApplication.Build([.. args], root: root);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new SlackHost(app, slack, directory, new HttpClient { BaseAddress = new Uri(address) });
+    }
+
+    /// <summary>A temporary root with config/appsettings.json and a feed at config/cases.json.</summary>
+    public static string CreateRoot(string settingsJson, string feedJson)
+    {
+        var root = Directory.CreateTempSubdirectory("slack-root-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "config"));
+        File.WriteAllText(Path.Combine(root, "config", "appsettings.json"), settingsJson);
+        File.WriteAllText(Path.Combine(root, "config", "cases.json"), feedJson);
+        return root;
+    }
+
+    /// <summary>Replaces the feed the way editors do: write a temporary file, then rename it over the old one.</summary>
+    public static void ReplaceFeed(string root, string feedJson)
+    {
+        var path = Path.Combine(root, "config", "cases.json");
+        File.WriteAllText(path + ".tmp", feedJson);
+        File.Move(path + ".tmp", path, overwrite: true);
     }
 
     /// <summary>A form-encoded slash command signed the way Slack signs it.</summary>
