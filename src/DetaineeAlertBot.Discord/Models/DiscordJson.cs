@@ -32,7 +32,4 @@ public static class DiscordJson
 
     public static byte[] Serialize(IReadOnlyList<ApplicationCommand> commands) =>
         JsonSerializer.SerializeToUtf8Bytes(commands, DiscordJsonContext.Default.IReadOnlyListApplicationCommand);
-
-    public static IReadOnlyList<ApplicationCommand> ParseCommands(ReadOnlySpan<byte> utf8Json) =>
-        JsonSerializer.Deserialize(utf8Json, DiscordJsonContext.Default.ListApplicationCommand) ?? [];
 }

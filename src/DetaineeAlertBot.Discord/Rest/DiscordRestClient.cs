@@ -131,8 +131,8 @@ public sealed class DiscordRestClient
             HttpStatusCode status;
             byte[] content;
             HttpResponseHeaders headers;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(_options.RequestTimeout);
+            using var attemptTimeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, attemptTimeout.Token);
             try
             {
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
