@@ -422,7 +422,7 @@ internal sealed class NameIndex(SearchOptions options)
         var q = QueryToken.From(name);
         var matches = new List<VocabMatch>[q.Length];
         for (var i = 0; i < q.Length; i++)
-            matches[i] = _vocabulary.Match(q[i], prefix: i == q.Length - 1 && !q[i].IsAbjad);
+            matches[i] = _vocabulary.Match(q[i], prefix: i == q.Length - 1);
 
         var scratch = Scratch.For(_entries.Count);
         scratch.NextQuery();

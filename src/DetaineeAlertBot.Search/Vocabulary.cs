@@ -65,8 +65,14 @@ internal sealed class Vocabulary
     private readonly Dictionary<string, List<int>> _latinDeletes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _soundDeletes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<int>> _abjadDeletes = new(StringComparer.Ordinal);
-    private readonly List<int> _sorted = [];
-    private readonly List<int> _unsorted = [];
+    private readonly PrefixOrder _latinOrder;
+    private readonly PrefixOrder _abjadOrder;
+
+    public Vocabulary()
+    {
+        _latinOrder = new PrefixOrder(_tokens, t => t.Latin);
+        _abjadOrder = new PrefixOrder(_tokens, t => t.Abjad);
+    }
 
     public VocabToken this[int id] => _tokens[id];
 
@@ -88,25 +94,17 @@ internal sealed class Vocabulary
             Add(_bySkeleton, token.Skeleton, id);
             AddWithDeletes(_latinDeletes, latin, id, MinDeleteLength);
             AddWithDeletes(_soundDeletes, token.Sound, id, MinDeleteLength);
-            _unsorted.Add(id);
+            _latinOrder.Pending.Add(id);
         }
+        _abjadOrder.Pending.Add(id);
         return id;
     }
 
-    /// <summary>Merges newly interned tokens into the prefix order. Called by the writer after each batch.</summary>
+    /// <summary>Merges newly interned tokens into the prefix orders. Called by the writer after each batch.</summary>
     public void SortPending()
     {
-        if (_unsorted.Count == 0) return;
-        if (_unsorted.Count > 64)
-        {
-            _sorted.AddRange(_unsorted);
-            _sorted.Sort((a, b) => string.CompareOrdinal(_tokens[a].Latin, _tokens[b].Latin));
-        }
-        else
-        {
-            foreach (var id in _unsorted) _sorted.Insert(LowerBound(_tokens[id].Latin), id);
-        }
-        _unsorted.Clear();
+        _latinOrder.SortPending();
+        _abjadOrder.SortPending();
     }
 
     /// <summary>Vocabulary tokens close to <paramref name="q"/>, with their similarity. With <paramref name="prefix"/>
@@ -138,17 +136,20 @@ internal sealed class Vocabulary
             if (s >= 0.55) result.Add(new VocabMatch(id, s, via));
         }
 
-        if (prefix && q.Latin.Length > 0)
+        if (prefix)
         {
-            var start = LowerBound(q.Latin);
-            for (var k = start; k < _sorted.Count && k - start < MaxPrefixTokens; k++)
+            // Arabic or Hebrew script is typed consonants first, so its prefix is a prefix of the abjad key.
+            var (order, typed) = q.IsAbjad ? (_abjadOrder, q.Abjad) : (_latinOrder, q.Latin);
+            if (typed.Length > 0)
             {
-                var token = _tokens[_sorted[k]];
-                if (!token.Latin.StartsWith(q.Latin, StringComparison.Ordinal)) break;
-                if (token.Latin.Length == q.Latin.Length || candidates.Contains(_sorted[k])) continue;
-                // A typed prefix is a strong hint, and the more of the token it covers the stronger.
-                var s = 0.8 + 0.2 * q.Latin.Length / token.Latin.Length;
-                result.Add(new VocabMatch(_sorted[k], s, TokenVia.Exact));
+                foreach (var id in order.StartingWith(typed, MaxPrefixTokens))
+                {
+                    var full = order.KeyOf(id);
+                    if (full.Length == typed.Length || candidates.Contains(id)) continue;
+                    // A typed prefix is a strong hint, and the more of the token it covers the stronger.
+                    var s = 0.8 + 0.2 * typed.Length / full.Length;
+                    result.Add(new VocabMatch(id, s, TokenVia.Exact));
+                }
             }
         }
         return result;
@@ -181,18 +182,6 @@ internal sealed class Vocabulary
             if (best < skeleton) { best = skeleton; via = TokenVia.Phonetic; }
         }
         return (best, via);
-    }
-
-    private int LowerBound(string value)
-    {
-        int lo = 0, hi = _sorted.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(_tokens[_sorted[mid]].Latin, value) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 
     private static void Collect(Dictionary<string, List<int>> map, string key, HashSet<int> into)
@@ -230,5 +219,52 @@ internal sealed class Vocabulary
         if (key.Length == 0) return;
         if (!map.TryGetValue(key, out var ids)) map[key] = ids = [];
         if (ids.Count == 0 || ids[^1] != id) ids.Add(id);
+    }
+
+    /// <summary>Token ids sorted by one key, for prefix lookups (autocomplete).</summary>
+    private sealed class PrefixOrder(List<VocabToken> tokens, Func<VocabToken, string> key)
+    {
+        private readonly List<int> _sorted = [];
+
+        public List<int> Pending { get; } = [];
+
+        public string KeyOf(int id) => key(tokens[id]);
+
+        public void SortPending()
+        {
+            if (Pending.Count == 0) return;
+            if (Pending.Count > 64)
+            {
+                _sorted.AddRange(Pending);
+                _sorted.Sort((a, b) => string.CompareOrdinal(KeyOf(a), KeyOf(b)));
+            }
+            else
+            {
+                foreach (var id in Pending) _sorted.Insert(LowerBound(KeyOf(id)), id);
+            }
+            Pending.Clear();
+        }
+
+        public IEnumerable<int> StartingWith(string prefix, int max)
+        {
+            var start = LowerBound(prefix);
+            for (var k = start; k < _sorted.Count && k - start < max; k++)
+            {
+                if (!KeyOf(_sorted[k]).StartsWith(prefix, StringComparison.Ordinal)) yield break;
+                yield return _sorted[k];
+            }
+        }
+
+        private int LowerBound(string value)
+        {
+            int lo = 0, hi = _sorted.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (string.CompareOrdinal(KeyOf(_sorted[mid]), value) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        }
     }
 }

@@ -377,6 +377,17 @@ public sealed class CaseSearchIndexTests
         Assert.Equal(Sarhan.Key, hits[0].Key);
     }
 
+    [Theory]
+    // Cyrillic is transliterated before prefix matching; Arabic script is matched on its consonant (abjad) key.
+    [InlineData("Сергей Бел", "memorial:ru-0451")]
+    [InlineData("محمد سر", "hrw:eg-001")]
+    public void Autocomplete_OtherScriptPrefix_Suggests(string partial, string expected)
+    {
+        var hits = Index().Autocomplete(partial);
+
+        Assert.Equal(expected, hits[0].Key.ToString());
+    }
+
     [Fact]
     public void Autocomplete_MaxResults_IsRespected()
     {
