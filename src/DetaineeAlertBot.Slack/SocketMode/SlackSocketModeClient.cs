@@ -164,6 +164,7 @@ public sealed class SlackSocketModeClient
             connectTimeout.CancelAfter(_options.HelloTimeout);
             await socket.ConnectAsync(url, connectTimeout.Token).ConfigureAwait(false);
             connection.Start();
+            connection.Counted = true;
             Interlocked.Increment(ref _openConnections);
             Update(s => s with { OpenConnections = Volatile.Read(ref _openConnections) });
             await connection.Hello.WaitAsync(_options.HelloTimeout, _time, ct).ConfigureAwait(false);
@@ -179,10 +180,10 @@ public sealed class SlackSocketModeClient
 
     private async Task CloseAsync(SocketConnection connection)
     {
-        var wasOpen = connection.Hello.IsCompletedSuccessfully || !connection.Ended.IsCompleted;
         await connection.CloseAsync(_options.AckDeadline + TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        if (wasOpen)
+        if (connection.Counted)
         {
+            connection.Counted = false;
             var open = Math.Max(0, Interlocked.Decrement(ref _openConnections));
             Update(s => s with { OpenConnections = open });
         }

@@ -36,6 +36,7 @@ internal sealed class SocketConnection : IAsyncDisposable
     private readonly Lock _inFlightLock = new();
     private readonly HashSet<Task> _inFlight = [];
     private Task _receiveLoop = Task.CompletedTask;
+    private int _disposed;
 
     public SocketConnection(int id, ClientWebSocket socket, Func<SocketConnection, SocketFrame, CancellationToken, Task> onEnvelope,
         int maxFrameBytes, ILogger logger)
@@ -54,6 +55,9 @@ internal sealed class SocketConnection : IAsyncDisposable
     public Task<ConnectionEnd> Ended => _ended.Task;
 
     public string? DisconnectReason { get; private set; }
+
+    /// <summary>Whether the client counts this socket as open; cleared when it is closed, so it is uncounted once.</summary>
+    public bool Counted { get; set; }
 
     public void Start() => _receiveLoop = ReceiveLoopAsync(_stop.Token);
 
@@ -99,6 +103,11 @@ internal sealed class SocketConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Abort();
         try

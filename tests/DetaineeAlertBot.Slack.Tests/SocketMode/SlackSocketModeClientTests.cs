@@ -130,6 +130,7 @@ public sealed class SlackSocketModeClientTests : FakeSlackTest
         await replacement.WaitForAckAsync("env-new", Wait);
         Assert.Equal(2, Slack.Calls("apps.connections.open"));
         Assert.False(replacement.Closed.IsCompleted);
+        await WaitUntil(() => client.Status.OpenConnections == 1);
         await StopAsync(run);
     }
 
@@ -145,6 +146,7 @@ public sealed class SlackSocketModeClientTests : FakeSlackTest
         Assert.Equal(1, Slack.Calls("apps.connections.open"));
         Assert.Contains("link_disabled", client.Status.StoppedReason, StringComparison.Ordinal);
         Assert.False(client.Status.Connected);
+        Assert.Equal(0, client.Status.OpenConnections);
     }
 
     [Fact]
@@ -160,6 +162,7 @@ public sealed class SlackSocketModeClientTests : FakeSlackTest
 
         Assert.Equal(2, Slack.Calls("apps.connections.open"));
         await WaitUntil(() => client.Status.Connected);
+        Assert.Equal(1, client.Status.OpenConnections);
         await StopAsync(run);
     }
 
@@ -176,6 +179,8 @@ public sealed class SlackSocketModeClientTests : FakeSlackTest
 
         Assert.True(Slack.Calls("apps.connections.open") >= 2);
         Assert.Equal(0, client.Status.ConsecutiveFailures);
+        // Sockets that never said hello are not counted as open.
+        Assert.Equal(1, client.Status.OpenConnections);
         await StopAsync(run);
     }
 
