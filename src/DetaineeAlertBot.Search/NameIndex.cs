@@ -108,7 +108,7 @@ internal sealed class NameIndex(SearchOptions options)
                 weight += _vocabulary[tokenIds[i]].Weight;
             }
             var entryId = _entries.Count;
-            var entry = new NameEntry(caseIndex, k > 0, name.Original, tokenIds, name.NonLatin, name.Abjad) { TotalWeight = weight };
+            var entry = new NameEntry(caseIndex, k > 0, name.Original, tokenIds, name.NonLatin) { TotalWeight = weight };
             for (var i = 0; i < tokenIds.Length; i++)
                 if (Array.IndexOf(tokenIds, tokenIds[i], 0, i) < 0) _vocabulary[tokenIds[i]].Postings.Add(entryId);
             entry.JoinedSound = names[k].JoinedSound;
@@ -197,7 +197,9 @@ internal sealed class NameIndex(SearchOptions options)
     private bool TryIdLookup(string query, out SearchResult result)
     {
         result = null!;
-        if (CaseKey.TryParse(query, out var key) && _caseByKeyIgnoreCase.TryGetValue(key, out var exact))
+        // Exact key first: two ids may differ only in letter case.
+        if (CaseKey.TryParse(query, out var key)
+            && (_caseByKey.TryGetValue(key, out var exact) || _caseByKeyIgnoreCase.TryGetValue(key, out exact)))
         {
             result = new SearchResult(SearchOutcome.Match, [IdHit(exact)], []);
             return true;
@@ -474,14 +476,13 @@ internal sealed class NameIndex(SearchOptions options)
         public int[] Entries { get; set; } = entries;
     }
 
-    private sealed class NameEntry(int caseIndex, bool isAlias, string text, int[] tokenIds, bool nonLatinText, bool abjad)
+    private sealed class NameEntry(int caseIndex, bool isAlias, string text, int[] tokenIds, bool nonLatinText)
     {
         public int CaseIndex { get; } = caseIndex;
         public bool IsAlias { get; } = isAlias;
         public string Text { get; } = text;
         public int[] TokenIds { get; } = tokenIds;
         public bool NonLatinText { get; } = nonLatinText;
-        public bool Abjad { get; } = abjad;
         public bool Alive { get; set; } = true;
         public double TotalWeight { get; set; }
         public string? JoinedSound { get; set; }

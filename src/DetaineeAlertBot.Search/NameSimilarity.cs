@@ -3,7 +3,6 @@ namespace DetaineeAlertBot.Search;
 /// <summary>How a query token met a name token; the weakest link decides how a hit is explained.</summary>
 internal enum TokenVia : byte
 {
-    None,
     Exact,
     Phonetic,
     Fuzzy,

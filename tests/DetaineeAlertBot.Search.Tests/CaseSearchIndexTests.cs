@@ -201,6 +201,15 @@ public sealed class CaseSearchIndexTests
     }
 
     [Fact]
+    public void Search_KeysDifferingOnlyInCase_ResolveExactly()
+    {
+        var index = Index(Case("hrw", "AB-1", "Amir Amini"), Case("hrw", "ab-1", "Olga Vasilyeva"));
+
+        Assert.Equal("Olga Vasilyeva", index.Search("hrw:ab-1").Hits[0].Name);
+        Assert.Equal("Amir Amini", index.Search("hrw:AB-1").Hits[0].Name);
+    }
+
+    [Fact]
     public void Search_IdSharedBySources_IsAmbiguous()
     {
         var index = Index(Case("a", "17", "Amir Amini"), Case("b", "17", "Olga Vasilyeva"));
