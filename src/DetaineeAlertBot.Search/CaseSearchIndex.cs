@@ -4,13 +4,17 @@ using DetaineeAlertBot.Core.Search;
 namespace DetaineeAlertBot.Search;
 
 /// <summary>CaseSearchIndex is the in-memory name index behind /case lookup, /case history, /watchlist and
-/// autocomplete. Searches take a read lock and run concurrently; Rebuild builds a new index outside the lock and
-/// swaps it in, Upsert edits the live index under the write lock.</summary>
+/// autocomplete. Searches take a read lock and run concurrently. Rebuild (and compaction after many upserts) builds a
+/// new index outside the lock and swaps it in; Upsert normalises outside the lock and edits the live index under the
+/// write lock, and is replayed on any index being built at the time, so no update is lost to a concurrent rebuild.</summary>
 public sealed class CaseSearchIndex : ICaseSearch, IDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly SearchOptions _options;
+    private readonly List<List<NameIndex.PreparedBatch>> _pendingLogs = [];
     private NameIndex _index;
+    private long _generation;
+    private bool _compacting;
 
     public CaseSearchIndex(SearchOptions? options = null)
     {
@@ -34,11 +38,17 @@ public sealed class CaseSearchIndex : ICaseSearch, IDisposable
     {
         ArgumentNullException.ThrowIfNull(cases);
         // Build outside the lock so lookups keep answering from the old index meanwhile.
-        var fresh = new NameIndex(_options);
-        fresh.AddRange(cases);
-        _lock.EnterWriteLock();
-        try { _index = fresh; }
-        finally { _lock.ExitWriteLock(); }
+        var log = BeginBuild();
+        NameIndex? fresh = null;
+        try
+        {
+            fresh = new NameIndex(_options);
+            fresh.AddRange(cases);
+        }
+        finally
+        {
+            EndBuild(log, fresh, expectedGeneration: null);
+        }
     }
 
     /// <inheritdoc/>
@@ -49,17 +59,63 @@ public sealed class CaseSearchIndex : ICaseSearch, IDisposable
         if (records.Count == 0) return;
         // Normalise before taking the write lock: lookups wait only for the (cheap) insertion.
         var batch = NameIndex.Prepare(records);
+        List<CaseRecord>? live = null;
+        List<NameIndex.PreparedBatch>? log = null;
+        long generation = 0;
         _lock.EnterWriteLock();
         try
         {
             _index.Add(batch);
+            foreach (var pending in _pendingLogs) pending.Add(batch);
             // Replaced names leave dead entries behind; compact once they are a real share of the index.
-            if (_index.DeadEntries > 1024 && _index.DeadEntries * 4 > _index.EntryCount)
+            if (!_compacting && _index.DeadEntries > 1024 && _index.DeadEntries * 4 > _index.EntryCount)
             {
-                var compacted = new NameIndex(_options);
-                compacted.AddRange(_index.LiveRecords());
-                _index = compacted;
+                _compacting = true;
+                live = [.. _index.LiveRecords()];
+                log = [];
+                _pendingLogs.Add(log);
+                generation = _generation;
             }
+        }
+        finally { _lock.ExitWriteLock(); }
+        if (live is null) return;
+
+        // Compact outside the lock, like Rebuild; upserts made meanwhile are replayed before the swap.
+        NameIndex? compacted = null;
+        try
+        {
+            compacted = new NameIndex(_options);
+            compacted.AddRange(live);
+        }
+        finally
+        {
+            EndBuild(log!, compacted, generation);
+        }
+    }
+
+    // A build in progress records the upserts that reach the live index meanwhile, to replay them on its result.
+    private List<NameIndex.PreparedBatch> BeginBuild()
+    {
+        var log = new List<NameIndex.PreparedBatch>();
+        _lock.EnterWriteLock();
+        try { _pendingLogs.Add(log); }
+        finally { _lock.ExitWriteLock(); }
+        return log;
+    }
+
+    /// <param name="expectedGeneration">For a compaction: the index it was taken from. If a Rebuild replaced that
+    /// index meanwhile, the compacted copy is stale and is dropped.</param>
+    private void EndBuild(List<NameIndex.PreparedBatch> log, NameIndex? fresh, long? expectedGeneration)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            _pendingLogs.Remove(log);
+            if (expectedGeneration is not null) _compacting = false;
+            if (fresh is null || (expectedGeneration is { } g && g != _generation)) return;
+            foreach (var batch in log) fresh.Add(batch);
+            _index = fresh;
+            _generation++;
         }
         finally { _lock.ExitWriteLock(); }
     }

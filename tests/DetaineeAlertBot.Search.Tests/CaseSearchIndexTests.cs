@@ -321,6 +321,34 @@ public sealed class CaseSearchIndexTests
     }
 
     [Fact]
+    public async Task Upsert_DuringRebuild_IsNotLost()
+    {
+        var index = Index();
+        using var started = new ManualResetEventSlim();
+        using var proceed = new ManualResetEventSlim();
+        var rebuilding = Task.Run(() => index.Rebuild(Gated([Belyakov, Sarhan], started, proceed)));
+        started.Wait(TimeSpan.FromSeconds(30));
+
+        // The rebuild is reading its input; these upserts reach the old index and must survive the swap.
+        index.Upsert([Case("late", "1", "Latecomer Person")]);
+        index.Upsert([Belyakov with { Aliases = ["Serhiy Bieliakov"] }]);
+        proceed.Set();
+        await rebuilding;
+
+        Assert.Equal(3, index.Count);
+        Assert.Equal(SearchOutcome.Match, index.Search("Latecomer Person").Outcome);
+        Assert.Equal(MatchKind.Alias, index.Search("Serhiy Bieliakov").Hits[0].Kind);
+        Assert.Equal(SearchOutcome.NoMatch, index.Search("Salma Haddad").Outcome);
+    }
+
+    private static IEnumerable<CaseRecord> Gated(CaseRecord[] cases, ManualResetEventSlim started, ManualResetEventSlim proceed)
+    {
+        started.Set();
+        proceed.Wait(TimeSpan.FromSeconds(30));
+        foreach (var c in cases) yield return c;
+    }
+
+    [Fact]
     public void Rebuild_ReplacesEverything()
     {
         var index = Index();
