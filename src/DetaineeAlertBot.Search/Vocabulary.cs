@@ -125,8 +125,10 @@ internal sealed class Vocabulary
             CollectDeletes(_latinDeletes, q.Latin, MinDeleteLength, candidates);
             CollectDeletes(_soundDeletes, q.Sound, MinDeleteLength, candidates);
             // Names indexed from Arabic or Hebrew script are reachable only through the abjad key.
-            if (_byAbjad.TryGetValue(q.Abjad, out var abjadIds))
-                foreach (var id in abjadIds) if (_tokens[id].FromAbjad) candidates.Add(id);
+            var viaAbjad = new HashSet<int>();
+            Collect(_byAbjad, q.Abjad, viaAbjad);
+            CollectDeletes(_abjadDeletes, q.Abjad, 3, viaAbjad);
+            foreach (var id in viaAbjad) if (_tokens[id].FromAbjad) candidates.Add(id);
         }
 
         var result = new List<VocabMatch>(candidates.Count + 8);

@@ -93,6 +93,22 @@ public sealed class CaseSearchIndexTests
         Assert.Equal("matched transliteration of Сергей Беляков", result.Hits[0].Explanation);
     }
 
+    [Theory]
+    // An alias kept in Arabic script is found from the same script and from Latin spellings.
+    [InlineData("محمد سرحان")]
+    [InlineData("Muhammad Sarhan")]
+    [InlineData("Mohamed Sarhaan")]
+    public void Search_ArabicScriptAlias_IsFound(string query)
+    {
+        var index = Index(Case("hrw", "eg-9", "M. Sarhan", "محمد سرحان"), AmirAmini, Belyakov);
+
+        var result = index.Search(query);
+
+        Assert.Equal(SearchOutcome.Match, result.Outcome);
+        Assert.Equal("hrw:eg-9", result.Hits[0].Key.ToString());
+        Assert.Equal(MatchKind.Transliteration, result.Hits[0].Kind);
+    }
+
     [Fact]
     public void Search_TransliterationVariant_IsPhoneticWithExplanation()
     {
