@@ -17,6 +17,7 @@ public static class ChangeDetector
     public static ChangeKind Compare(StoredCase? stored, CaseRecord incoming)
     {
         if (stored is null) return ChangeKind.FirstSeen;
+        if (ReferenceEquals(stored.Case, incoming)) return ChangeKind.Unchanged; // the parser reused the stored record
         if (stored.Case.Status != incoming.Status) return ChangeKind.StatusChanged;
         return stored.Case.SameAs(incoming) ? ChangeKind.Unchanged : ChangeKind.DetailsChanged;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Feeds;
 using DetaineeAlertBot.Core.Storage;
@@ -41,7 +42,7 @@ public sealed class CaseSyncService(
             }
             _lastApplied.TryRemove(source, out _);
 
-            var parsed = CaseFeedParser.Parse(source, document);
+            var parsed = CaseFeedParser.Parse(source, document, id => catalog.Find(new CaseKey(source, id))?.Case);
             foreach (var rejection in parsed.Rejections)
             {
                 logger.LogWarning("Rejected a feed record: {Rejection}", rejection.ToString());
