@@ -68,7 +68,9 @@ public sealed class InteractionResponder
         var budget = (interaction.Type == InteractionType.ApplicationCommandAutocomplete ? AutocompleteBudget : DeferAfter)
             - _time.GetElapsedTime(receivedTimestamp);
 
-        if (work.IsCompleted || await Task.WhenAny(work, Task.Delay(Positive(budget), _time, ct)).ConfigureAwait(false) == work)
+        // Out of budget already (e.g. the dispatch waited in a queue): do not wait for the handler at all.
+        if (budget > TimeSpan.Zero
+            && (work.IsCompleted || await Task.WhenAny(work, Task.Delay(budget, _time, ct)).ConfigureAwait(false) == work))
         {
             handlerCts.Dispose();
             return await Deliver(interaction, transport, await work.ConfigureAwait(false), ct).ConfigureAwait(false);
@@ -188,6 +190,4 @@ public sealed class InteractionResponder
                 break;
         }
     }
-
-    private static TimeSpan Positive(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
 }

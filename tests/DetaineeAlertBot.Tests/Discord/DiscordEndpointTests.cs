@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using DetaineeAlertBot.Discord.Interactions;
+using DetaineeAlertBot.Discord.Rest;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DetaineeAlertBot.Tests.Discord;
 
@@ -123,6 +126,54 @@ public sealed class DiscordEndpointTests : IAsyncLifetime
         var (status, _, _) = await PostAsync(_host.Signed("not json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+}
+
+/// <summary>The endpoint when the answer is not ready in time: a deferral through the callback endpoint, 202, then PATCH @original.</summary>
+public sealed class DiscordDeferredEndpointTests : IAsyncLifetime
+{
+    private DiscordHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Every command counts as slow: the responder defers at once.
+        _host = await DiscordHost.StartAsync(null, builder => builder.Services.AddSingleton(provider => new InteractionResponder(
+            provider.GetRequiredService<DiscordRestClient>(), null, provider.GetRequiredService<TimeProvider>()) { DeferAfter = TimeSpan.Zero }),
+            "--Discord:UseGateway=false");
+        await DiscordTestWait.UntilAsync(async () => (await _host.HealthAsync()).Contains("\"cases\":2"), "cases loaded");
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Interactions_SlowLookup_DeferredEphemeralThenOriginalEdited()
+    {
+        using var response = await _host.Http.SendAsync(_host.Signed(DiscordHost.Command("case", "lookup", "Amir Amiry", id: "1300000000000000042")));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        var deferral = Assert.Single(_host.Fake.Callbacks);
+        Assert.Equal("1300000000000000042", deferral.Id);
+        Assert.Equal(5, (int)deferral.Json["type"]!);
+        Assert.Equal(64, (int)deferral.Json["data"]!["flags"]!);
+        await DiscordTestWait.UntilAsync(() => Task.FromResult(_host.Fake.FollowUps.Count == 1), "PATCH @original");
+        var edit = _host.Fake.FollowUps[0];
+        Assert.Equal("fake-interaction-token-1300000000000000042", edit.Token);
+        Assert.Contains("Amir Amiry", (string?)edit.Json["embeds"]![0]!["title"]);
+        Assert.Empty(edit.Json["allowed_mentions"]!["parse"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Interactions_AutocompleteWhileCommandsDefer_AnsweredInlineNeverDeferred()
+    {
+        // Autocomplete has no deferred form: it has its own budget and is always answered inline.
+        using var response = await _host.Http.SendAsync(_host.Signed(DiscordHost.Command("case", "lookup", "amir", autocomplete: true)));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(8, (int)body["type"]!);
+        Assert.NotEmpty(body["data"]!["choices"]!.AsArray());
+        Assert.Empty(_host.Fake.Callbacks);
     }
 }
 

@@ -40,7 +40,10 @@ internal sealed class DiscordHost : IAsyncDisposable
     public string Root { get; }
     public FakeDiscordServer Fake { get; }
 
-    public static async Task<DiscordHost> StartAsync(FakeDiscordServer? fake = null, params string[] extraArgs)
+    public static Task<DiscordHost> StartAsync(FakeDiscordServer? fake = null, params string[] extraArgs) => StartAsync(fake, null, extraArgs);
+
+    /// <param name="configure">Test hook passed to <see cref="BotApplication.Build"/> (runs after the standard registrations).</param>
+    public static async Task<DiscordHost> StartAsync(FakeDiscordServer? fake, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var ownsFake = fake is null;
         fake ??= await FakeDiscordServer.StartAsync();
@@ -56,7 +59,7 @@ internal sealed class DiscordHost : IAsyncDisposable
             $"--Discord:AdminRoleIds={AdminRole}",
         };
         args.AddRange(extraArgs);
-        var app = BotApplication.Build([.. args], null, root);
+        var app = BotApplication.Build([.. args], configure, root);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
