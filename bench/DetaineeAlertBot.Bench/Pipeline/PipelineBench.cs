@@ -98,6 +98,7 @@ public sealed class PipelineBench : IBenchCommand
             Console.WriteLine($"run {run + 1}: changed {change.Elapsed.TotalMilliseconds:0} ms ({change.Report.AlertsQueued} alerts queued), unchanged (full diff) {respaced.Elapsed.TotalMilliseconds:0} ms, identical bytes {same.Elapsed.TotalMilliseconds:0} ms");
         }
 
+        Console.WriteLine($"managed heap after the runs (after a full GC): {GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0:0} MiB");
         var parse = new List<double>();
         for (var run = 0; run < runs; run++)
         {
