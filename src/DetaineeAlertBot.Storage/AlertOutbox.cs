@@ -1,5 +1,6 @@
 using System.Globalization;
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Storage.Sql;
 
@@ -91,6 +92,17 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
                 counts[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
             return new OutboxStats(
                 counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("sending"), counts.GetValueOrDefault("sent"), counts.GetValueOrDefault("dead"));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<OutboxPlatformCount>> CountByPlatformAsync(CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<OutboxPlatformCount>>("Counting outbox rows by platform", async connection =>
+        {
+            await using var command = connection.Command("SELECT platform, state, COUNT(*) FROM alert_outbox GROUP BY platform, state ORDER BY platform, state");
+            var counts = new List<OutboxPlatformCount>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                counts.Add(new OutboxPlatformCount(reader.GetString(0), reader.GetString(1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture)));
+            return counts;
         }, cancellationToken);
 
     public Task<OutboxRow?> FindAsync(string deliveryId, CancellationToken cancellationToken) =>

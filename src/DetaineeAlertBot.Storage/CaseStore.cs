@@ -10,7 +10,7 @@ namespace DetaineeAlertBot.Storage;
 
 /// <summary>CaseStore keeps cases, status history, source state, and writes the outbox rows of status changes in
 /// the same transaction as the change.</summary>
-public sealed class CaseStore(StorageDatabase database) : ICaseStore
+public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChangeReader
 {
     private static readonly string[] CaseColumns =
     [
@@ -77,6 +77,51 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore
                     sources.Add(new SourceState(reader.GetString(0), _dialect.ReadTimestamp(reader, 1), _dialect.ReadTimestamp(reader, 2)));
             }
             return new StoreSnapshot(cases, sources);
+        }, cancellationToken);
+
+    public async Task<long> GetHistoryMarkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await database.RunAsync("Reading the newest status history id", async connection =>
+            {
+                await using var command = connection.Command("SELECT COALESCE(MAX(id), 0) FROM status_history");
+                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException ex) when (ex.Message.Contains("table is missing", StringComparison.Ordinal))
+        {
+            return 0; // Not migrated yet: nothing was written.
+        }
+    }
+
+    public Task<CaseChanges> ReadChangesAsync(long afterHistoryId, CancellationToken cancellationToken) =>
+        database.RunAsync("Reading changed cases", async connection =>
+        {
+            long mark;
+            await using (var command = connection.Command("SELECT COALESCE(MAX(id), 0) FROM status_history"))
+            {
+                mark = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            var cases = new List<StoredCase>();
+            if (mark > afterHistoryId)
+            {
+                await using var command = connection.Command(
+                        $"SELECT {SelectCaseColumns} FROM cases WHERE (source, id) IN " +
+                        "(SELECT source, case_id FROM status_history WHERE id > @after AND id <= @mark) ORDER BY source, id")
+                    .With("@after", afterHistoryId)
+                    .With("@mark", mark);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) cases.Add(ReadStoredCase(reader));
+            }
+            var sources = new List<SourceState>();
+            await using (var command = connection.Command("SELECT name, baselined_at, last_sync_at FROM sources ORDER BY name"))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    sources.Add(new SourceState(reader.GetString(0), _dialect.ReadTimestamp(reader, 1), _dialect.ReadTimestamp(reader, 2)));
+            }
+            return new CaseChanges(mark, cases, sources);
         }, cancellationToken);
 
     public Task<IReadOnlyList<StatusHistoryEntry>> GetHistoryAsync(CaseKey key, int limit, CancellationToken cancellationToken)

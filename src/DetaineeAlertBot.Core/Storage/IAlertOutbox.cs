@@ -1,4 +1,5 @@
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Diagnostics;
 
 namespace DetaineeAlertBot.Core.Storage;
 
@@ -25,6 +26,9 @@ public interface IAlertOutbox
     Task<int> ReleaseAllLeasesAsync(CancellationToken cancellationToken);
 
     Task<OutboxStats> GetStatsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Row counts by platform and state ("pending", "sending", "sent", "dead"), for the metrics gauges.</summary>
+    Task<IReadOnlyList<OutboxPlatformCount>> CountByPlatformAsync(CancellationToken cancellationToken);
 
     /// <summary>One row by delivery id, for tests and diagnostics; null when unknown.</summary>
     Task<OutboxRow?> FindAsync(string deliveryId, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync;
@@ -13,7 +14,7 @@ public static class HealthEndpoints
 
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
-        app.MapGet("/healthz", async (ICaseStore store, IAlertOutbox outbox, HealthRegistry health, CaseCatalog catalog, TimeProvider time, CancellationToken cancellationToken) =>
+        app.MapGet("/healthz", async (ICaseStore store, IAlertOutbox outbox, HealthRegistry health, CaseCatalog catalog, ILeadership leadership, TimeProvider time, CancellationToken cancellationToken) =>
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StorageTimeout);
@@ -42,6 +43,7 @@ public static class HealthEndpoints
                 checkedAt = time.GetUtcNow(),
                 storage = new { healthy = storageError is null, error = storageError },
                 started,
+                leader = new { instance = leadership.InstanceId, isLeader = leadership.IsLeader, detail = leadership.Detail },
                 cases = catalog.Count,
                 outbox = stats,
                 components = components.Select(c => new

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -46,6 +47,8 @@ public static class IngestEndpoints
             var body = await ReadCappedAsync(context.Request.Body, options.MaxDocumentBytes, cancellationToken);
             if (body is null) return TooLarge(options.MaxDocumentBytes);
 
+            // With a shared database, first catch up with what other instances wrote, so the diff is against the truth.
+            if (context.RequestServices.GetService<CatalogRefresher>() is { } refresher) await refresher.RefreshAsync(cancellationToken);
             var report = await sync.SyncAsync(source, body, cancellationToken);
             var rejected = report.Rejections.Select(r => new { index = r.Index, id = r.Id, reason = r.Reason });
             if (!report.Succeeded)

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Discord;
 using DetaineeAlertBot.Endpoints;
 using DetaineeAlertBot.Slack;
@@ -17,14 +18,17 @@ public static class BotApplication
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = root });
         builder.AddBotConfiguration(args, root);
         builder.AddBotStorage();
+        builder.AddCluster();
         builder.AddPipeline();
         builder.AddCaseSources();
         builder.AddDiscord();
         builder.AddSlack();
+        builder.AddBotMetrics();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapBotMetrics();
         app.MapIngestEndpoints();
         app.MapDiscordEndpoints();
         app.MapSlackEndpoints();

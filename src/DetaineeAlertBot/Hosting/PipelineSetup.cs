@@ -1,4 +1,6 @@
 using DetaineeAlertBot.Alerts;
+using DetaineeAlertBot.Cluster;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Diagnostics;
@@ -43,7 +45,16 @@ public static class PipelineSetup
         services.AddSingleton(new DeliveryRetryPolicy { MaxAttempts = alerts.MaxAttempts, BaseDelay = alerts.RetryBaseDelay, MaxDelay = alerts.RetryMaxDelay });
         services.AddSingleton<ConsoleAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<ConsoleAlertSink>());
-        services.AddSingleton<AlertDispatcher>();
+        var cluster = ClusterOptions.Read(configuration);
+        services.AddSingleton(provider => new AlertDispatcher(
+            provider.GetRequiredService<IAlertOutbox>(),
+            provider.GetServices<IAlertSink>(),
+            provider.GetRequiredService<DeliveryRetryPolicy>(),
+            provider.GetRequiredService<BotMetrics>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<AlertDispatcher>>(),
+            provider.GetServices<IDeliveryProbe>(),
+            cluster.DeliveryLease));
 
         // Order matters: start-up (migrate, load, seed) finishes before any loop starts.
         services.AddHostedService<StartupService>();

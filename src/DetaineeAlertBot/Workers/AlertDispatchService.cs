@@ -1,24 +1,31 @@
+using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Health;
 
 namespace DetaineeAlertBot.Workers;
 
-/// <summary>AlertDispatchService drives the dispatcher: a batch as soon as a sync queues alerts, otherwise every
-/// second (retries come due on their own). On shutdown it stops claiming and lets sends in flight finish.</summary>
-public sealed class AlertDispatchService(AlertDispatcher dispatcher, AlertSignal signal, HealthRegistry health, ILogger<AlertDispatchService> logger) : BackgroundService
+/// <summary>AlertDispatchService drives the dispatcher while this instance leads: a batch as soon as a sync queues
+/// alerts, otherwise every second (retries come due on their own, and so do other instances' rows). On shutdown it
+/// stops claiming and lets sends in flight finish; on losing the lead it stops sending at once.</summary>
+public sealed class AlertDispatchService(
+    AlertDispatcher dispatcher, AlertSignal signal, HealthRegistry health, ILeadership leadership, ILogger<AlertDispatchService> logger)
+    : LeaderGatedService(leadership, logger)
 {
     public const string Component = "dispatcher";
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "alert dispatcher";
+
+    protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken, CancellationToken lead)
     {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var handled = await dispatcher.DispatchDueAsync(stoppingToken);
+                var handled = await dispatcher.DispatchDueAsync(stoppingToken, lead);
                 if (failures > 0) health.Report(Component, true, "delivering again");
                 failures = 0;
                 if (handled == 0) await signal.WaitAsync(IdlePoll, stoppingToken);

@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using DetaineeAlertBot.Cluster;
+using DetaineeAlertBot.Core.Cluster;
+using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Sources;
 using DetaineeAlertBot.Core.Sync;
@@ -14,14 +18,22 @@ public sealed class SourcePollingService(
     CaseSourceFactory factory,
     CaseSyncService sync,
     HealthRegistry health,
-    ILogger<SourcePollingService> logger) : BackgroundService
+    BotMetrics metrics,
+    ILeadership leadership,
+    IServiceProvider services,
+    ILogger<SourcePollingService> logger) : LeaderGatedService(leadership, logger)
 {
+    // Present with a shared database: read what other instances wrote before diffing a document against the catalog.
+    private readonly CatalogRefresher? _refresher = services.GetService<CatalogRefresher>();
+
     private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
 
     public static string Component(string source) => $"source:{source}";
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "source pollers";
+
+    protected override Task RunAsLeaderAsync(CancellationToken stoppingToken, CancellationToken lead)
     {
         var loops = options.Items.Select(item => Task.Run(() => RunSourceAsync(factory.Create(item), stoppingToken), stoppingToken));
         return Task.WhenAll(loops);
@@ -36,20 +48,26 @@ public sealed class SourcePollingService(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                var started = Stopwatch.GetTimestamp();
+                var tag = new KeyValuePair<string, object?>("source", source.Name);
                 try
                 {
                     var fetch = await source.FetchAsync(stoppingToken);
                     if (fetch.IsModified)
                     {
+                        if (_refresher is not null) await _refresher.RefreshAsync(stoppingToken);
                         var report = await sync.SyncAsync(source.Name, fetch.Document!.Value, stoppingToken);
                         health.Report(component, report.Succeeded, report.Succeeded
                             ? $"last document applied: {report.Summary}"
                             : $"last document refused, nothing changed: {report.Error}");
+                        metrics.SourcePolls.Add(1, tag, new("result", report.Succeeded ? "modified" : "refused"));
                     }
-                    else if (failures > 0)
+                    else
                     {
-                        health.Report(component, true, "reachable again; document unchanged");
+                        if (failures > 0) health.Report(component, true, "reachable again; document unchanged");
+                        metrics.SourcePolls.Add(1, tag, new("result", "unchanged"));
                     }
+                    metrics.SourcePollDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
                     failures = 0;
                     await source.WaitForNextAsync(stoppingToken);
                 }
@@ -60,6 +78,8 @@ public sealed class SourcePollingService(
                 catch (Exception ex)
                 {
                     failures++;
+                    metrics.SourcePolls.Add(1, tag, new("result", "failed"));
+                    metrics.SourcePollDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
                     // The document may not have been applied (e.g. storage down): fetch it whole next time.
                     source.ForgetVersion();
                     var delay = Backoff(failures);

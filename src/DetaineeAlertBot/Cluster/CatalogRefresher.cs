@@ -1,0 +1,117 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
+
+namespace DetaineeAlertBot.Cluster;
+
+/// <summary>CatalogRefresher brings this instance's in-memory catalog up to what other instances wrote to the shared
+/// database: every case with a newer status history row (new cases, status changes) and every source's baseline.
+/// It runs on a timer and right before each document is applied, so diffs and lookups on any instance are current.
+/// Cost: one indexed query on the history id while nothing changed.</summary>
+public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catalog, ILogger<CatalogRefresher> logger)
+{
+    // History ids come from a sequence: a transaction that took a lower id can commit after one with a higher id.
+    // Re-reading a window below the mark picks such late commits up; unchanged cases in it cost a comparison only.
+    private const long LateCommitWindow = 500;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _mark = -1;
+
+    /// <summary>Takes the mark before the catalog's first full load, so nothing written in between is missed.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var mark = await reader.GetHistoryMarkAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.CompareExchange(ref _mark, mark, -1);
+    }
+
+    /// <summary>Reads and applies what changed since the last call; returns how many cases were updated.</summary>
+    public async Task<int> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_mark < 0) _mark = 0;
+            var changes = await reader.ReadChangesAsync(Math.Max(0, _mark - LateCommitWindow), cancellationToken).ConfigureAwait(false);
+            var updated = new List<StoredCase>();
+            foreach (var stored in changes.Cases)
+            {
+                if (!SameForCatalog(catalog.Find(stored.Case.Key), stored)) updated.Add(stored);
+            }
+            foreach (var stored in updated) catalog.Put(stored, updateSearch: false);
+            if (updated.Count > 0) catalog.Search.Upsert(updated.Select(s => s.Case).ToArray());
+
+            foreach (var source in changes.Sources)
+            {
+                // An empty plan marks a source baselined (and keeps its cases): a source another instance baselined
+                // must not be baselined again here, which would store its next changes without alerts.
+                if (!catalog.IsBaselined(source.Name)) catalog.Apply(new SyncPlan(source.Name, source.LastSyncAt, false, [], [], []));
+            }
+            _mark = Math.Max(_mark, changes.HistoryMark);
+            if (updated.Count > 0)
+            {
+                logger.LogInformation("Catalog caught up with {Count} case(s) changed by another instance", updated.Count);
+            }
+            return updated.Count;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static bool SameForCatalog(StoredCase? known, StoredCase stored) =>
+        known is not null
+        && known.Case.Status == stored.Case.Status
+        && known.Case.StatusSince == stored.Case.StatusSince
+        && known.Case.Name == stored.Case.Name
+        && known.Case.Aliases.SequenceEqual(stored.Case.Aliases)
+        && known.NotSeenSince == stored.NotSeenSince;
+}
+
+/// <summary>CatalogRefreshService runs <see cref="CatalogRefresher"/> on every instance of a shared database: it
+/// takes the mark before the start-up load (it is registered before StartupService) and refreshes on a timer.</summary>
+public sealed class CatalogRefreshService(
+    CatalogRefresher refresher, ClusterOptions options, IHostApplicationLifetime lifetime, ILogger<CatalogRefreshService> logger) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await refresher.InitializeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not read the history mark before loading the catalog ({Error}); the first refresh reads all history", ex.Message);
+        }
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            // Not before the start-up load: a refresh older than the load must not overwrite it.
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await refresher.RefreshAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    logger.LogWarning("Catalog refresh failed, trying again in {Interval}: {Error}", options.CatalogRefreshInterval, ex.Message);
+                }
+                await Task.Delay(options.CatalogRefreshInterval, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+}

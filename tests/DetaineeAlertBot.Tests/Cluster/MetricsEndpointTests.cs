@@ -1,0 +1,65 @@
+using System.Net;
+using DetaineeAlertBot.Tests.Host;
+
+namespace DetaineeAlertBot.Tests.Cluster;
+
+/// <summary>Meters are process-wide by name: another host starting or stopping in this process while /metrics is read
+/// would add to or end the same instruments, so this collection runs on its own.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "metrics";
+}
+
+/// <summary>GET /metrics: Prometheus text with the bot's own instruments, fed by a real status change.</summary>
+[Collection(MetricsCollection.Name)]
+public sealed class MetricsEndpointTests
+{
+    [Fact]
+    public async Task Metrics_AfterAStatusChangeIsDelivered_ExportsPipelineLeaderAndOutboxInstruments()
+    {
+        var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained")), """
+            {
+              "Sources": [ { "Name": "test", "Type": "File", "Path": "config/cases.json" } ],
+              "Watchlists": [ { "Platform": "console", "ChannelId": "ops", "Cases": "af-1" } ]
+            }
+            """);
+        await using var host = await BotTestHost.StartAsync(root);
+        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Text.Length == 0 && HealthyAsync(host).Result));
+
+        host.ReplaceFeedAtomically(BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
+        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
+
+        // The outbox gauges are sampled every 5 s; wait (bounded) for a sample that has the sent row.
+        var text = "";
+        Assert.True(await BotTestHost.EventuallyAsync(() =>
+        {
+            text = host.Http.GetStringAsync("/metrics").Result;
+            return HasSample(text, "detaineebot_outbox_rows", "1", "platform=\"console\"", "state=\"sent\"");
+        }, TimeSpan.FromSeconds(30)), text);
+
+        Assert.True(HasSample(text, "detaineebot_alerts_delivered_total", "1", "platform=\"console\""), text);
+        Assert.True(HasSample(text, "detaineebot_alerts_created_total", "1", "source=\"test\""), text);
+        Assert.True(HasSample(text, "detaineebot_alerts_change_to_delivery_seconds_count", "1", "platform=\"console\""), text);
+        Assert.True(HasSample(text, "detaineebot_alerts_change_to_delivery_seconds_bucket", null, "platform=\"console\"", "le=\"0.05\""), text);
+        Assert.True(HasSample(text, "detaineebot_outbox_depth", "0", "platform=\"console\""), text);
+        Assert.True(HasSample(text, "detaineebot_cluster_leader", "1"), text);
+        Assert.True(HasSample(text, "detaineebot_source_polls_total", null, "result=\"modified\"", "source=\"test\""), text);
+        Assert.True(HasSample(text, "detaineebot_source_poll_duration_seconds_count", null, "source=\"test\""), text);
+        Assert.Contains("# TYPE detaineebot_alerts_delivered_total counter", text);
+    }
+
+    /// <summary>A sample line of <paramref name="name"/> carrying every label given (any order, others allowed), with
+    /// <paramref name="value"/> when not null.</summary>
+    internal static bool HasSample(string text, string name, string? value, params string[] labels) =>
+        text.Split('\n').Any(line =>
+            (line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal))
+            && labels.All(l => line.Contains(l, StringComparison.Ordinal))
+            && (value is null || line.EndsWith(" " + value, StringComparison.Ordinal)));
+
+    private static async Task<bool> HealthyAsync(BotTestHost host)
+    {
+        using var response = await host.Http.GetAsync("/healthz");
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+}
