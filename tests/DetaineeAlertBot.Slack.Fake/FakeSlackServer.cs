@@ -167,6 +167,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
             "auth.test" => FakeResponse.Ok("""{"ok":true,"url":"https://fake.slack.invalid/","team":"Fake Team","user":"alertbot","team_id":"T111","user_id":"U0BOT","bot_id":"B111"}"""),
             "chat.postMessage" => await PostMessageAsync(context, arrived),
             "users.info" => UsersInfo(context.Request.Query["user"].ToString()),
+            "conversations.history" => History(context.Request.Query),
             "apps.connections.open" => FakeResponse.Ok($$"""{"ok":true,"url":"{{ApiBaseUrl.Replace("http://", "ws://", StringComparison.Ordinal).Replace("/api/", "/link", StringComparison.Ordinal)}}?ticket={{Guid.NewGuid():N}}"}"""),
             _ => FakeResponse.Error("unknown_method"),
         };
@@ -225,6 +226,33 @@ public sealed class FakeSlackServer : IAsyncDisposable
         var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
         _messages.Enqueue(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)));
         return FakeResponse.Ok($$$"""{"ok":true,"channel":"{{{channel}}}","ts":"{{{ts}}}","message":{"type":"message","ts":"{{{ts}}}"}}""");
+    }
+
+    /// <summary>conversations.history: the channel's messages at or after <c>oldest</c>, newest first, as posted by our bot,
+    /// with metadata only when <c>include_all_metadata</c> is true (as Slack does).</summary>
+    private FakeResponse History(IQueryCollection query)
+    {
+        var channel = query["channel"].ToString();
+        if (channel.Length == 0 || (!Channels.IsEmpty && !Channels.ContainsKey(channel)))
+        {
+            return FakeResponse.Error("channel_not_found");
+        }
+
+        var oldest = double.TryParse(query["oldest"].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var o) ? o : 0;
+        var limit = int.TryParse(query["limit"].ToString(), out var l) ? Math.Clamp(l, 1, 999) : 100;
+        var withMetadata = query["include_all_metadata"].ToString() == "true";
+        var messages = _messages.Where(m => m.Channel == channel && m.ReceivedAt.ToUnixTimeMilliseconds() / 1000.0 >= oldest - 0.001)
+            .Reverse().Take(limit)
+            .Select(m => new Dictionary<string, object?>
+            {
+                ["type"] = "message",
+                ["ts"] = m.Ts,
+                ["bot_id"] = "B111",
+                ["text"] = m.Body.TryGetProperty("text", out var text) ? text.GetString() : null,
+                ["metadata"] = withMetadata && m.Body.TryGetProperty("metadata", out var metadata) ? (object?)metadata : null,
+            })
+            .ToArray();
+        return FakeResponse.Ok(JsonSerializer.Serialize(new { ok = true, messages, has_more = false }));
     }
 
     private FakeResponse UsersInfo(string userId)

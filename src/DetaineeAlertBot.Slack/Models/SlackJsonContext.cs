@@ -12,6 +12,7 @@ namespace DetaineeAlertBot.Slack.Models;
 [JsonSerializable(typeof(AuthTestResult))]
 [JsonSerializable(typeof(UsersInfoResponse))]
 [JsonSerializable(typeof(ConnectionsOpenResponse))]
+[JsonSerializable(typeof(ConversationsHistoryResponse))]
 [JsonSerializable(typeof(SlashCommand))]
 [JsonSerializable(typeof(SlashCommandResponse))]
 [JsonSerializable(typeof(SlackBlock))]

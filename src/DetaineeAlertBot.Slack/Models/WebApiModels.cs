@@ -79,3 +79,23 @@ public sealed record SlackUser(
 
 internal sealed record ConnectionsOpenResponse(
     [property: JsonPropertyName("url")] string? Url);
+
+/// <summary>conversations.history answer (https://docs.slack.dev/reference/methods/conversations.history): newest first.</summary>
+internal sealed record ConversationsHistoryResponse(
+    [property: JsonPropertyName("messages")] IReadOnlyList<HistoryMessage>? Messages,
+    [property: JsonPropertyName("has_more")] bool HasMore,
+    [property: JsonPropertyName("response_metadata")] HistoryCursor? ResponseMetadata);
+
+internal sealed record HistoryCursor(
+    [property: JsonPropertyName("next_cursor")] string? NextCursor);
+
+/// <summary>One message of a channel's history, with its metadata when asked for (include_all_metadata).</summary>
+public sealed record HistoryMessage(
+    [property: JsonPropertyName("ts")] string Ts,
+    [property: JsonPropertyName("bot_id")] string? BotId,
+    [property: JsonPropertyName("metadata")] HistoryMetadata? Metadata);
+
+/// <summary>Message metadata as read back: payload values may be any JSON.</summary>
+public sealed record HistoryMetadata(
+    [property: JsonPropertyName("event_type")] string? EventType,
+    [property: JsonPropertyName("event_payload")] IReadOnlyDictionary<string, System.Text.Json.JsonElement>? EventPayload);

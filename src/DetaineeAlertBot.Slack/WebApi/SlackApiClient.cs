@@ -75,6 +75,36 @@ public sealed class SlackApiClient
             "Slack users.info answered ok without a user object.");
     }
 
+    /// <summary>
+    /// conversations.history (scope channels:history, groups:history for private channels): the channel's messages
+    /// since <paramref name="oldest"/>, newest first, with their metadata, following the cursor for at most
+    /// <paramref name="maxMessages"/>. Read-only, so retried like the other reads.
+    /// </summary>
+    public async Task<IReadOnlyList<HistoryMessage>> GetHistoryAsync(string channel, DateTimeOffset oldest, int maxMessages, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        const int PageSize = 200;
+        var messages = new List<HistoryMessage>();
+        string? cursor = null;
+        var oldestTs = (oldest.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
+        do
+        {
+            var query = $"conversations.history?channel={Uri.EscapeDataString(channel)}&oldest={oldestTs}&inclusive=true&include_all_metadata=true"
+                + $"&limit={Math.Min(PageSize, maxMessages - messages.Count)}" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+            var body = await CallAsync("conversations.history", () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUri, query));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BotToken);
+                return request;
+            }, idempotent: true, channel: null, ct).ConfigureAwait(false);
+            var page = Deserialize(body, "conversations.history", SlackJsonContext.Default.ConversationsHistoryResponse);
+            messages.AddRange(page.Messages ?? []);
+            cursor = page.HasMore ? page.ResponseMetadata?.NextCursor : null;
+        }
+        while (!string.IsNullOrEmpty(cursor) && messages.Count < maxMessages);
+        return messages;
+    }
+
     /// <summary>apps.connections.open with the app-level token (xapp-...): a fresh Socket Mode URL.</summary>
     public async Task<Uri> OpenSocketModeUrlAsync(string appToken, CancellationToken ct)
     {

@@ -1,7 +1,11 @@
+using DetaineeAlertBot.Alerts;
+using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Hosting;
 using DetaineeAlertBot.Storage;
+using DetaineeAlertBot.Slack;
+using DetaineeAlertBot.Slack.WebApi;
 using DetaineeAlertBot.Storage.Cluster;
 
 namespace DetaineeAlertBot.Cluster;
@@ -39,6 +43,12 @@ public static class ClusterSetup
             services.AddHostedService<CatalogRefreshService>();
         }
         services.AddHostedService<OutboxGaugeService>();
+
+        // Slack cannot de-duplicate a resend itself: look in the channel first (the client is registered by AddSlack).
+        if (SlackOptions.Read(builder.Configuration).Enabled)
+        {
+            services.AddSingleton<IDeliveryProbe>(provider => new SlackDeliveryProbe(provider.GetRequiredService<SlackApiClient>()));
+        }
         return builder;
     }
 }
