@@ -36,7 +36,7 @@ public static class CaseFeedParser
         catch (JsonException ex)
         {
             var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            return FeedParseResult.Invalid(source, $"the document is not valid JSON{where}: {FirstSentence(ex.Message)}");
+            return FeedParseResult.Invalid(source, $"the document is not valid JSON{where}: {WithoutPosition(ex.Message)}");
         }
 
         using (json)
@@ -356,10 +356,12 @@ public static class CaseFeedParser
         _ => kind.ToString(),
     };
 
-    private static string FirstSentence(string message)
+    /// <summary>The reader's explanation ("There is an open JSON object or array that should be closed") without its
+    /// own "LineNumber: … | BytePositionInLine: …" suffix, which we already give as line and position.</summary>
+    private static string WithoutPosition(string message)
     {
-        var cut = message.IndexOf(". ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message.TrimEnd('.');
+        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).Trim().TrimEnd('.');
     }
 }
 

@@ -56,6 +56,12 @@ public static class BotApplication
             Console.Error.WriteLine($"DetaineeAlertBot cannot start: {ex.Message}");
             return 3;
         }
+        catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            Console.Error.WriteLine($"DetaineeAlertBot cannot start: {ex.Message} Is another instance running? Stop it, or set Urls "
+                + "(e.g. --Urls=http://127.0.0.1:8081) to listen elsewhere.");
+            return 4;
+        }
     }
 }
 
