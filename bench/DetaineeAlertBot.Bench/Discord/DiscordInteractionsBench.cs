@@ -31,35 +31,15 @@ public sealed class DiscordInteractionsBench : IBenchCommand
     {
         var caseCount = DiscordAlertsBench.IntArg(args, "--cases", 100_000);
         var count = DiscordAlertsBench.IntArg(args, "--interactions", 400);
-        var root = Directory.CreateTempSubdirectory("discord-interactions-bench-").FullName;
-        Directory.CreateDirectory(Path.Combine(root, "config"));
-        var cases = SyntheticCases.Generate(caseCount).Select((c, i) => c with { Source = "bench", Id = $"c{i:D6}" }).ToArray();
-        await File.WriteAllTextAsync(Path.Combine(root, "config", "cases.json"), Document(cases));
-        await File.WriteAllTextAsync(Path.Combine(root, "config", "appsettings.json"),
-            """{ "Sources": [ { "Name": "bench", "Type": "File", "Path": "config/cases.json" } ], "Watchlists": [] }""");
-
         await using var fake = await FakeDiscordServer.StartAsync();
-        var loadStarted = Stopwatch.GetTimestamp();
-        await using var app = BotApplication.Build(
+        await using var bot = await LargeCatalogBot.StartAsync("discord-interactions", caseCount,
         [
-            "--Urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning",
-            $"--Storage:ConnectionString=Data Source={Path.Combine(root, "bot.db")}",
             $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}",
             $"--Discord:ApiBaseUrl={fake.ApiBaseUrl}",
             $"--Discord:PublicKey={fake.PublicKeyHex}",
-        ], root: root);
-        await app.StartAsync();
-        var catalog = app.Services.GetRequiredService<CaseCatalog>();
-        using (var loadTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(10)))
-        {
-            while (catalog.Count < caseCount)
-            {
-                await Task.Delay(200, loadTimeout.Token);
-            }
-        }
-
-        Console.WriteLine($"{catalog.Count:N0} cases loaded in {Stopwatch.GetElapsedTime(loadStarted).TotalSeconds:0.0} s");
+        ]);
+        var cases = bot.Cases.ToArray();
+        Console.WriteLine($"{cases.Length:N0} cases loaded in {bot.LoadTime.TotalSeconds:0.0} s");
         using (var readyTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
         {
             while (fake.Gateway.Current is not { Ready: true })
@@ -68,8 +48,7 @@ public sealed class DiscordInteractionsBench : IBenchCommand
             }
         }
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var http = bot.Http;
         var random = new Random(42);
         var interactions = Enumerable.Range(0, count + 20).Select(i => Interaction(random, cases, 1_400_000_000_000_000_000L + i)).ToArray();
 
@@ -99,10 +78,6 @@ public sealed class DiscordInteractionsBench : IBenchCommand
         Report("HTTP, signed POST /discord/interactions -> response", httpMs);
         var pass = Percentile(gatewayMs, 0.5) < 50 && Percentile(httpMs, 0.5) < 50;
         Console.WriteLine(pass ? "PASS (median < 50 ms both ways)" : "FAIL (median >= 50 ms)");
-
-        await app.StopAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
         return pass ? 0 : 1;
     }
 
@@ -195,18 +170,6 @@ public sealed class DiscordInteractionsBench : IBenchCommand
         };
     }
 
-    private static string Document(IEnumerable<CaseRecord> cases)
-    {
-        var builder = new StringBuilder("{\"cases\":[");
-        var first = true;
-        foreach (var record in cases)
-        {
-            builder.Append(first ? "" : ",").Append(CaseJson.Serialize(record));
-            first = false;
-        }
-
-        return builder.Append("]}").ToString();
-    }
 
     private static void Report(string title, List<double> values) =>
         Console.WriteLine($"{title}: median {Percentile(values, 0.5):0.0} ms, p90 {Percentile(values, 0.9):0.0} ms, p99 {Percentile(values, 0.99):0.0} ms, max {values.Max():0.0} ms");

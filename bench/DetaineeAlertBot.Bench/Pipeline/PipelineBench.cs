@@ -191,7 +191,7 @@ public sealed class PipelineBench : IBenchCommand
         // 1% of statuses change between the two documents.
         var original = Path.Combine(directory, "original.json");
         var flipped = Path.Combine(directory, "flipped.json");
-        foreach (var (path, bytes) in new[] { (original, Document(cases)), (flipped, Document(cases.Select((c, i) => i % 100 == 5 ? c with { Status = CaseStatus.Released } : c))) })
+        foreach (var (path, bytes) in new[] { (original, LargeCatalogBot.FeedDocument(cases)), (flipped, LargeCatalogBot.FeedDocument(cases.Select((c, i) => i % 100 == 5 ? c with { Status = CaseStatus.Released } : c))) })
         {
             await File.WriteAllBytesAsync(path, bytes);
             await File.WriteAllBytesAsync(path + ".respaced", [.. bytes, (byte)'\n']);
@@ -199,18 +199,6 @@ public sealed class PipelineBench : IBenchCommand
         return (original, flipped);
     }
 
-    private static byte[] Document(IEnumerable<CaseRecord> cases)
-    {
-        var builder = new StringBuilder("{\"cases\":[");
-        var first = true;
-        foreach (var record in cases)
-        {
-            if (!first) builder.Append(',');
-            builder.Append(CaseJson.Serialize(record));
-            first = false;
-        }
-        return Encoding.UTF8.GetBytes(builder.Append("]}").ToString());
-    }
 
     private static async Task<(TimeSpan Elapsed, SyncReport Report)> TimeAsync(Func<Task<SyncReport>> action)
     {

@@ -33,39 +33,18 @@ public sealed class SlackCommandsBench : IBenchCommand
     {
         var caseCount = SlackAlertsBench.IntArg(args, "--cases", 100_000);
         var commandCount = SlackAlertsBench.IntArg(args, "--commands", 400);
-        var root = Directory.CreateTempSubdirectory("slack-commands-bench-").FullName;
-        Directory.CreateDirectory(Path.Combine(root, "config"));
-        var cases = SyntheticCases.Generate(caseCount).Select((c, i) => c with { Source = "bench", Id = $"c{i:D6}" }).ToArray();
-        await File.WriteAllTextAsync(Path.Combine(root, "config", "cases.json"), Document(cases));
-        await File.WriteAllTextAsync(Path.Combine(root, "config", "appsettings.json"),
-            """{ "Sources": [ { "Name": "bench", "Type": "File", "Path": "config/cases.json" } ], "Watchlists": [] }""");
-
         await using var slack = await FakeSlackServer.StartAsync();
-        var loadStarted = Stopwatch.GetTimestamp();
-        await using var app = BotApplication.Build(
+        await using var bot = await LargeCatalogBot.StartAsync("slack-commands", caseCount,
         [
-            "--Urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning",
-            $"--Storage:ConnectionString=Data Source={Path.Combine(root, "bot.db")}",
             $"--Slack:BotToken={FakeSlackServer.DefaultBotToken}",
             $"--Slack:AppToken={FakeSlackServer.DefaultAppToken}",
             $"--Slack:SigningSecret={SigningSecret}",
             $"--Slack:ApiBaseUrl={slack.ApiBaseUrl}",
-        ], root: root);
-        await app.StartAsync();
-        var catalog = app.Services.GetRequiredService<CaseCatalog>();
-        using (var loadTimeout = new CancellationTokenSource(TimeSpan.FromMinutes(10)))
-        {
-            while (catalog.Count < caseCount)
-            {
-                await Task.Delay(200, loadTimeout.Token);
-            }
-        }
-
-        Console.WriteLine($"{catalog.Count:N0} cases loaded in {Stopwatch.GetElapsedTime(loadStarted).TotalSeconds:0.0} s");
+        ]);
+        var cases = bot.Cases.ToArray();
+        Console.WriteLine($"{cases.Length:N0} cases loaded in {bot.LoadTime.TotalSeconds:0.0} s");
         var socket = await slack.WaitForSocketAsync(0, TimeSpan.FromSeconds(60));
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
+        var http = bot.Http;
 
         var random = new Random(42);
         var texts = Enumerable.Range(0, commandCount + 20).Select(_ => Query(random, cases)).ToArray();
@@ -104,9 +83,6 @@ public sealed class SlackCommandsBench : IBenchCommand
         var pass = Percentile(socketMs, 0.5) < 50;
         Console.WriteLine(pass ? "PASS (Socket Mode median < 50 ms)" : "FAIL (Socket Mode median >= 50 ms)");
 
-        await app.StopAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(root, recursive: true);
         return pass ? 0 : 1;
     }
 
@@ -172,23 +148,6 @@ public sealed class SlackCommandsBench : IBenchCommand
         return (line[..space], line[(space + 1)..]);
     }
 
-    private static string Document(IEnumerable<CaseRecord> cases)
-    {
-        var builder = new StringBuilder("{\"cases\":[");
-        var first = true;
-        foreach (var record in cases)
-        {
-            if (!first)
-            {
-                builder.Append(',');
-            }
-
-            builder.Append(CaseJson.Serialize(record));
-            first = false;
-        }
-
-        return builder.Append("]}").ToString();
-    }
 
     private static void Report(string title, List<double> values) =>
         Console.WriteLine($"{title}: median {Percentile(values, 0.5):0.0} ms, p90 {Percentile(values, 0.9):0.0} ms, p99 {Percentile(values, 0.99):0.0} ms, max {values.Max():0.0} ms");
