@@ -20,9 +20,6 @@ public sealed class HealthRegistry(TimeProvider time)
                 : previous with { Healthy = false, Detail = detail, ReportedAt = now, LastErrorAt = now, LastError = detail });
     }
 
-    /// <summary>Drops a component that no longer runs (e.g. a source removed from config).</summary>
-    public void Forget(string component) => _components.TryRemove(component, out _);
-
     public IReadOnlyList<ComponentHealth> Snapshot() => _components.Values.OrderBy(c => c.Component, StringComparer.Ordinal).ToArray();
 }
 
