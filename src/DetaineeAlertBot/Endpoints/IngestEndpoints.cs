@@ -3,6 +3,7 @@ using System.Text;
 using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
+using DetaineeAlertBot.Storage;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace DetaineeAlertBot.Endpoints;
@@ -47,9 +48,20 @@ public static class IngestEndpoints
             var body = await ReadCappedAsync(context.Request.Body, options.MaxDocumentBytes, cancellationToken);
             if (body is null) return TooLarge(options.MaxDocumentBytes);
 
-            // With a shared database, first catch up with what other instances wrote, so the diff is against the truth.
-            if (context.RequestServices.GetService<CatalogRefresher>() is { } refresher) await refresher.RefreshAsync(cancellationToken);
-            var report = await sync.SyncAsync(source, body, cancellationToken);
+            SyncReport report;
+            try
+            {
+                // With a shared database, first catch up with what other instances wrote, so the diff is against the truth.
+                if (context.RequestServices.GetService<CatalogRefresher>() is { } refresher) await refresher.RefreshAsync(cancellationToken);
+                report = await sync.SyncAsync(source, body, cancellationToken);
+            }
+            catch (Exception ex) when (ex is StorageException or System.Data.Common.DbException)
+            {
+                // Nothing was stored (one transaction): the pusher should send the document again later.
+                context.Response.Headers.RetryAfter = "5";
+                return Results.Json(new { source, applied = false, error = $"the database is not available, nothing was stored; send the document again: {ex.Message}" },
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
             var rejected = report.Rejections.Select(r => new { index = r.Index, id = r.Id, reason = r.Reason });
             if (!report.Succeeded)
             {
