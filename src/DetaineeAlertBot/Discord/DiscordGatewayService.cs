@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Gateway;
 using DetaineeAlertBot.Discord.Interactions;
@@ -15,6 +16,7 @@ public sealed class DiscordGatewayService(
     DiscordOptions options,
     DiscordInteractionHandler handler,
     HealthRegistry health,
+    ILeadership leadership,
     ILogger<DiscordGatewayService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,10 +34,27 @@ public sealed class DiscordGatewayService(
             }
         };
         gateway.StatusChanged += Report;
-        Report(gateway.Status);
         try
         {
-            await gateway.RunAsync(stoppingToken).ConfigureAwait(false);
+            // One gateway connection per bot token: only the leading instance holds it (Cluster, README).
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!leadership.IsLeader)
+                {
+                    health.Report(DiscordWiring.GatewayHealthComponent, healthy: true, "standby: another instance leads and holds the gateway connection");
+                }
+
+                var lead = await leadership.WaitForLeadAsync(stoppingToken).ConfigureAwait(false);
+                using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lead);
+                Report(gateway.Status);
+                await gateway.RunAsync(run.Token).ConfigureAwait(false);
+                if (!lead.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                logger.LogWarning("Discord gateway disconnected: this instance is no longer the leader");
+            }
         }
         catch (DiscordGatewayFatalException e)
         {

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Slack.SocketMode;
 using DetaineeAlertBot.Slack.WebApi;
@@ -16,6 +17,7 @@ public sealed class SlackSocketModeService(
     HealthRegistry health,
     TimeProvider time,
     ILoggerFactory loggers,
+    ILeadership leadership,
     ILogger<SlackSocketModeService> logger) : BackgroundService
 {
     public const string SocketHealthComponent = "slack-socket-mode";
@@ -31,13 +33,42 @@ public sealed class SlackSocketModeService(
             return;
         }
 
-        var client = new SlackSocketModeClient(api, new SlackSocketModeOptions { AppToken = options.AppToken },
-            (command, ct) => commands.HandleAsync(command, ct)!, time, loggers.CreateLogger<SlackSocketModeClient>());
-        client.StatusChanged += Report;
-        health.Report(SocketHealthComponent, healthy: false, "connecting");
         try
         {
-            await client.RunAsync(stoppingToken).ConfigureAwait(false);
+            // Only the leading instance holds the Socket Mode connection (Cluster, README); followers stand by.
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                if (!leadership.IsLeader)
+                {
+                    health.Report(SocketHealthComponent, healthy: true, "standby: another instance leads and holds the Socket Mode connection");
+                }
+
+                var lead = await leadership.WaitForLeadAsync(stoppingToken).ConfigureAwait(false);
+                using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lead);
+                var client = new SlackSocketModeClient(api, new SlackSocketModeOptions { AppToken = options.AppToken },
+                    (command, ct) => commands.HandleAsync(command, ct)!, time, loggers.CreateLogger<SlackSocketModeClient>());
+                client.StatusChanged += Report;
+                health.Report(SocketHealthComponent, healthy: false, "connecting");
+                try
+                {
+                    await client.RunAsync(run.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (lead.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+                {
+                    // Lost the lead: the new leader connects.
+                }
+                finally
+                {
+                    client.StatusChanged -= Report;
+                }
+
+                if (!lead.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                logger.LogWarning("Slack Socket Mode disconnected: this instance is no longer the leader");
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
