@@ -87,6 +87,11 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
     public FakeGateway Gateway { get; }
 
+    /// <summary>What <c>GET /gateway/bot</c> recommends: shards and session_start_limit.max_concurrency.</summary>
+    public int RecommendedShards { get; set; } = 1;
+
+    public int MaxConcurrency { get; set; } = 1;
+
     public Uri BaseAddress { get; private set; } = null!;
     public Uri ApiBaseUrl => new(BaseAddress, "/api/v10");
     public Uri GatewayUrl => new($"ws://{BaseAddress.Authority}/gateway");
@@ -290,8 +295,8 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             ["gateway", "bot"] when method == "GET" => Reply.Json(200, new JsonObject
             {
                 ["url"] = GatewayUrl.ToString().TrimEnd('/'),
-                ["shards"] = 1,
-                ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14400000, ["max_concurrency"] = 1 },
+                ["shards"] = RecommendedShards,
+                ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14400000, ["max_concurrency"] = MaxConcurrency },
             }),
             ["applications", "@me"] when method == "GET" => Reply.Json(200, new JsonObject { ["id"] = ApplicationId, ["verify_key"] = PublicKeyHex }),
             ["applications", var app, "commands"] when app == ApplicationId => CommandsRoute(method, "global", body),

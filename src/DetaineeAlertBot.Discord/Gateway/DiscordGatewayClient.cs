@@ -306,7 +306,8 @@ public sealed class DiscordGatewayClient
                             await WaitForIdentifySlotAsync(connectionCts.Token).ConfigureAwait(false);
                             Update(st => st with { State = GatewayState.Identifying });
                             await SendAsync(connection, OpIdentify,
-                                new IdentifyData(_options.BotToken, _options.Intents, new IdentifyProperties(Environment.OSVersion.Platform.ToString().ToLowerInvariant(), "DetaineeAlertBot", "DetaineeAlertBot")),
+                                new IdentifyData(_options.BotToken, _options.Intents, new IdentifyProperties(Environment.OSVersion.Platform.ToString().ToLowerInvariant(), "DetaineeAlertBot", "DetaineeAlertBot"),
+                                    _options.ShardCount > 1 ? [_options.ShardId, _options.ShardCount] : null),
                                 DiscordJsonContext.Default.IdentifyData).ConfigureAwait(false);
                             _lastIdentify = _time.GetUtcNow();
                         }
@@ -551,6 +552,11 @@ public sealed class DiscordGatewayClient
         if (_lastIdentify is { } last && last + _options.IdentifyInterval - _time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
         {
             await Task.Delay(wait, _time, ct).ConfigureAwait(false);
+        }
+
+        if (_options.IdentifyLimiter is { } limiter)
+        {
+            await limiter.WaitAsync(_options.ShardId, ct).ConfigureAwait(false);
         }
     }
 

@@ -23,6 +23,15 @@ public sealed class DiscordGatewayOptions
     /// <summary>Failed resumes in a row before falling back to a fresh Identify.</summary>
     public int MaxResumeAttempts { get; set; } = 3;
 
+    /// <summary>This connection's shard when the bot runs several (<see cref="ShardCount"/> &gt; 1): Identify then
+    /// carries <c>shard: [ShardId, ShardCount]</c>. https://discord.com/developers/docs/events/gateway#sharding</summary>
+    public int ShardId { get; set; }
+
+    public int ShardCount { get; set; } = 1;
+
+    /// <summary>Shared by the shards of one bot: at most max_concurrency Identify calls per 5 s, one per rate-limit key.</summary>
+    public DiscordIdentifyLimiter? IdentifyLimiter { get; set; }
+
     /// <summary>Minimum time between two Identify calls (Discord: max_concurrency per 5 s).</summary>
     public TimeSpan IdentifyInterval { get; set; } = TimeSpan.FromSeconds(5);
 

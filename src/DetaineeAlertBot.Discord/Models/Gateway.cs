@@ -34,7 +34,8 @@ internal sealed record HelloData([property: JsonPropertyName("heartbeat_interval
 internal sealed record IdentifyData(
     [property: JsonPropertyName("token")] string Token,
     [property: JsonPropertyName("intents")] int Intents,
-    [property: JsonPropertyName("properties")] IdentifyProperties Properties);
+    [property: JsonPropertyName("properties")] IdentifyProperties Properties,
+    [property: JsonPropertyName("shard")] int[]? Shard = null);
 
 internal sealed record IdentifyProperties(
     [property: JsonPropertyName("os")] string Os,

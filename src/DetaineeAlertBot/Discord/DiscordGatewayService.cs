@@ -21,7 +21,7 @@ public sealed class DiscordGatewayService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.GatewayEnabled || services.GetService<DiscordGatewayClient>() is not { } gateway)
+        if (!options.GatewayEnabled || services.GetService<DiscordShardedGateway>() is not { } gateway)
         {
             return;
         }

@@ -51,10 +51,11 @@ public static class DiscordWiring
 
         if (options.GatewayEnabled)
         {
-            services.AddSingleton(provider => new DiscordGatewayClient(
+            // As many shards as GET /gateway/bot recommends (one for most bots).
+            services.AddSingleton(provider => new DiscordShardedGateway(
                 provider.GetRequiredService<DiscordRestClient>(),
-                Options.Create(new DiscordGatewayOptions { BotToken = options.BotToken }),
-                provider.GetRequiredService<ILogger<DiscordGatewayClient>>(),
+                new DiscordGatewayOptions { BotToken = options.BotToken },
+                provider.GetRequiredService<ILoggerFactory>(),
                 provider.GetRequiredService<TimeProvider>()));
         }
 
