@@ -220,6 +220,11 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
                 }
             }
             alerts = await _dialect.InsertAsync(connection, transaction, InsertOutbox, rows, null, cancellationToken).ConfigureAwait(false);
+            if (alerts > 0 && _dialect.OutboxQueuedNotification is { } notify)
+            {
+                await using var command = connection.Command(notify, transaction);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // 5. Presence: NotSeen keeps the first time a case went missing; SeenAgain clears it.

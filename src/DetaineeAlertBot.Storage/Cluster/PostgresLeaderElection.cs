@@ -62,6 +62,10 @@ public sealed class PostgresLeaderElection : ILeadership, IAsyncDisposable
 
     public event Action<bool>? Changed;
 
+    /// <summary>Raised on the leader when any instance committed new outbox rows (NOTIFY detaineebot_outbox), so its
+    /// dispatcher can start at once instead of at its next poll.</summary>
+    public event Action? OutboxQueued;
+
     public async Task<CancellationToken> WaitForLeadAsync(CancellationToken cancellationToken)
     {
         Task<CancellationToken> gained;
@@ -82,7 +86,7 @@ public sealed class PostgresLeaderElection : ILeadership, IAsyncDisposable
             while (!stoppingToken.IsCancellationRequested)
             {
                 await CheckOnceAsync(stoppingToken).ConfigureAwait(false);
-                await Task.Delay(_checkInterval, _time, stoppingToken).ConfigureAwait(false);
+                await WaitForNextCheckAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -110,6 +114,8 @@ public sealed class PostgresLeaderElection : ILeadership, IAsyncDisposable
                 command.Parameters.AddWithValue("key", LeaderLockKey);
                 if (await command.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false) is true)
                 {
+                    await using var listen = new NpgsqlCommand($"LISTEN {Sql.PostgresDialect.OutboxChannel}", connection);
+                    await listen.ExecuteNonQueryAsync(timeout.Token).ConfigureAwait(false);
                     Gain();
                 }
                 else
@@ -141,6 +147,27 @@ public sealed class PostgresLeaderElection : ILeadership, IAsyncDisposable
         }
     }
 
+    /// <summary>The leader waits on its connection, where outbox notifications arrive (each one ends the wait early and
+    /// the lead is simply confirmed once more); a follower just sleeps.</summary>
+    private async Task WaitForNextCheckAsync(CancellationToken stoppingToken)
+    {
+        if (IsLeader && _connection is { } connection)
+        {
+            try
+            {
+                await connection.WaitAsync(_checkInterval, stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The next check finds the broken connection and ends the lead.
+                _logger.LogDebug("Waiting on the leadership connection failed: {Error}", ex.Message);
+                return;
+            }
+        }
+        await Task.Delay(_checkInterval, _time, stoppingToken).ConfigureAwait(false);
+    }
+
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(_connectionString.ToString());
@@ -150,6 +177,10 @@ public sealed class PostgresLeaderElection : ILeadership, IAsyncDisposable
             // Server-side keepalives: a leader whose host vanishes loses its session, and so the lock, in ~11 s.
             await using var command = new NpgsqlCommand("SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3", connection);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            connection.Notification += (_, _) =>
+            {
+                if (IsLeader) OutboxQueued?.Invoke();
+            };
             return connection;
         }
         catch

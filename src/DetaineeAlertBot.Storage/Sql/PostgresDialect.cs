@@ -52,6 +52,11 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override object ListValue(IReadOnlyCollection<string> values) => values.ToArray();
 
+    /// <summary>The channel <see cref="Cluster.PostgresLeaderElection"/> listens on.</summary>
+    public const string OutboxChannel = "detaineebot_outbox";
+
+    public override string? OutboxQueuedNotification => $"NOTIFY {OutboxChannel}";
+
     public override string ForUpdate => " FOR UPDATE";
 
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";

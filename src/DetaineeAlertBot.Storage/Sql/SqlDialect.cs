@@ -66,6 +66,10 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// lower it to cross chunk boundaries with few rows.</summary>
     internal int RowsPerStatement { get; set; } = 10_000;
 
+    /// <summary>A statement that tells other processes, at commit, that outbox rows were queued (Postgres NOTIFY, so the
+    /// leader's dispatcher wakes at once for a change another instance stored); null where there is nobody to tell.</summary>
+    public virtual string? OutboxQueuedNotification => null;
+
     /// <summary>A <see cref="StorageException"/> for provider errors we can name, else null (rethrow as is).</summary>
     public abstract StorageException? Describe(string operation, Exception exception);
 

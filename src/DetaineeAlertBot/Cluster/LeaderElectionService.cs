@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Health;
@@ -7,13 +8,15 @@ namespace DetaineeAlertBot.Cluster;
 
 /// <summary>LeaderElectionService runs the PostgreSQL election and reports it: "leadership" in /healthz (unhealthy
 /// only while the lead cannot be checked) and the detaineebot.cluster.leader gauge.</summary>
-public sealed class LeaderElectionService(PostgresLeaderElection election, HealthRegistry health, BotMetrics metrics) : BackgroundService
+public sealed class LeaderElectionService(PostgresLeaderElection election, HealthRegistry health, BotMetrics metrics, AlertSignal signal) : BackgroundService
 {
     public const string Component = "leadership";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         election.Changed += metrics.SetLeader;
+        // A change stored through another instance wakes this leader's dispatcher at once.
+        election.OutboxQueued += signal.Notify;
         metrics.SetLeader(false);
         health.Report(Component, true, $"instance {election.InstanceId}: {election.Detail}");
         var run = election.RunAsync(stoppingToken);

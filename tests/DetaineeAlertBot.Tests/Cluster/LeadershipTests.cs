@@ -87,6 +87,20 @@ public sealed class LeadershipTests
         Assert.False(b.IsLeader);
         Assert.StartsWith("follower", b.Detail);
 
+        // A change committed by any instance wakes the leader (NOTIFY on the outbox channel), and only the leader.
+        var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.OutboxQueued += () => woken.TrySetResult();
+        var followerWoken = false;
+        b.OutboxQueued += () => followerWoken = true;
+        await using (var notifier = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        {
+            await notifier.OpenAsync();
+            await using var notify = new Npgsql.NpgsqlCommand("NOTIFY detaineebot_outbox", notifier);
+            await notify.ExecuteNonQueryAsync();
+        }
+        await woken.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.False(followerWoken);
+
         // Cut a's session (what a server restart or a broken network does): its next check fails and it stops leading.
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         leadA.Register(() => lost.TrySetResult());
