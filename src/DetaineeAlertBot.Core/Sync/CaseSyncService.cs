@@ -27,6 +27,10 @@ public sealed class CaseSyncService(
     // without ETags) cannot change anything, so it skips parsing and diffing. Kept in memory only; a restart diffs once.
     private readonly ConcurrentDictionary<string, byte[]> _lastApplied = new(StringComparer.Ordinal);
 
+    /// <summary>Forgets the last document applied for <paramref name="source"/>, so the next one is diffed even when it is
+    /// byte-identical: another instance (a shared database) changed this source's cases since it was applied here.</summary>
+    public void ForgetLastDocument(string source) => _lastApplied.TryRemove(source, out _);
+
     public async Task<SyncReport> SyncAsync(string source, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

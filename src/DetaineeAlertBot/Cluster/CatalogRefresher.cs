@@ -8,7 +8,7 @@ namespace DetaineeAlertBot.Cluster;
 /// database: every case with a newer status history row (new cases, status changes) and every source's baseline.
 /// It runs on a timer and right before each document is applied, so diffs and lookups on any instance are current.
 /// Cost: one indexed query on the history id while nothing changed.</summary>
-public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catalog, ILogger<CatalogRefresher> logger)
+public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catalog, CaseSyncService sync, ILogger<CatalogRefresher> logger)
 {
     // History ids come from a sequence: a transaction that took a lower id can commit after one with a higher id.
     // Re-reading a window below the mark picks such late commits up; unchanged cases in it cost a comparison only.
@@ -39,6 +39,9 @@ public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catal
             }
             foreach (var stored in updated) catalog.Put(stored, updateSearch: false);
             if (updated.Count > 0) catalog.Search.Upsert(updated.Select(s => s.Case).ToArray());
+            // A document this instance applied before is no longer the state of its source: the same bytes pushed here
+            // again must be diffed (against the other instance's change), not skipped as identical.
+            foreach (var source in updated.Select(s => s.Case.Source).Distinct(StringComparer.Ordinal)) sync.ForgetLastDocument(source);
 
             foreach (var source in changes.Sources)
             {
