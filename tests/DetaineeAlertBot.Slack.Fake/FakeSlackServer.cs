@@ -56,6 +56,10 @@ public sealed class FakeSlackServer : IAsyncDisposable
     /// <summary>Minimum spacing of accepted messages per channel; null turns enforcement off.</summary>
     public TimeSpan? PerChannelInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long chat.postMessage holds its answer after the message is posted: a window in which the message
+    /// exists but the client does not know it yet (a lost or slow response, a client killed meanwhile).</summary>
+    public TimeSpan PostMessageAnswerDelay { get; set; }
+
     /// <summary>Whether a new socket gets hello at once.</summary>
     public bool AutoHello { get; set; } = true;
 
@@ -225,6 +229,11 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
         var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
         _messages.Enqueue(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)));
+        if (PostMessageAnswerDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(PostMessageAnswerDelay, context.RequestAborted);
+        }
+
         return FakeResponse.Ok($$$"""{"ok":true,"channel":"{{{channel}}}","ts":"{{{ts}}}","message":{"type":"message","ts":"{{{ts}}}"}}""");
     }
 

@@ -72,12 +72,17 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
 
                 if (k == changes / 2)
                 {
-                    // Kill the leader mid-stream, once its dispatcher is visibly sending.
+                    // Kill the leader mid-stream, once its dispatcher is visibly sending, and at the worst moment for Slack:
+                    // a message is posted and Slack's answer is held back, so the row is still "sending" when it dies.
                     Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count + slack.Messages.Count >= changes / 4, TimeSpan.FromSeconds(60)),
                         string.Join("\n----\n", bots.Select(b => b.Output)));
                     var leader = await LeaderAsync(bots) ?? throw new Xunit.Sdk.XunitException("no instance reports the lead");
+                    var posted = slack.Messages.Count;
+                    slack.PostMessageAnswerDelay = TimeSpan.FromSeconds(60);
+                    Assert.True(await BotTestHost.EventuallyAsync(() => slack.Messages.Count > posted, TimeSpan.FromSeconds(60)), leader.Output);
                     var clock = Stopwatch.StartNew();
                     leader.Kill();
+                    slack.PostMessageAnswerDelay = TimeSpan.Zero;
                     killed = leader;
                     if (postgres)
                     {
@@ -110,6 +115,11 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
             Assert.Equal(changes, slackCases.Count);
             Assert.Equal(changes, slackCases.Distinct().Count());
             Assert.All(slackCases, m => Assert.Equal(SlackChannel(Index(m.Case) % Channels), m.Channel));
+
+            // The row that was mid-send on Slack was found in the channel's history by the instance that took over.
+            var next = bots.Last(b => b != killed);
+            var metrics = await next.Http.GetStringAsync("/metrics");
+            Assert.True(Cluster.MetricsEndpointTests.HasSample(metrics, "detaineebot_alerts_history_checks_total", null, "platform=\"slack\"", "result=\"found\""), metrics);
 
             // Stored: every outbox row sent, none pending, mid-send or dead.
             var states = postgres ? await PostgresStatesAsync(database!) : SqliteStates(root);
