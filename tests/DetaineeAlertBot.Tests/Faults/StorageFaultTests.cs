@@ -67,6 +67,9 @@ public sealed class StorageFaultTests
                 var health = await Body(host);
                 Assert.Contains("refused the connection", health);
                 Assert.Contains("Storage:ConnectionString", health);
+                // The leader lost its lock connection too: it stops sending and says it cannot check the lead.
+                Assert.True(await BotTestHost.EventuallyAsync(() => (health = Body(host).Result).Contains("\"isLeader\":false", StringComparison.Ordinal)
+                    && health.Contains("cannot check the lead", StringComparison.Ordinal), TimeSpan.FromSeconds(30)), health);
             }
             else
             {
