@@ -87,6 +87,10 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
     public FakeGateway Gateway { get; }
 
+    /// <summary>How long Create Message holds its answer after the message is created: the message exists but the client
+    /// does not know yet (a lost or slow response, a client killed meanwhile).</summary>
+    public TimeSpan MessageAnswerDelay { get; set; }
+
     /// <summary>What <c>GET /gateway/bot</c> recommends: shards and session_start_limit.max_concurrency.</summary>
     public int RecommendedShards { get; set; } = 1;
 
@@ -214,6 +218,18 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         {
             _requests.Add(new RecordedRequest(method, path, context.Request.Headers.Authorization, context.Request.Headers.UserAgent,
                 context.Request.ContentType, body, receivedAt, reply.Status));
+        }
+
+        if (MessageAnswerDelay > TimeSpan.Zero && reply.Status == 200 && method == "POST" && path.EndsWith("/messages", StringComparison.Ordinal))
+        {
+            try
+            {
+                await Task.Delay(MessageAnswerDelay, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // The client went away (or was killed) before the answer.
+            }
         }
 
         context.Response.StatusCode = reply.Status;

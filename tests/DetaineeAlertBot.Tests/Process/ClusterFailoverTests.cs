@@ -77,12 +77,14 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
                     Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count + slack.Messages.Count >= changes / 4, TimeSpan.FromSeconds(60)),
                         string.Join("\n----\n", bots.Select(b => b.Output)));
                     var leader = await LeaderAsync(bots) ?? throw new Xunit.Sdk.XunitException("no instance reports the lead");
-                    var posted = slack.Messages.Count;
+                    var (posted, created) = (slack.Messages.Count, discord.Messages.Count);
                     slack.PostMessageAnswerDelay = TimeSpan.FromSeconds(60);
-                    Assert.True(await BotTestHost.EventuallyAsync(() => slack.Messages.Count > posted, TimeSpan.FromSeconds(60)), leader.Output);
+                    discord.MessageAnswerDelay = TimeSpan.FromSeconds(60);
+                    Assert.True(await BotTestHost.EventuallyAsync(() => slack.Messages.Count > posted && discord.Messages.Count > created, TimeSpan.FromSeconds(60)), leader.Output);
                     var clock = Stopwatch.StartNew();
                     leader.Kill();
                     slack.PostMessageAnswerDelay = TimeSpan.Zero;
+                    discord.MessageAnswerDelay = TimeSpan.Zero;
                     killed = leader;
                     if (postgres)
                     {
@@ -115,6 +117,10 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
             Assert.Equal(changes, slackCases.Count);
             Assert.Equal(changes, slackCases.Distinct().Count());
             Assert.All(slackCases, m => Assert.Equal(SlackChannel(Index(m.Case) % Channels), m.Channel));
+
+            // The row that was mid-send on Discord was sent again with its nonce and answered with the existing message.
+            Assert.True(discord.Requests.Count(r => r.Method == "POST" && r.Path.EndsWith("/messages", StringComparison.Ordinal) && r.Status == 200) > changes,
+                "a resend de-duplicated by its nonce");
 
             // The row that was mid-send on Slack was found in the channel's history by the instance that took over.
             var next = bots.Last(b => b != killed);
