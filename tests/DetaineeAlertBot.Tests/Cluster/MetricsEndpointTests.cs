@@ -49,6 +49,39 @@ public sealed class MetricsEndpointTests
         Assert.Contains("# TYPE detaineebot_alerts_delivered_total counter", text);
     }
 
+    [Fact]
+    public async Task Metrics_AfterADiscord429_CountsItForDiscordAndTheDeliveryAfter()
+    {
+        await using var discord = await DetaineeAlertBot.Discord.Fake.FakeDiscordServer.StartAsync();
+        var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained")), """
+            {
+              "Sources": [ { "Name": "test", "Type": "File", "Path": "config/cases.json" } ],
+              "Watchlists": [ { "Platform": "discord", "ChannelId": "1300000000000000555", "Cases": "af-1" } ]
+            }
+            """);
+        await using var host = await BotTestHost.StartAsync(root,
+            $"--Discord:BotToken={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultBotToken}",
+            $"--Discord:ApplicationId={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultApplicationId}",
+            $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", "--Discord:UseGateway=false", $"--Discord:PublicKey={discord.PublicKeyHex}");
+        Assert.True(await BotTestHost.EventuallyAsync(() => HealthyAsync(host).Result, TimeSpan.FromSeconds(30)));
+        discord.Script(new DetaineeAlertBot.Discord.Fake.ScriptedResponse(
+            (method, path) => method == "POST" && path.EndsWith("/messages", StringComparison.Ordinal), 429,
+            """{"message":"You are being rate limited.","retry_after":0.2,"global":false}""",
+            new Dictionary<string, string> { ["Retry-After"] = "1", ["X-RateLimit-Scope"] = "user" }));
+
+        host.ReplaceFeedAtomically(BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
+        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count == 1, TimeSpan.FromSeconds(30)));
+
+        var text = "";
+        Assert.True(await BotTestHost.EventuallyAsync(() =>
+        {
+            text = host.Http.GetStringAsync("/metrics").Result;
+            return HasSample(text, "detaineebot_alerts_delivered_total", "1", "platform=\"discord\"");
+        }, TimeSpan.FromSeconds(30)), text);
+        Assert.True(HasSample(text, "detaineebot_chat_rate_limited_total", "1", "platform=\"discord\""), text);
+        Assert.Equal(1, discord.RateLimitedCount);
+    }
+
     /// <summary>A sample line of <paramref name="name"/> carrying every label given (any order, others allowed), with
     /// <paramref name="value"/> when not null.</summary>
     internal static bool HasSample(string text, string name, string? value, params string[] labels) =>
