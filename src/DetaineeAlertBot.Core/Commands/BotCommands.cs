@@ -23,7 +23,7 @@ public sealed class BotCommands(CaseCommands cases, WatchlistCommands watchlists
         {
             return (request.Command.ToLowerInvariant(), request.Subcommand.ToLowerInvariant()) switch
             {
-                (CaseCommand, "lookup") => cases.Lookup(request.Query),
+                (CaseCommand, "lookup") => await cases.LookupAsync(request.Query, cancellationToken).ConfigureAwait(false),
                 (CaseCommand, "history") => await cases.HistoryAsync(request.Query, cancellationToken).ConfigureAwait(false),
                 (WatchlistCommand, "add") => await watchlists.AddAsync(request.Query, context, cancellationToken).ConfigureAwait(false),
                 (WatchlistCommand, "remove") => await watchlists.RemoveAsync(request.Query, context, cancellationToken).ConfigureAwait(false),

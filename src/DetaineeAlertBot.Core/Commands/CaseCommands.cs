@@ -11,7 +11,7 @@ public sealed class CaseCommands(CaseCatalog catalog, ICaseStore store)
 {
     public const int HistoryLimit = 20;
 
-    public CommandReply Lookup(string? query)
+    public async Task<CommandReply> LookupAsync(string? query, CancellationToken cancellationToken)
     {
         var resolved = CaseResolver.Resolve(catalog, query);
         if (resolved.Reply is not null) return resolved.Reply;
@@ -26,7 +26,12 @@ public sealed class CaseCommands(CaseCatalog catalog, ICaseStore store)
         var lines = new List<string>();
         var facts = new List<string>();
         if (record.Country is { } country) facts.Add(country);
-        if (record.HeldBy is { } heldBy) facts.Add($"held by {heldBy}");
+        if (record.HeldBy is { } heldBy)
+        {
+            // "held by Taliban from 2024-12-01": when the detention began, from the status history.
+            var heldSince = await HeldSinceAsync(record.Key, cancellationToken).ConfigureAwait(false);
+            facts.Add(heldSince is { } from ? $"held by {heldBy} from {CaseFormat.Date(from)}" : $"held by {heldBy}");
+        }
         if (record.Location is { } location) facts.Add(location);
         if (record.Nationality is { } nationality) facts.Add($"{nationality} national");
         if (facts.Count > 0) lines.Add(string.Join(" · ", facts));
@@ -42,6 +47,32 @@ public sealed class CaseCommands(CaseCatalog catalog, ICaseStore store)
             lines.Add("Other matches: " + string.Join(", ", resolved.Others.Select(o => CaseFormat.NameWithStatus(o.Case))));
         }
         return CommandReply.Info(title.ToString(), string.Join('\n', lines));
+    }
+
+    /// <summary>The detention date from the store; a lookup answers from memory, so it still answers (without the
+    /// date) while the database is unreachable.</summary>
+    private async Task<DateOnly?> HeldSinceAsync(CaseKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return HeldSince(await store.GetHistoryAsync(key, HistoryLimit, cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Since when the person was first held in the (newest first) history: the date of the earliest
+    /// "detained" entry (its statusSince, else when we saw it); null when the history never says detained.</summary>
+    internal static DateOnly? HeldSince(IReadOnlyList<StatusHistoryEntry> newestFirst)
+    {
+        DateOnly? since = null;
+        foreach (var entry in newestFirst)
+        {
+            if (entry.NewStatus == CaseStatus.Detained) since = entry.StatusSince ?? DateOnly.FromDateTime(entry.ObservedAt.UtcDateTime);
+        }
+        return since;
     }
 
     public async Task<CommandReply> HistoryAsync(string? query, CancellationToken cancellationToken)

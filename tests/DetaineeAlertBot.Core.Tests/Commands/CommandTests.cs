@@ -47,15 +47,42 @@ public class CommandTests
     public async Task Lookup_MisspeltName_AnswersLikeTheProductDoc()
     {
         SearchReturns(SearchOutcome.Match, Hit(Amiry, 0.93, MatchKind.Alias, "matched alias Amir Amiri"), Hit(Amini, 0.7, MatchKind.Fuzzy));
+        _store.Setup(s => s.GetHistoryAsync(Amiry.Key, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(
+        [
+            new StatusHistoryEntry(Amiry.Key, CaseStatus.Detained, CaseStatus.Released, new DateOnly(2026, 11, 22), Now, "state-dept-feed"),
+            new StatusHistoryEntry(Amiry.Key, null, CaseStatus.Detained, new DateOnly(2024, 12, 1), Now.AddDays(-300), "state-dept-feed"),
+        ]);
 
         var reply = await Run("case", "lookup", "amir amiri");
 
         Assert.Equal("Amir Amiry (also: Amir Amiri) — Released since 2026-11-22", reply.Title);
-        Assert.Contains("Afghanistan · held by Taliban · US national", reply.Text);
+        Assert.Contains("Afghanistan · held by Taliban from 2024-12-01 · US national", reply.Text);
         Assert.Contains("source: state-dept-feed · case af-2024-0012", reply.Text);
         Assert.Contains("Matched: matched alias Amir Amiri", reply.Text);
         Assert.Contains("Other matches: Amir Amini (Detained, Iran)", reply.Text);
         Assert.True(reply.Ephemeral);
+    }
+
+    [Fact]
+    public async Task Lookup_NoDetentionInHistory_SaysHeldByWithoutADate()
+    {
+        _store.Setup(s => s.GetHistoryAsync(Amiry.Key, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(
+            [new StatusHistoryEntry(Amiry.Key, null, CaseStatus.Released, new DateOnly(2026, 11, 22), Now, "state-dept-feed")]);
+
+        var reply = await Run("case", "lookup", "state-dept-feed:af-2024-0012");
+
+        Assert.Contains("Afghanistan · held by Taliban · US national", reply.Text);
+    }
+
+    [Fact]
+    public async Task Lookup_StoreUnreachable_StillAnswersFromMemory()
+    {
+        _store.Setup(s => s.GetHistoryAsync(It.IsAny<CaseKey>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("db gone"));
+
+        var reply = await Run("case", "lookup", "state-dept-feed:af-2024-0012");
+
+        Assert.Equal(ReplyTone.Info, reply.Tone);
+        Assert.Contains("held by Taliban · US national", reply.Text);
     }
 
     [Fact]
