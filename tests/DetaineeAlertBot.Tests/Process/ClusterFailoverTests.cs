@@ -66,23 +66,32 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
             var takeover = TimeSpan.Zero;
             for (var k = 1; k <= changes; k++)
             {
+                var killNow = k == changes / 2;
+                BotProcess? leader = null;
+                var (posted, created) = (0, 0);
+                if (killNow)
+                {
+                    // Kill the leader mid-stream, once its dispatcher is visibly sending, and at the worst moment for Slack:
+                    // a message is posted and Slack's answer is held back, so the row is still "sending" when it dies.
+                    // The answers are held back before this change is pushed, so its two messages are certain to be
+                    // caught mid-send even when the dispatcher has already delivered everything before it.
+                    Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count + slack.Messages.Count >= changes / 4, TimeSpan.FromSeconds(60)),
+                        string.Join("\n----\n", bots.Select(b => b.Output)));
+                    leader = await LeaderAsync(bots) ?? throw new Xunit.Sdk.XunitException("no instance reports the lead");
+                    slack.PostMessageAnswerDelay = TimeSpan.FromSeconds(60);
+                    discord.MessageAnswerDelay = TimeSpan.FromSeconds(60);
+                    (posted, created) = (slack.Messages.Count, discord.Messages.Count);
+                }
+
                 var alive = bots.Where(b => b != killed).ToList();
                 var result = await PushAsync(alive[k % alive.Count], Document(changes, released: k));
                 applied += result.StatusChanges;
 
-                if (k == changes / 2)
+                if (killNow)
                 {
-                    // Kill the leader mid-stream, once its dispatcher is visibly sending, and at the worst moment for Slack:
-                    // a message is posted and Slack's answer is held back, so the row is still "sending" when it dies.
-                    Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count + slack.Messages.Count >= changes / 4, TimeSpan.FromSeconds(60)),
-                        string.Join("\n----\n", bots.Select(b => b.Output)));
-                    var leader = await LeaderAsync(bots) ?? throw new Xunit.Sdk.XunitException("no instance reports the lead");
-                    var (posted, created) = (slack.Messages.Count, discord.Messages.Count);
-                    slack.PostMessageAnswerDelay = TimeSpan.FromSeconds(60);
-                    discord.MessageAnswerDelay = TimeSpan.FromSeconds(60);
-                    Assert.True(await BotTestHost.EventuallyAsync(() => slack.Messages.Count > posted && discord.Messages.Count > created, TimeSpan.FromSeconds(60)), leader.Output);
+                    Assert.True(await BotTestHost.EventuallyAsync(() => slack.Messages.Count > posted && discord.Messages.Count > created, TimeSpan.FromSeconds(60)), leader!.Output);
                     var clock = Stopwatch.StartNew();
-                    leader.Kill();
+                    leader!.Kill();
                     slack.PostMessageAnswerDelay = TimeSpan.Zero;
                     discord.MessageAnswerDelay = TimeSpan.Zero;
                     killed = leader;
