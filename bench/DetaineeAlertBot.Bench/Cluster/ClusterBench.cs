@@ -27,8 +27,8 @@ public sealed class ClusterBench : IBenchCommand
 
     public async Task<int> RunAsync(string[] args)
     {
-        var changes = IntArg(args, "--changes", 200);
-        var kills = IntArg(args, "--kills", 5);
+        var changes = BenchArgs.Int(args, "--changes", 200);
+        var kills = BenchArgs.Int(args, "--kills", 5);
         var admin = Environment.GetEnvironmentVariable("DETAINEEBOT_TEST_POSTGRES");
         if (string.IsNullOrEmpty(admin))
         {
@@ -67,10 +67,10 @@ public sealed class ClusterBench : IBenchCommand
                 }
                 var all = latencies.Select(l => l.Ms).ToList();
                 var leaderIndex = await bots[0].IsLeaderAsync() ? 0 : 1;
-                Console.WriteLine($"{instances} instance(s), {all.Count} changes one at a time: change-to-delivery median {Percentile(all, 50):0} ms, p99 {Percentile(all, 99):0} ms, max {all.Max():0} ms"
+                Console.WriteLine($"{instances} instance(s), {all.Count} changes one at a time: change-to-delivery median {Stats.Percentile(all, 0.50):0} ms, p99 {Stats.Percentile(all, 0.99):0} ms, max {all.Max():0} ms"
                     + (instances > 1
-                        ? $" (pushed to the leader: median {Percentile(latencies.Where(l => l.Via == leaderIndex).Select(l => l.Ms), 50):0} ms, p99 {Percentile(latencies.Where(l => l.Via == leaderIndex).Select(l => l.Ms), 99):0} ms; "
-                          + $"pushed to the follower: median {Percentile(latencies.Where(l => l.Via != leaderIndex).Select(l => l.Ms), 50):0} ms, p99 {Percentile(latencies.Where(l => l.Via != leaderIndex).Select(l => l.Ms), 99):0} ms)"
+                        ? $" (pushed to the leader: median {Stats.Percentile(latencies.Where(l => l.Via == leaderIndex).Select(l => l.Ms), 0.50):0} ms, p99 {Stats.Percentile(latencies.Where(l => l.Via == leaderIndex).Select(l => l.Ms), 0.99):0} ms; "
+                          + $"pushed to the follower: median {Stats.Percentile(latencies.Where(l => l.Via != leaderIndex).Select(l => l.Ms), 0.50):0} ms, p99 {Stats.Percentile(latencies.Where(l => l.Via != leaderIndex).Select(l => l.Ms), 0.99):0} ms)"
                         : ""));
 
                 if (instances == 2)
@@ -120,18 +120,10 @@ public sealed class ClusterBench : IBenchCommand
         }
         takeovers.Sort();
         recoveries.Sort();
-        Console.WriteLine($"failover over {kills} kill -9s of the leader: kill -> other instance leads median {Percentile(takeovers, 50):0} ms, max {takeovers[^1]:0} ms; "
-            + $"kill -> a change pushed right after it delivered median {Percentile(recoveries, 50):0} ms, max {recoveries[^1]:0} ms");
+        Console.WriteLine($"failover over {kills} kill -9s of the leader: kill -> other instance leads median {Stats.Percentile(takeovers, 0.50):0} ms, max {takeovers[^1]:0} ms; "
+            + $"kill -> a change pushed right after it delivered median {Stats.Percentile(recoveries, 0.50):0} ms, max {recoveries[^1]:0} ms");
         Console.WriteLine($"  takeovers (ms): {string.Join(", ", takeovers.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}");
         return takeovers[^1] <= 15_000;
-    }
-
-    private static double Percentile(IEnumerable<double> values, double p)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        if (sorted.Length == 0) return double.NaN;
-        var rank = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
     private static async Task PushAsync(Bot bot, string document)
@@ -165,12 +157,6 @@ public sealed class ClusterBench : IBenchCommand
             await Task.Delay(10);
         }
         return condition();
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 
     /// <summary>A bot process (the built DetaineeAlertBot.dll) on PostgreSQL, watching case i from Discord channel i.</summary>

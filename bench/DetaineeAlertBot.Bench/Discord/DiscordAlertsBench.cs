@@ -24,9 +24,9 @@ public sealed class DiscordAlertsBench : IBenchCommand
 
     public async Task<int> RunAsync(string[] args)
     {
-        var alerts = IntArg(args, "--alerts", 100);
-        var channels = IntArg(args, "--channels", 20);
-        var scenario = StringArg(args, "--scenario", "all");
+        var alerts = BenchArgs.Int(args, "--alerts", 100);
+        var channels = BenchArgs.Int(args, "--channels", 20);
+        var scenario = BenchArgs.String(args, "--scenario", "all");
         var pass = true;
         if (scenario is "one" or "all")
         {
@@ -108,17 +108,4 @@ public sealed class DiscordAlertsBench : IBenchCommand
         CaseStatus.Released,
         DateTimeOffset.UtcNow,
         1,
-        new DateOnly(2024, 12, 1));
-
-    internal static int IntArg(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
-    }
-
-    internal static string StringArg(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-}
+        new DateOnly(2024, 12, 1));}

@@ -29,8 +29,8 @@ public sealed class DiscordInteractionsBench : IBenchCommand
 
     public async Task<int> RunAsync(string[] args)
     {
-        var caseCount = DiscordAlertsBench.IntArg(args, "--cases", 100_000);
-        var count = DiscordAlertsBench.IntArg(args, "--interactions", 400);
+        var caseCount = BenchArgs.Int(args, "--cases", 100_000);
+        var count = BenchArgs.Int(args, "--interactions", 400);
         await using var fake = await FakeDiscordServer.StartAsync();
         await using var bot = await LargeCatalogBot.StartAsync("discord-interactions", caseCount,
         [
@@ -74,9 +74,9 @@ public sealed class DiscordInteractionsBench : IBenchCommand
             + $"{Replies.Count(r => r.StartsWith("embed:", StringComparison.Ordinal))} embeds, {Replies.Count(r => r.Contains("went wrong", StringComparison.Ordinal))} errors; "
             + $"sample: {string.Join(" | ", Replies.Where(r => r.StartsWith("embed:", StringComparison.Ordinal)).Take(3))}");
         Console.WriteLine($"{count} interactions each way (lookups with typos and partial names, history, autocomplete, watchlist list); {deferred} deferred");
-        Report("Gateway, INTERACTION_CREATE sent -> callback received", gatewayMs);
-        Report("HTTP, signed POST /discord/interactions -> response", httpMs);
-        var pass = Percentile(gatewayMs, 0.5) < 50 && Percentile(httpMs, 0.5) < 50;
+        Stats.Report("Gateway, INTERACTION_CREATE sent -> callback received", gatewayMs);
+        Stats.Report("HTTP, signed POST /discord/interactions -> response", httpMs);
+        var pass = Stats.Median(gatewayMs) < 50 && Stats.Median(httpMs) < 50;
         Console.WriteLine(pass ? "PASS (median < 50 ms both ways)" : "FAIL (median >= 50 ms)");
         return pass ? 0 : 1;
     }
@@ -170,13 +170,4 @@ public sealed class DiscordInteractionsBench : IBenchCommand
         };
     }
 
-
-    private static void Report(string title, List<double> values) =>
-        Console.WriteLine($"{title}: median {Percentile(values, 0.5):0.0} ms, p90 {Percentile(values, 0.9):0.0} ms, p99 {Percentile(values, 0.99):0.0} ms, max {values.Max():0.0} ms");
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
 }

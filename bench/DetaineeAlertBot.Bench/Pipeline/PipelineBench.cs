@@ -24,12 +24,12 @@ public sealed class PipelineBench : IBenchCommand
 
     public async Task<int> RunAsync(string[] args)
     {
-        var count = IntArg(args, "--cases", 100_000);
-        var runs = IntArg(args, "--runs", 5);
-        var provider = StringArg(args, "--provider", "sqlite");
+        var count = BenchArgs.Int(args, "--cases", 100_000);
+        var runs = BenchArgs.Int(args, "--runs", 5);
+        var provider = BenchArgs.String(args, "--provider", "sqlite");
         // --db PATH keeps the SQLite file: a second run on it starts like a restarted bot (catalog loaded from the
         // store, no baseline in this process), so its peak memory is the steady state of a bot holding 100k cases.
-        var keptDb = StringArg(args, "--db", "");
+        var keptDb = BenchArgs.String(args, "--db", "");
         var directory = Directory.CreateTempSubdirectory("pipeline-bench-").FullName;
         var options = provider == "postgres"
             ? new StorageOptions { Provider = StorageOptions.Postgres, ConnectionString = Environment.GetEnvironmentVariable("DETAINEEBOT_TEST_POSTGRES") ?? throw new InvalidOperationException("set DETAINEEBOT_TEST_POSTGRES for --provider postgres") }
@@ -113,13 +113,13 @@ public sealed class PipelineBench : IBenchCommand
             parse.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             if (parsed.Cases.Count != count) throw new InvalidOperationException("parse lost cases");
         }
-        Console.WriteLine($"parse only:  median {Median(parse):0} ms");
+        Console.WriteLine($"parse only:  median {Stats.Median(parse):0} ms");
 
         Console.WriteLine($"peak working set during the changed and unchanged runs: {peakDuringRuns / 1024.0 / 1024.0:0} MiB");
         Console.WriteLine($"peak resident memory of the process from start to the end of the runs (store load or baseline included): {highWaterSinceStart}");
-        Console.WriteLine($"changed 1%:  median {Median(changed):0} ms (min {changed.Min():0}, max {changed.Max():0}); allocated median {Median(allocatedChanged):0} MiB per run");
-        Console.WriteLine($"unchanged, full parse+diff: median {Median(reformatted):0} ms (min {reformatted.Min():0}, max {reformatted.Max():0})");
-        Console.WriteLine($"unchanged, identical bytes: median {Median(unchanged):0} ms (min {unchanged.Min():0}, max {unchanged.Max():0})");
+        Console.WriteLine($"changed 1%:  median {Stats.Median(changed):0} ms (min {changed.Min():0}, max {changed.Max():0}); allocated median {Stats.Median(allocatedChanged):0} MiB per run");
+        Console.WriteLine($"unchanged, full parse+diff: median {Stats.Median(reformatted):0} ms (min {reformatted.Min():0}, max {reformatted.Max():0})");
+        Console.WriteLine($"unchanged, identical bytes: median {Stats.Median(unchanged):0} ms (min {unchanged.Min():0}, max {unchanged.Max():0})");
         Console.WriteLine($"peak managed heap size seen by the GC: {GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1024.0 / 1024.0:0} MiB now, total committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1024.0 / 1024.0:0} MiB");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
@@ -207,16 +207,4 @@ public sealed class PipelineBench : IBenchCommand
         if (!report.Succeeded) throw new InvalidOperationException(report.Error);
         return (Stopwatch.GetElapsedTime(started), report);
     }
-
-    internal static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    internal static int IntArg(string[] args, string name, int fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
-
-    internal static string StringArg(string[] args, string name, string fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }

@@ -22,7 +22,7 @@ public sealed class SlackAlertsBench : IBenchCommand
 
     public async Task<int> RunAsync(string[] args)
     {
-        var count = IntArg(args, "--alerts", 60);
+        var count = BenchArgs.Int(args, "--alerts", 60);
         var ok = true;
         ok &= await RunScenarioAsync($"{count} alerts to 1 channel", count, channels: 1);
         ok &= await RunScenarioAsync($"{count} alerts over 10 channels", count, channels: 10);
@@ -82,8 +82,4 @@ public sealed class SlackAlertsBench : IBenchCommand
             HeldBy = "Taliban",
             SourceUrl = $"https://example.org/cases/{i}",
         },
-        CaseStatus.Detained, CaseStatus.Released, DateTimeOffset.UtcNow, 1, new DateOnly(2024, 12, 1));
-
-    internal static int IntArg(string[] args, string name, int fallback) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
-}
+        CaseStatus.Detained, CaseStatus.Released, DateTimeOffset.UtcNow, 1, new DateOnly(2024, 12, 1));}

@@ -31,8 +31,8 @@ public sealed class SlackCommandsBench : IBenchCommand
 
     public async Task<int> RunAsync(string[] args)
     {
-        var caseCount = SlackAlertsBench.IntArg(args, "--cases", 100_000);
-        var commandCount = SlackAlertsBench.IntArg(args, "--commands", 400);
+        var caseCount = BenchArgs.Int(args, "--cases", 100_000);
+        var commandCount = BenchArgs.Int(args, "--commands", 400);
         await using var slack = await FakeSlackServer.StartAsync();
         await using var bot = await LargeCatalogBot.StartAsync("slack-commands", caseCount,
         [
@@ -78,9 +78,9 @@ public sealed class SlackCommandsBench : IBenchCommand
 
         Console.WriteLine($"{commandCount} commands each way (lookups with typos and partial names, history, help, watchlist list); {deferred} deferred to response_url");
         Console.WriteLine($"sanity: {exactFound}/{exactLookups} exact-name lookups answered with that name");
-        Report("Socket Mode, envelope sent -> ack received", socketMs);
-        Report("HTTP, signed POST /slack/commands -> response", httpMs);
-        var pass = Percentile(socketMs, 0.5) < 50;
+        Stats.Report("Socket Mode, envelope sent -> ack received", socketMs);
+        Stats.Report("HTTP, signed POST /slack/commands -> response", httpMs);
+        var pass = Stats.Median(socketMs) < 50;
         Console.WriteLine(pass ? "PASS (Socket Mode median < 50 ms)" : "FAIL (Socket Mode median >= 50 ms)");
 
         return pass ? 0 : 1;
@@ -148,13 +148,4 @@ public sealed class SlackCommandsBench : IBenchCommand
         return (line[..space], line[(space + 1)..]);
     }
 
-
-    private static void Report(string title, List<double> values) =>
-        Console.WriteLine($"{title}: median {Percentile(values, 0.5):0.0} ms, p90 {Percentile(values, 0.9):0.0} ms, p99 {Percentile(values, 0.99):0.0} ms, max {values.Max():0.0} ms");
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
 }
