@@ -17,13 +17,29 @@ public static class BotApplication
         root ??= BotConfiguration.FindRoot();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = root });
         builder.AddBotConfiguration(args, root);
-        builder.AddBotStorage();
-        builder.AddCluster();
-        builder.AddPipeline();
-        builder.AddCaseSources();
-        builder.AddDiscord();
-        builder.AddSlack();
-        builder.AddBotMetrics();
+
+        // Every section is validated before anything starts, and every problem is reported at once, so an operator
+        // fixes the configuration in one pass instead of one key per restart.
+        var failures = new List<string>();
+        void Add(Action<WebApplicationBuilder> add)
+        {
+            try
+            {
+                add(builder);
+            }
+            catch (OptionsValidationException ex)
+            {
+                failures.AddRange(ex.Failures);
+            }
+        }
+        Add(b => b.AddBotStorage());
+        Add(b => b.AddCluster());
+        Add(b => b.AddPipeline());
+        Add(b => b.AddCaseSources());
+        Add(b => b.AddDiscord());
+        Add(b => b.AddSlack());
+        Add(b => b.AddBotMetrics());
+        if (failures.Count > 0) throw new OptionsValidationException("configuration", typeof(BotApplication), failures);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -91,6 +91,25 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void Validation_ProblemsInSeveralSections_AreAllReportedAtOnce()
+    {
+        var root = BotTestHost.CreateRoot("[]", "{}");
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => BotApplication.Build(
+                ["--Urls=http://127.0.0.1:0", "--Storage:Provider=Oracle", "--Sources:0:Type=Ftp", "--Alerts:MaxAttempts=0"], root: root));
+
+            Assert.Contains(error.Failures, f => f.StartsWith("Storage:Provider 'Oracle'", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:Type 'Ftp'", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.StartsWith("Alerts:MaxAttempts", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
     public void Validation_HttpSourceWithBadUrlAndTinyInterval_ReportsBoth()
     {
         var root = BotTestHost.CreateRoot("[]", "{}");
