@@ -35,6 +35,9 @@ public sealed record RecordedCallback(string Id, string Token, string Body, Date
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 }
 
+/// <summary>A server the fake bot is a member of.</summary>
+public sealed record FakeGuild(string Id, string Name);
+
 /// <summary>A canned answer for the next request that matches.</summary>
 public sealed record ScriptedResponse(Func<string, string, bool> Matches, int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null);
 
@@ -46,6 +49,8 @@ public sealed record ScriptedResponse(Func<string, string, bool> Matches, int St
 public sealed class FakeDiscordServer : IAsyncDisposable
 {
     public const string DefaultBotToken = "fake-bot-token";
+    /// <summary>The server tests install the bot in; hosts list it in Discord:AllowedGuildIds.</summary>
+    public const string DefaultGuildId = "290926798626357999";
     public const string DefaultApplicationId = "1200000000000000000";
     private const string MessagesBucket = "f4k3buck3t0000000000000000000001";
 
@@ -60,6 +65,8 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     private readonly List<RecordedCallback> _callbacks = [];
     private readonly List<RecordedCallback> _followUps = [];
     private readonly ConcurrentDictionary<string, JsonArray> _commands = new();
+    private readonly List<FakeGuild> _guilds = [];
+    private readonly List<string> _leftGuilds = [];
     private long _nextId = 1300000000000000000;
 
     private FakeDiscordServer(WebApplication app, Key signingKey)
@@ -86,6 +93,46 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     public ConcurrentDictionary<string, bool> ForbiddenChannels { get; } = new();
 
     public FakeGateway Gateway { get; }
+
+    /// <summary>Servers the bot is a member of: announced as GUILD_CREATE after READY, left with
+    /// <c>DELETE /users/@me/guilds/{id}</c> (then GUILD_DELETE is dispatched).</summary>
+    public IReadOnlyList<FakeGuild> Guilds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _guilds];
+            }
+        }
+    }
+
+    /// <summary>Guild ids the bot left, in order.</summary>
+    public IReadOnlyList<string> LeftGuilds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _leftGuilds];
+            }
+        }
+    }
+
+    /// <summary>Makes the bot a member of a server, as if someone added it; announced on the next READY, or now with
+    /// <paramref name="announce"/> (GUILD_CREATE on the open connection).</summary>
+    public async Task AddGuildAsync(string id, string name, bool announce = false)
+    {
+        lock (_lock)
+        {
+            _guilds.Add(new FakeGuild(id, name));
+        }
+
+        if (announce)
+        {
+            await Gateway.DispatchAsync("GUILD_CREATE", new JsonObject { ["id"] = id, ["name"] = name, ["unavailable"] = false }).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>How long Create Message holds its answer after the message is created: the message exists but the client
     /// does not know yet (a lost or slow response, a client killed meanwhile).</summary>
@@ -318,6 +365,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             ["applications", var app, "commands"] when app == ApplicationId => CommandsRoute(method, "global", body),
             ["applications", var app, "guilds", var guild, "commands"] when app == ApplicationId => CommandsRoute(method, guild, body),
             ["channels", var channel, "messages"] when method == "POST" => CreateMessage(channel, body, now),
+            ["users", "@me", "guilds", var guild] when method == "DELETE" => LeaveGuild(guild),
             _ => Reply.Error(404, 0, "404: Not Found"),
         };
     }
@@ -413,6 +461,23 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             _messages.Add(message);
             return Reply.Json(200, MessageJson(message), rateHeaders);
         }
+    }
+
+    /// <summary>Leave Guild: 204, then GUILD_DELETE on the gateway; 404 Unknown Guild when the bot is not a member.</summary>
+    private Reply LeaveGuild(string guildId)
+    {
+        lock (_lock)
+        {
+            if (_guilds.RemoveAll(g => g.Id == guildId) == 0)
+            {
+                return Reply.Error(404, 10004, "Unknown Guild");
+            }
+
+            _leftGuilds.Add(guildId);
+        }
+
+        _ = Gateway.DispatchAsync("GUILD_DELETE", new JsonObject { ["id"] = guildId });
+        return new Reply(204, null, []);
     }
 
     private static JsonObject MessageJson(RecordedMessage message) => new()

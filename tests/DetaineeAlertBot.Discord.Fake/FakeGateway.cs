@@ -19,6 +19,9 @@ public sealed class FakeGateway : IAsyncDisposable
 
     internal FakeGateway(FakeDiscordServer server) => _server = server;
 
+    /// <summary>GUILDS (1 &lt;&lt; 0): GUILD_CREATE / GUILD_DELETE are sent only with it.</summary>
+    public const int GuildsIntent = 1;
+
     public int HeartbeatIntervalMs { get; set; } = 41250;
 
     /// <summary>When false, heartbeats get no ACK (a zombied connection).</summary>
@@ -138,6 +141,8 @@ public sealed class FakeGateway : IAsyncDisposable
                 }
 
                 connection.Ready = true;
+                connection.Intents = (int?)d?["intents"] ?? 0;
+                var guilds = _server.Guilds;
                 await connection.SendAsync(new JsonObject
                 {
                     ["op"] = 0,
@@ -147,12 +152,21 @@ public sealed class FakeGateway : IAsyncDisposable
                     {
                         ["v"] = 10,
                         ["user"] = new JsonObject { ["id"] = _server.ApplicationId, ["username"] = "DetaineeAlertBot", ["bot"] = true },
-                        ["guilds"] = new JsonArray(),
+                        // READY lists the guilds as unavailable; each then arrives as GUILD_CREATE (GUILDS intent).
+                        ["guilds"] = new JsonArray(guilds.Select(g => (JsonNode)new JsonObject { ["id"] = g.Id, ["unavailable"] = true }).ToArray()),
                         ["session_id"] = SessionId,
                         ["resume_gateway_url"] = _server.ResumeGatewayUrl.ToString().TrimEnd('/'),
                         ["application"] = new JsonObject { ["id"] = _server.ApplicationId, ["flags"] = 0 },
                     },
                 }).ConfigureAwait(false);
+                if ((connection.Intents & GuildsIntent) != 0)
+                {
+                    foreach (var guild in guilds)
+                    {
+                        await DispatchAsync("GUILD_CREATE", new JsonObject { ["id"] = guild.Id, ["name"] = guild.Name, ["unavailable"] = false }).ConfigureAwait(false);
+                    }
+                }
+
                 break;
 
             case 6:
@@ -210,6 +224,9 @@ public sealed class FakeGatewayConnection
 
     public bool Ready { get; internal set; }
     public bool IsOpen => _socket.State == WebSocketState.Open;
+
+    /// <summary>The intents the client identified with.</summary>
+    public int Intents { get; internal set; }
 
     /// <summary>The close code the client sent, if it closed.</summary>
     public int? ClientCloseCode { get; private set; }

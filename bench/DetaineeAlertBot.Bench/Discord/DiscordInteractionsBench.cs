@@ -34,7 +34,7 @@ public sealed class DiscordInteractionsBench : IBenchCommand
         await using var fake = await FakeDiscordServer.StartAsync();
         await using var bot = await LargeCatalogBot.StartAsync("discord-interactions", caseCount,
         [
-            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}",
+            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={FakeDiscordServer.DefaultGuildId}",
             $"--Discord:ApiBaseUrl={fake.ApiBaseUrl}",
             $"--Discord:PublicKey={fake.PublicKeyHex}",
         ]);

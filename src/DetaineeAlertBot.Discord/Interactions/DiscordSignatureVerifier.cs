@@ -26,6 +26,32 @@ public sealed class DiscordSignatureVerifier
         _key = key;
     }
 
+    /// <summary>How old a signed interaction may be. Discord sends interactions at once, so anything older is a replay of a
+    /// captured request (Discord's docs give no window; ours bounds how long the replay memory must remember an id).</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far ahead of our clock a timestamp may be (clock skew).</summary>
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromMinutes(1);
+
+    /// <summary>True when <paramref name="timestamp"/> (<c>X-Signature-Timestamp</c>, Unix seconds) is within
+    /// <see cref="MaxAge"/> before and <see cref="MaxAhead"/> after <paramref name="now"/>. Checked before the body is read.</summary>
+    public static bool IsFresh(string? timestamp, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(timestamp) || timestamp.Length > MaxTimestampLength
+            || !long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return false;
+        }
+
+        var age = now.ToUnixTimeSeconds() - seconds;
+        return age <= (long)MaxAge.TotalSeconds && -age <= (long)MaxAhead.TotalSeconds;
+    }
+
+    /// <summary>True when the signature header has the shape of an Ed25519 signature (128 hex digits); checked before the
+    /// body is read, so a caller without a plausible signature costs us nothing.</summary>
+    public static bool IsWellFormedSignature(string? signatureHex) =>
+        signatureHex is { Length: SignatureBytes * 2 } && signatureHex.All(char.IsAsciiHexDigit);
+
     /// <summary>True when <paramref name="publicKeyHex"/> is a usable Ed25519 public key.</summary>
     public static bool IsValidPublicKey(string? publicKeyHex) => TryParseKey(publicKeyHex, out _);
 

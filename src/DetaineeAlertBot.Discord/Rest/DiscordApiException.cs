@@ -12,6 +12,7 @@ public class DiscordApiException : Exception
 {
     /// <summary>10003: the channel does not exist (or the bot cannot see that it exists).</summary>
     public const int UnknownChannel = 10003;
+    public const int UnknownGuild = 10004;
     public const int UnknownInteraction = 10062;
     public const int InteractionAlreadyAcknowledged = 40060;
     /// <summary>50001: the bot cannot see the channel.</summary>

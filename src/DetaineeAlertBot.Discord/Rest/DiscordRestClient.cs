@@ -69,6 +69,10 @@ public sealed class DiscordRestClient
     public Task<CurrentApplication> GetCurrentApplicationAsync(CancellationToken ct) =>
         SendAsync(DiscordRoute.GetCurrentApplication(), null, DiscordJsonContext.Default.CurrentApplication, ct)!;
 
+    /// <summary><c>DELETE /users/@me/guilds/{guild.id}</c>: the bot leaves a server (204 No Content).</summary>
+    public Task LeaveGuildAsync(string guildId, CancellationToken ct) =>
+        SendAsync<DiscordMessage>(DiscordRoute.LeaveGuild(guildId), null, null, ct);
+
     /// <summary><c>GET /applications/{id}[/guilds/{guild.id}]/commands</c>.</summary>
     public async Task<IReadOnlyList<ApplicationCommand>> GetApplicationCommandsAsync(string applicationId, string? guildId, CancellationToken ct) =>
         await SendAsync(DiscordRoute.Commands(HttpMethod.Get, applicationId, guildId), null, DiscordJsonContext.Default.ListApplicationCommand, ct)

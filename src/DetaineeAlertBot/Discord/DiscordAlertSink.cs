@@ -81,8 +81,8 @@ public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry heal
 
         var embed = new Embed
         {
-            // Titles and footers are plain text in Discord; description and field values are markdown (escaped above).
-            Title = AlertText.Title(alert),
+            // Titles, descriptions, field names and values render markdown (escaped); footers are plain text.
+            Title = DiscordMarkdown.Escape(AlertText.Title(alert)),
             Url = DiscordMarkdown.SafeUrl(alert.Case.SourceUrl),
             Description = DiscordMarkdown.Escape(AlertText.StatusLine(alert)),
             Color = AlertText.Color(alert.NewStatus),

@@ -3,6 +3,7 @@ using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Gateway;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Models;
+using DetaineeAlertBot.Security;
 
 namespace DetaineeAlertBot.Discord;
 
@@ -15,10 +16,15 @@ public sealed class DiscordGatewayService(
     IServiceProvider services,
     DiscordOptions options,
     DiscordInteractionHandler handler,
+    DiscordGuildBoundary boundary,
+    ReplayGuard replays,
+    TimeProvider time,
     HealthRegistry health,
     ILeadership leadership,
     ILogger<DiscordGatewayService> logger) : BackgroundService
 {
+    private static readonly TimeSpan InteractionTokenLifetime = TimeSpan.FromMinutes(15);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.GatewayEnabled || services.GetService<DiscordShardedGateway>() is not { } gateway)
@@ -28,9 +34,24 @@ public sealed class DiscordGatewayService(
 
         gateway.DispatchHandler = async (dispatch, ct) =>
         {
-            if (dispatch.EventName == "INTERACTION_CREATE" && DiscordJson.ParseInteraction(dispatch.Data) is { } interaction)
+            switch (dispatch.EventName)
             {
-                await handler.HandleAsync(interaction, dispatch.ReceivedTimestamp, InteractionTransport.Gateway, ct).ConfigureAwait(false);
+                case "INTERACTION_CREATE" when DiscordJson.ParseInteraction(dispatch.Data) is { } interaction:
+                    // A RESUME replays missed events; an interaction must still run once. Its token lives 15 minutes.
+                    if (replays.TryRecord("discord:" + interaction.Id, time.GetUtcNow() + InteractionTokenLifetime) != ReplayVerdict.First)
+                    {
+                        logger.LogWarning("Discord interaction {InteractionId} arrived twice over the gateway; handled once", interaction.Id);
+                        return;
+                    }
+
+                    await handler.HandleAsync(interaction, dispatch.ReceivedTimestamp, InteractionTransport.Gateway, ct).ConfigureAwait(false);
+                    break;
+                case "GUILD_CREATE":
+                    await boundary.OnGuildCreateAsync(dispatch.Data, ct).ConfigureAwait(false);
+                    break;
+                case "GUILD_DELETE":
+                    boundary.OnGuildDelete(dispatch.Data);
+                    break;
             }
         };
         gateway.StatusChanged += Report;
@@ -79,7 +100,6 @@ public sealed class DiscordGatewayService(
     private void Report(GatewayStatus status)
     {
         var detail = $"{status.State.ToString().ToLowerInvariant()}"
-            + (status.SessionId is { } session ? $"; session {session}" : "")
             + (status.LastHeartbeatAck is { } ack ? $"; last heartbeat ACK {ack:u}" : "")
             + (status.Latency is { } latency ? $"; latency {latency.TotalMilliseconds:0} ms" : "")
             + $"; reconnects {status.Reconnects}"

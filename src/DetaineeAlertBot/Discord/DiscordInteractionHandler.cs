@@ -15,6 +15,7 @@ public sealed class DiscordInteractionHandler(
     BotCommands commands,
     InteractionResponder responder,
     DiscordOptions options,
+    DiscordGuildBoundary boundary,
     ILogger<DiscordInteractionHandler> logger)
 {
     private const int MaxChoices = 25;
@@ -25,6 +26,15 @@ public sealed class DiscordInteractionHandler(
     /// <summary>Answers one interaction; see <see cref="InteractionResponder.RespondAsync"/> for what the result means.</summary>
     public Task<InteractionResponse?> HandleAsync(Interaction interaction, long receivedTimestamp, InteractionTransport transport, CancellationToken ct)
     {
+        // The boundary comes first: a stranger's server or a DM learns nothing, not even whether a name is tracked.
+        if (interaction.Type != InteractionType.Ping && boundary.RefusalFor(interaction) is { } refusal)
+        {
+            logger.LogWarning("Refused a Discord interaction from {Where} (user {UserId}): not one of the team's servers",
+                interaction.GuildId is { } guild ? $"server {guild}" : "a direct message", interaction.Invoker?.Id);
+            var answer = interaction.Type == InteractionType.ApplicationCommandAutocomplete ? NoChoices() : Render(CommandReply.Refusal(refusal));
+            return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true, _ => Task.FromResult(answer), ct);
+        }
+
         var invocation = SlashCommandInvocation.From(interaction);
         if (interaction.Type == InteractionType.Ping || invocation is null)
         {
@@ -77,13 +87,20 @@ public sealed class DiscordInteractionHandler(
         };
     }
 
-    /// <summary>A reply as an embed (title, text, fields) coloured by tone; refusals and errors are always ephemeral.</summary>
+    private static InteractionResponse NoChoices() => new()
+    {
+        Type = InteractionCallbackType.ApplicationCommandAutocompleteResult,
+        Data = new InteractionCallbackData { Choices = [] },
+    };
+
+    /// <summary>A reply as an embed (title, text, fields) coloured by tone; refusals and errors are always ephemeral.
+    /// Every text may hold a name from a feed, so titles and field names are escaped like the rest.</summary>
     public static InteractionResponse Render(CommandReply reply)
     {
         var ephemeral = reply.Ephemeral || reply.Tone is ReplyTone.Refusal or ReplyTone.Error;
         var embed = new Embed
         {
-            Title = string.IsNullOrWhiteSpace(reply.Title) ? null : reply.Title,
+            Title = string.IsNullOrWhiteSpace(reply.Title) ? null : DiscordMarkdown.Escape(reply.Title),
             Description = string.IsNullOrWhiteSpace(reply.Text) ? null : DiscordMarkdown.Escape(reply.Text),
             Color = reply.Tone switch
             {
@@ -92,7 +109,7 @@ public sealed class DiscordInteractionHandler(
                 ReplyTone.Error => 0xD93025,
                 _ => 0x5865F2,
             },
-            Fields = reply.Fields.Count == 0 ? null : reply.Fields.Select(f => new EmbedField(f.Name, DiscordMarkdown.Escape(f.Value), f.Inline)).ToList(),
+            Fields = reply.Fields.Count == 0 ? null : reply.Fields.Select(f => new EmbedField(DiscordMarkdown.Escape(f.Name), DiscordMarkdown.Escape(f.Value), f.Inline)).ToList(),
         };
 
         return new InteractionResponse

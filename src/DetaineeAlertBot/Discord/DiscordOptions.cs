@@ -26,6 +26,15 @@ public sealed class DiscordOptions
     /// <summary>Guilds to register the commands in (instant); empty registers them globally.</summary>
     public IReadOnlyList<string> CommandGuildIds { get; set; } = [];
 
+    /// <summary>Servers the bot serves besides <see cref="CommandGuildIds"/>. Interactions from any other server or from a
+    /// DM are refused, and the bot leaves other servers that add it.</summary>
+    public IReadOnlyList<string> AllowedGuildIds { get; set; } = [];
+
+    /// <summary>Allowed ∪ command guilds: the only servers whose members may see or change anything.</summary>
+    public IReadOnlySet<string> ServedGuildIds => _served ??= new HashSet<string>(AllowedGuildIds.Concat(CommandGuildIds), StringComparer.Ordinal);
+
+    private HashSet<string>? _served;
+
     /// <summary>Roles allowed to change watchlists, besides ADMINISTRATOR and MANAGE_GUILD.</summary>
     public IReadOnlyList<string> AdminRoleIds { get; set; } = [];
 
@@ -47,6 +56,7 @@ public sealed class DiscordOptions
             ApiBaseUrl = section["ApiBaseUrl"] is { Length: > 0 } url ? url.Trim() : DefaultApiBaseUrl,
             UseGateway = string.IsNullOrEmpty(useGateway) || !bool.TryParse(useGateway, out var value) || value,
             CommandGuildIds = BotConfiguration.ReadList(section.GetSection("CommandGuildIds")),
+            AllowedGuildIds = BotConfiguration.ReadList(section.GetSection("AllowedGuildIds")),
             AdminRoleIds = BotConfiguration.ReadList(section.GetSection("AdminRoleIds")),
         };
     }
@@ -70,13 +80,25 @@ public sealed class DiscordOptions
     {
         if (!Enabled)
         {
-            if (!string.IsNullOrWhiteSpace(PublicKey) || !string.IsNullOrWhiteSpace(ApplicationId) || CommandGuildIds.Count > 0)
+            if (!string.IsNullOrWhiteSpace(PublicKey) || !string.IsNullOrWhiteSpace(ApplicationId) || CommandGuildIds.Count > 0 || AllowedGuildIds.Count > 0)
             {
                 yield return "Discord keys are set but Discord:BotToken is empty: copy the token from the application's Bot page "
                     + "(Reset Token) into Discord:BotToken, or clear the other Discord keys to keep Discord off.";
             }
 
             yield break;
+        }
+
+        if (AllowedGuildIds.Count == 0 && CommandGuildIds.Count == 0)
+        {
+            yield return "Discord:AllowedGuildIds is empty (and so is Discord:CommandGuildIds): the bot would answer any server that adds it, "
+                + "and show it your cases. List your team's server ids in Discord:AllowedGuildIds (Developer Mode on, right-click the server, "
+                + "Copy Server ID); other servers are refused and left.";
+        }
+
+        foreach (var id in AllowedGuildIds.Where(id => !IsSnowflake(id)))
+        {
+            yield return $"Discord:AllowedGuildIds contains '{id}', which is not a server id: enable Developer Mode, right-click the server and Copy Server ID.";
         }
 
         if (BotToken.StartsWith("Bot ", StringComparison.OrdinalIgnoreCase) || BotToken.Contains(' ', StringComparison.Ordinal))

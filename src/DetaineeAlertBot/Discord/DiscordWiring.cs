@@ -19,6 +19,9 @@ public static class DiscordWiring
     public const string GatewayHealthComponent = "discord-gateway";
     public const string CommandsHealthComponent = "discord-commands";
 
+    /// <summary>Gateway intent GUILDS (1 &lt;&lt; 0), not privileged.</summary>
+    private const int GuildsIntent = 1 << 0;
+
     public static WebApplicationBuilder AddDiscord(this WebApplicationBuilder builder)
     {
         PipelineSetup.ThrowIfInvalid(DiscordOptions.SectionName, DiscordOptions.Validate(builder.Configuration));
@@ -40,6 +43,7 @@ public static class DiscordWiring
             provider.GetRequiredService<DiscordRestClient>(),
             provider.GetRequiredService<ILogger<InteractionResponder>>(),
             provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<DiscordGuildBoundary>();
         services.AddSingleton<DiscordInteractionHandler>();
         services.AddSingleton<DiscordAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<DiscordAlertSink>());
@@ -54,7 +58,8 @@ public static class DiscordWiring
             // As many shards as GET /gateway/bot recommends (one for most bots).
             services.AddSingleton(provider => new DiscordShardedGateway(
                 provider.GetRequiredService<DiscordRestClient>(),
-                new DiscordGatewayOptions { BotToken = options.BotToken },
+                // GUILDS: GUILD_CREATE tells us which servers the bot is in, so it can leave those it must not serve.
+                new DiscordGatewayOptions { BotToken = options.BotToken, Intents = GuildsIntent },
                 provider.GetRequiredService<ILoggerFactory>(),
                 provider.GetRequiredService<TimeProvider>()));
         }

@@ -13,7 +13,7 @@ namespace DetaineeAlertBot.Tests.Discord;
 /// <summary>The real host on 127.0.0.1 (port 0) in a temporary root, talking to an in-process fake Discord.</summary>
 internal sealed class DiscordHost : IAsyncDisposable
 {
-    public const string Guild = "290926798626357999";
+    public const string Guild = FakeDiscordServer.DefaultGuildId;
     public const string Channel = "645027906669510667";
     public const string AdminRole = "539082325061836999";
 
@@ -67,9 +67,11 @@ internal sealed class DiscordHost : IAsyncDisposable
     }
 
     /// <summary>An interaction body signed with the fake application's key, optionally tampered after signing.</summary>
-    public HttpRequestMessage Signed(string body, Func<string, string>? tamperBody = null, string? timestampOverride = null, bool sign = true)
+    /// <param name="signedAt">The timestamp signed and sent (default now): Discord's, so an old one is a replay.</param>
+    public HttpRequestMessage Signed(string body, Func<string, string>? tamperBody = null, string? timestampOverride = null, bool sign = true,
+        DateTimeOffset? signedAt = null)
     {
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var timestamp = (signedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = Fake.Sign(timestamp, Encoding.UTF8.GetBytes(body));
         var request = new HttpRequestMessage(HttpMethod.Post, "/discord/interactions")
         {
@@ -86,7 +88,8 @@ internal sealed class DiscordHost : IAsyncDisposable
 
     /// <summary>An APPLICATION_COMMAND (or AUTOCOMPLETE) interaction shaped like the docs' guild example.</summary>
     public static string Command(string command, string subcommand, string? query, string permissions = "3072", string[]? roles = null,
-        bool autocomplete = false, string id = "1300000000000000001")
+        bool autocomplete = false, string id = "1300000000000000001", string guildId = Guild,
+        string channelId = Channel)
     {
         var options = new JsonArray();
         if (query is not null)
@@ -107,8 +110,8 @@ internal sealed class DiscordHost : IAsyncDisposable
             ["type"] = autocomplete ? 4 : 2,
             ["token"] = "fake-interaction-token-" + id,
             ["version"] = 1,
-            ["guild_id"] = Guild,
-            ["channel_id"] = Channel,
+            ["guild_id"] = guildId,
+            ["channel_id"] = channelId,
             ["app_permissions"] = "442368",
             ["member"] = new JsonObject
             {
@@ -127,10 +130,21 @@ internal sealed class DiscordHost : IAsyncDisposable
         return interaction.ToJsonString();
     }
 
-    /// <summary>The /healthz body, whatever the status code.</summary>
+    /// <summary>The same command sent in a direct message: no guild_id and no member, a user instead (as Discord sends it).</summary>
+    public static string DirectMessage(string command, string subcommand, string? query, bool autocomplete = false, string id = "1300000000000000002")
+    {
+        var interaction = JsonNode.Parse(Command(command, subcommand, query, autocomplete: autocomplete, id: id))!.AsObject();
+        interaction.Remove("guild_id");
+        interaction.Remove("member");
+        interaction["user"] = new JsonObject { ["id"] = "53908232506183681", ["username"] = "stranger" };
+        interaction["channel_id"] = "645027906669519999";
+        return interaction.ToJsonString();
+    }
+
+    /// <summary>The /healthz/detail body, whatever the status code.</summary>
     public async Task<string> HealthAsync()
     {
-        using var response = await Http.GetAsync("/healthz");
+        using var response = await Http.GetAsync("/healthz/detail");
         return await response.Content.ReadAsStringAsync();
     }
 

@@ -33,7 +33,7 @@ public class DiscordHostTests
         Assert.Equal(4, (int)callback.Json["type"]!);
         Assert.Contains("Amir Amiry", (string?)callback.Json["data"]!["embeds"]![0]!["title"]);
         var identify = host.Fake.Gateway.Received.First(p => (int?)p["op"] == 2);
-        Assert.Equal(0, (int)identify["d"]!["intents"]!);
+        Assert.Equal(FakeGateway.GuildsIntent, (int)identify["d"]!["intents"]!);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class DiscordHostTests
         var health = await host.HealthAsync();
         Assert.False((bool)Component(health, DiscordWiring.HealthComponent)["healthy"]!);
         Assert.Contains("Discord:BotToken", (string?)Component(health, DiscordWiring.HealthComponent)["detail"]);
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
 
