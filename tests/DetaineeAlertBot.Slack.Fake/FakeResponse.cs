@@ -24,5 +24,6 @@ public sealed record FakeResponse(int Status, string Body, string ContentType = 
 /// <summary>A chat.postMessage the fake accepted; ReceivedAt is when the request arrived.</summary>
 public sealed record FakeMessage(string Channel, string Ts, System.Text.Json.JsonElement Body, DateTimeOffset ReceivedAt);
 
-/// <summary>A user users.info knows.</summary>
-public sealed record FakeUser(string Id, bool IsAdmin = false, bool IsOwner = false, bool IsRestricted = false, bool Deleted = false);
+/// <summary>A user users.info knows; <paramref name="TeamId"/> null means the fake's own workspace.</summary>
+public sealed record FakeUser(string Id, bool IsAdmin = false, bool IsOwner = false, bool IsRestricted = false, bool Deleted = false,
+    string? TeamId = null, bool IsUltraRestricted = false);

@@ -25,6 +25,11 @@ public sealed class FakeSlackServer : IAsyncDisposable
     public const string DefaultBotToken = "xoxb-fake-token";
     public const string DefaultAppToken = "xapp-fake-token";
 
+    /// <summary>The fake workspace (auth.test team_id), the bot's id and its app (bots.info app_id).</summary>
+    public const string TeamId = "T111";
+    public const string BotId = "B111";
+    public const string AppId = "A111";
+
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeResponse>> _scripted = new();
     private readonly ConcurrentDictionary<string, int> _calls = new();
@@ -95,6 +100,10 @@ public sealed class FakeSlackServer : IAsyncDisposable
     public int Calls(string method) => _calls.TryGetValue(method, out var count) ? count : 0;
 
     public void AddUser(FakeUser user) => _users[user.Id] = user;
+
+    /// <summary>When true (the default), users.info describes a user the test did not add as a plain member of the
+    /// fake workspace: whoever runs a command exists. Set false to get user_not_found for them.</summary>
+    public bool UnknownUsersAreMembers { get; set; } = true;
 
     /// <summary>A fresh response_url pointing at this fake.</summary>
     public string NewResponseUrl() => ApiBaseUrl.Replace("/api/", "/commands/", StringComparison.Ordinal) + Guid.NewGuid().ToString("N");
@@ -168,9 +177,12 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
         var response = method switch
         {
-            "auth.test" => FakeResponse.Ok("""{"ok":true,"url":"https://fake.slack.invalid/","team":"Fake Team","user":"alertbot","team_id":"T111","user_id":"U0BOT","bot_id":"B111"}"""),
+            "auth.test" => FakeResponse.Ok($$"""{"ok":true,"url":"https://fake.slack.invalid/","team":"Fake Team","user":"alertbot","team_id":"{{TeamId}}","user_id":"U0BOT","bot_id":"{{BotId}}"}"""),
             "chat.postMessage" => await PostMessageAsync(context, arrived),
             "users.info" => UsersInfo(context.Request.Query["user"].ToString()),
+            "bots.info" => context.Request.Query["bot"].ToString() == BotId
+                ? FakeResponse.Ok($$$"""{"ok":true,"bot":{"id":"{{{BotId}}}","deleted":false,"name":"alertbot","app_id":"{{{AppId}}}","user_id":"U0BOT"}}""")
+                : FakeResponse.Error("bot_not_found"),
             "conversations.history" => History(context.Request.Query),
             "apps.connections.open" => FakeResponse.Ok($$"""{"ok":true,"url":"{{ApiBaseUrl.Replace("http://", "ws://", StringComparison.Ordinal).Replace("/api/", "/link", StringComparison.Ordinal)}}?ticket={{Guid.NewGuid():N}}"}"""),
             _ => FakeResponse.Error("unknown_method"),
@@ -266,7 +278,8 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     private FakeResponse UsersInfo(string userId)
     {
-        if (!_users.TryGetValue(userId, out var user))
+        var user = _users.GetValueOrDefault(userId) ?? (userId.Length > 0 && UnknownUsersAreMembers ? new FakeUser(userId) : null);
+        if (user is null)
         {
             return FakeResponse.Error("user_not_found");
         }
@@ -276,9 +289,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
             ok = true,
             user = new
             {
-                id = user.Id, team_id = "T111", name = user.Id.ToLowerInvariant(), deleted = user.Deleted,
+                id = user.Id, team_id = user.TeamId ?? TeamId, name = user.Id.ToLowerInvariant(), deleted = user.Deleted,
                 is_admin = user.IsAdmin, is_owner = user.IsOwner, is_primary_owner = false,
-                is_restricted = user.IsRestricted, is_ultra_restricted = false, is_bot = false,
+                is_restricted = user.IsRestricted, is_ultra_restricted = user.IsUltraRestricted, is_bot = false,
             },
         }));
     }

@@ -43,13 +43,13 @@ public sealed class FakeSocket
 
     /// <summary>Sends a slash command envelope; the payload is the same JSON a command carries over HTTP.</summary>
     public Task SendSlashCommandAsync(string envelopeId, string command, string text, string userId = "U111",
-        string channelId = "C111", string? responseUrl = null)
+        string channelId = "C111", string? responseUrl = null, string teamId = FakeSlackServer.TeamId, string appId = FakeSlackServer.AppId)
     {
         var payload = JsonSerializer.Serialize(new Dictionary<string, string?>
         {
-            ["token"] = "fake-verification-token", ["team_id"] = "T111", ["team_domain"] = "fake",
+            ["token"] = "fake-verification-token", ["team_id"] = teamId, ["team_domain"] = "fake",
             ["channel_id"] = channelId, ["channel_name"] = "random", ["user_id"] = userId, ["user_name"] = "someone",
-            ["command"] = command, ["text"] = text, ["api_app_id"] = "A111",
+            ["command"] = command, ["text"] = text, ["api_app_id"] = appId,
             ["response_url"] = responseUrl ?? "https://hooks.slack.invalid/commands/T111/111/xxx", ["trigger_id"] = "111.222.xxx",
         });
         return SendEnvelopeAsync(envelopeId, "slash_commands", payload, acceptsResponsePayload: true);

@@ -11,6 +11,7 @@ namespace DetaineeAlertBot.Slack.Models;
 [JsonSerializable(typeof(PostedMessage))]
 [JsonSerializable(typeof(AuthTestResult))]
 [JsonSerializable(typeof(UsersInfoResponse))]
+[JsonSerializable(typeof(BotsInfoResponse))]
 [JsonSerializable(typeof(ConnectionsOpenResponse))]
 [JsonSerializable(typeof(ConversationsHistoryResponse))]
 [JsonSerializable(typeof(SlashCommand))]

@@ -55,6 +55,15 @@ public sealed record AuthTestResult(
     [property: JsonPropertyName("user_id")] string? UserId,
     [property: JsonPropertyName("bot_id")] string? BotId);
 
+internal sealed record BotsInfoResponse(
+    [property: JsonPropertyName("bot")] BotInfo? Bot);
+
+/// <summary>bots.info: which app a bot user belongs to (the <c>api_app_id</c> of requests meant for us).</summary>
+public sealed record BotInfo(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("app_id")] string? AppId,
+    [property: JsonPropertyName("user_id")] string? UserId);
+
 internal sealed record UsersInfoResponse(
     [property: JsonPropertyName("user")] SlackUser? User);
 

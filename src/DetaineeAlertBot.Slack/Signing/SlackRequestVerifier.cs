@@ -27,6 +27,9 @@ public sealed class SlackRequestVerifier
     /// <summary>Slack's replay window.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>"v0=" and 64 hex digits of HMAC-SHA256.</summary>
+    private const int SignatureLength = 3 + 64;
+
     private readonly byte[] _key;
     private readonly TimeProvider _time;
 
@@ -37,23 +40,36 @@ public sealed class SlackRequestVerifier
         _time = time;
     }
 
-    /// <summary>Checks the raw request body (as received, before any parsing) against the two headers.</summary>
-    public SlackSignatureCheck Verify(ReadOnlySpan<byte> rawBody, string? timestamp, string? signature)
+    /// <summary>The checks that need no body: both headers present, a v0 signature of the right length, a timestamp within
+    /// the window. Call it before reading the body, so a caller without plausible headers costs nothing.</summary>
+    public SlackSignatureCheck CheckHeaders(string? timestamp, string? signature)
     {
         if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signature))
         {
             return SlackSignatureCheck.MissingHeaders;
         }
 
-        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        if (!signature.StartsWith("v0=", StringComparison.Ordinal) || signature.Length != SignatureLength)
+        {
+            return SlackSignatureCheck.InvalidSignature;
+        }
+
+        if (timestamp.Length > 16 || !long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
             return SlackSignatureCheck.InvalidTimestamp;
         }
 
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
-        if (Math.Abs(now - seconds) > (long)MaxClockSkew.TotalSeconds)
+        return Math.Abs(now - seconds) > (long)MaxClockSkew.TotalSeconds ? SlackSignatureCheck.StaleTimestamp : SlackSignatureCheck.Valid;
+    }
+
+    /// <summary>Checks the raw request body (as received, before any parsing) against the two headers.</summary>
+    public SlackSignatureCheck Verify(ReadOnlySpan<byte> rawBody, string? timestamp, string? signature)
+    {
+        var headers = CheckHeaders(timestamp, signature);
+        if (headers != SlackSignatureCheck.Valid)
         {
-            return SlackSignatureCheck.StaleTimestamp;
+            return headers;
         }
 
         var prefix = Encoding.UTF8.GetBytes("v0:" + timestamp + ":");
@@ -61,7 +77,7 @@ public sealed class SlackRequestVerifier
         prefix.CopyTo(data, 0);
         rawBody.CopyTo(data.AsSpan(prefix.Length));
         var expected = Encoding.ASCII.GetBytes("v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(_key, data)));
-        var actual = Encoding.UTF8.GetBytes(signature);
+        var actual = Encoding.UTF8.GetBytes(signature!);
 
         return CryptographicOperations.FixedTimeEquals(expected, actual)
             ? SlackSignatureCheck.Valid

@@ -49,6 +49,21 @@ public sealed class SlackApiClient
         return Deserialize(body, "auth.test", SlackJsonContext.Default.AuthTestResult);
     }
 
+    /// <summary>bots.info (scope users:read): the bot's app id, to recognise requests addressed to this app.</summary>
+    public async Task<BotInfo> GetBotAsync(string botId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(botId);
+        var body = await CallAsync("bots.info", () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUri, "bots.info?bot=" + Uri.EscapeDataString(botId)));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.BotToken);
+            return request;
+        }, idempotent: true, channel: null, ct).ConfigureAwait(false);
+        var response = Deserialize(body, "bots.info", SlackJsonContext.Default.BotsInfoResponse);
+        return response.Bot ?? throw new SlackApiException("bots.info", "invalid_response", SlackErrorClass.Retryable,
+            "Slack bots.info answered ok without a bot object.");
+    }
+
     /// <summary>chat.postMessage, paced per channel. Returns the channel and ts Slack assigned.</summary>
     public async Task<PostedMessage> PostMessageAsync(ChatPostMessageRequest message, CancellationToken ct)
     {

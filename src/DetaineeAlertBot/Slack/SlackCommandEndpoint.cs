@@ -1,45 +1,27 @@
 using DetaineeAlertBot.Slack.Models;
-using DetaineeAlertBot.Slack.Signing;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace DetaineeAlertBot.Slack;
 
 /// <summary>
-/// POST /slack/commands: Slack's slash-command Request URL. The raw body is verified (v0 HMAC-SHA256 with the
-/// signing secret, 5-minute window) before anything parses it; a bad signature gets 401. Processing errors are
-/// answered 200 with an ephemeral message, never 500, as Slack asks.
+/// POST /slack/commands: Slack's slash-command Request URL. <see cref="SlackSignedRequest"/> verifies the raw body
+/// (v0 HMAC-SHA256, 5-minute window, replays refused) before anything parses it; a bad signature gets 401. Processing
+/// errors are answered 200 with an ephemeral message, never 500, as Slack asks.
 /// </summary>
 internal static class SlackCommandEndpoint
 {
     public const string Path = "/slack/commands";
 
-    // A slash command body is a few hundred bytes; anything near this is not Slack.
-    private const int MaxBodyBytes = 64 * 1024;
-
-    public static async Task<IResult> HandleAsync(HttpContext http, SlackRequestVerifier verifier, SlackCommandHandler handler,
+    public static async Task<IResult> HandleAsync(HttpContext http, SlackSignedRequest signed, SlackCommandHandler handler,
         ILogger<SlackCommandHandler> logger)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
+        var (body, refusal) = await signed.ReadAsync(http);
+        if (refusal is not null)
         {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            return refusal;
         }
 
-        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
-        if (body is null)
-        {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
-        }
-
-        var check = verifier.Verify(body,
-            http.Request.Headers[SlackRequestVerifier.TimestampHeader].ToString(),
-            http.Request.Headers[SlackRequestVerifier.SignatureHeader].ToString());
-        if (check != SlackSignatureCheck.Valid)
-        {
-            logger.LogWarning("Rejected a request to {Path}: signature check {Result}", Path, check);
-            return Results.Text("invalid signature", statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        var form = QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body))
+        var form = QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body!))
             .ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.Ordinal);
         if (form.ContainsKey("ssl_check"))
         {
@@ -58,23 +40,5 @@ internal static class SlackCommandEndpoint
         }
 
         return Results.Json(response, SlackJson.SlashCommandResponse);
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -26,15 +26,15 @@ public sealed class SlackCommandHandler
     private static readonly string[] Subcommands = ["lookup", "history", "add", "remove", "list", "help"];
 
     private readonly BotCommands _commands;
-    private readonly SlackAdminCheck _admins;
+    private readonly SlackAccess _access;
     private readonly SlackApiClient _api;
     private readonly TimeProvider _time;
     private readonly ILogger<SlackCommandHandler> _logger;
 
-    public SlackCommandHandler(BotCommands commands, SlackAdminCheck admins, SlackApiClient api, TimeProvider time, ILogger<SlackCommandHandler> logger)
+    public SlackCommandHandler(BotCommands commands, SlackAccess access, SlackApiClient api, TimeProvider time, ILogger<SlackCommandHandler> logger)
     {
         _commands = commands;
-        _admins = admins;
+        _access = access;
         _api = api;
         _time = time;
         _logger = logger;
@@ -42,15 +42,16 @@ public sealed class SlackCommandHandler
 
     public async Task<SlashCommandResponse> HandleAsync(SlashCommand command, CancellationToken ct)
     {
-        var parsed = Parse(command.Command, command.Text);
-        if (parsed is null)
+        // A request for another workspace or app is refused before anything else, without even a call to Slack.
+        if (_access.CheckAddressee(command.TeamId, command.ApiAppId) is { } refusal)
         {
-            return Render(CommandReply.Info(null, BotCommands.Usage(CommandName(command.Command) ?? BotCommands.CaseCommand)), share: false);
+            _logger.LogWarning("Refused a Slack command from team {TeamId} (app {AppId}, user {UserId}): not this bot's workspace or app",
+                command.TeamId, command.ApiAppId, command.UserId);
+            return Render(CommandReply.Refusal(refusal), share: false);
         }
 
-        var (request, share) = parsed.Value;
         var deferred = new CancellationTokenSource(DeferredTimeout);
-        var work = ExecuteAsync(command, request, share, deferred.Token);
+        var work = ExecuteAsync(command, Parse(command.Command, command.Text), deferred.Token);
         _ = work.ContinueWith(_ => deferred.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var budget = Task.Delay(AnswerBudget, _time, ct);
         if (await Task.WhenAny(work, budget).ConfigureAwait(false) == work)
@@ -98,14 +99,23 @@ public sealed class SlackCommandHandler
         _ => null,
     };
 
-    private async Task<SlashCommandResponse> ExecuteAsync(SlashCommand command, CommandRequest request, bool share, CancellationToken ct)
+    private async Task<SlashCommandResponse> ExecuteAsync(SlashCommand command, (CommandRequest Request, bool Share)? parsed, CancellationToken ct)
     {
-        // users.info only when it matters: lookups never wait for Slack.
-        var needsAdmin = request.Command == BotCommands.WatchlistCommand && request.Subcommand is "add" or "remove";
-        var isAdmin = needsAdmin && await _admins.IsAdminAsync(command.TeamId, command.UserId, ct).ConfigureAwait(false);
-        var context = new CommandContext(Platforms.Slack, command.ChannelId, command.UserId, command.UserName, isAdmin);
-        var reply = await _commands.ExecuteAsync(request, context, ct).ConfigureAwait(false);
-        return Render(reply, share);
+        // Every caller is looked up (cached): guests and other workspaces' members learn nothing, not even the usage.
+        var caller = await _access.CheckAsync(command.TeamId, command.ApiAppId, command.UserId, ct).ConfigureAwait(false);
+        if (!caller.Allowed)
+        {
+            return Render(CommandReply.Refusal(caller.Refusal!), share: false);
+        }
+
+        if (parsed is not { } valid)
+        {
+            return Render(CommandReply.Info(null, BotCommands.Usage(CommandName(command.Command) ?? BotCommands.CaseCommand)), share: false);
+        }
+
+        var context = new CommandContext(Platforms.Slack, command.ChannelId, command.UserId, command.UserName, caller.IsAdmin);
+        var reply = await _commands.ExecuteAsync(valid.Request, context, ct).ConfigureAwait(false);
+        return Render(reply, valid.Share);
     }
 
     private async Task FinishLaterAsync(string responseUrl, Task<SlashCommandResponse> work)

@@ -22,6 +22,10 @@ public sealed class SlackOptions
     /// <summary>Users (U.../W...) who may change watchlists besides workspace admins and owners.</summary>
     public IReadOnlyList<string> AdminUserIds { get; set; } = [];
 
+    /// <summary>Whether guest accounts and members of other workspaces (Slack Connect) may look cases up; they never
+    /// get admin rights either way.</summary>
+    public bool AllowGuests { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(BotToken);
 
     public bool SocketModeEnabled => Enabled && !string.IsNullOrWhiteSpace(AppToken);
@@ -38,10 +42,25 @@ public sealed class SlackOptions
             SigningSecret = section["SigningSecret"]?.Trim() ?? "",
             ApiBaseUrl = section["ApiBaseUrl"] is { Length: > 0 } url ? url.Trim() : DefaultApiBaseUrl,
             AdminUserIds = BotConfiguration.ReadList(section.GetSection("AdminUserIds")),
+            AllowGuests = bool.TryParse(section["AllowGuests"]?.Trim(), out var allowGuests) && allowGuests,
         };
     }
 
     /// <summary>Each problem names the key and says how to fix it.</summary>
+    public static IEnumerable<string> Validate(IConfiguration configuration)
+    {
+        var allowGuests = configuration.GetSection(SectionName)["AllowGuests"]?.Trim();
+        if (!string.IsNullOrEmpty(allowGuests) && !bool.TryParse(allowGuests, out _))
+        {
+            yield return $"Slack:AllowGuests is '{allowGuests}': use false (the default: only members of the bot's workspace) or true (guests and Slack Connect users may look cases up).";
+        }
+
+        foreach (var problem in Read(configuration).Validate())
+        {
+            yield return problem;
+        }
+    }
+
     public IEnumerable<string> Validate()
     {
         if (!Enabled)

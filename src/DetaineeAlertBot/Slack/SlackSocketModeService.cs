@@ -14,6 +14,7 @@ public sealed class SlackSocketModeService(
     SlackApiClient api,
     SlackOptions options,
     SlackCommandHandler commands,
+    SlackWorkspace workspace,
     HealthRegistry health,
     TimeProvider time,
     ILoggerFactory loggers,
@@ -87,7 +88,17 @@ public sealed class SlackSocketModeService(
         {
             try
             {
-                var me = await api.AuthTestAsync(ct).ConfigureAwait(false);
+                // Requests are served only for this workspace and app (SlackAccess): learn both before answering anyone.
+                var (me, identity) = await workspace.LearnAsync(ct).ConfigureAwait(false);
+                if (identity is null)
+                {
+                    const string Problem = "auth.test or bots.info did not say which workspace and app the bot token belongs to, so no request "
+                        + "can be served: check that Slack:BotToken is a bot token (xoxb-) with the users:read scope";
+                    logger.LogError("Slack: {Problem}", Problem);
+                    health.Report(SlackWiring.HealthComponent, healthy: false, Problem);
+                    return false;
+                }
+
                 var mode = options.SocketModeEnabled ? "Socket Mode" : options.HttpCommandsEnabled ? "HTTP slash commands" : "alerts only (no slash commands)";
                 health.Report(SlackWiring.HealthComponent, healthy: true, $"connected as {me.User} ({me.UserId}) in {me.Team} ({me.TeamId}); {mode}");
                 logger.LogInformation("Slack: bot {User} in workspace {Team}; {Mode}", me.User, me.Team, mode);

@@ -16,8 +16,8 @@ public static class SlackWiring
 
     public static WebApplicationBuilder AddSlack(this WebApplicationBuilder builder)
     {
+        PipelineSetup.ThrowIfInvalid(SlackOptions.SectionName, SlackOptions.Validate(builder.Configuration));
         var options = SlackOptions.Read(builder.Configuration);
-        PipelineSetup.ThrowIfInvalid(SlackOptions.SectionName, options.Validate());
         if (!options.Enabled)
         {
             return builder;
@@ -33,11 +33,13 @@ public static class SlackWiring
             provider.GetRequiredService<ILogger<SlackApiClient>>()));
         services.AddSingleton<SlackAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<SlackAlertSink>());
-        services.AddSingleton<SlackAdminCheck>();
+        services.AddSingleton<SlackWorkspace>();
+        services.AddSingleton<SlackAccess>();
         services.AddSingleton<SlackCommandHandler>();
         if (options.HttpCommandsEnabled)
         {
             services.AddSingleton(provider => new SlackRequestVerifier(options.SigningSecret, provider.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<SlackSignedRequest>();
         }
 
         services.AddHostedService<SlackSocketModeService>();

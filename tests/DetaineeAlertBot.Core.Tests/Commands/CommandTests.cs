@@ -260,6 +260,21 @@ public class CommandTests
             return Task.FromResult(added);
         }
 
+        public Task<int> BindAnySourceAsync(string source, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var bound = 0;
+            for (var i = 0; i < _rows.Count; i++)
+            {
+                if (_rows[i].Entry.CaseSource != WatchlistEntry.AnySource) continue;
+                _rows[i] = (_rows[i].Entry with { CaseSource = source }, _rows[i].Active);
+                bound++;
+            }
+            return Task.FromResult(bound);
+        }
+
+        public Task<int> CountAnySourceAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(_rows.Count(r => r.Active && r.Entry.CaseSource == WatchlistEntry.AnySource));
+
         private static bool Same(WatchlistEntry e, string platform, string channel, string source, string id) =>
             e.Platform == platform && e.ChannelId == channel && e.CaseSource == source && e.CaseId == id;
     }

@@ -252,6 +252,7 @@ public sealed class SlackApiClientTests : FakeSlackTest
     [Fact]
     public async Task GetUser_Unknown_IsBadPayload()
     {
+        Slack.UnknownUsersAreMembers = false;
         var e = await Assert.ThrowsAsync<SlackApiException>(() => CreateClient().GetUserAsync("U404", CancellationToken.None));
 
         Assert.Equal("user_not_found", e.Error);

@@ -42,7 +42,7 @@ public sealed class SlackAlertEndToEndTests
 
     private static async Task<JsonElement> HealthAsync(SlackHost host)
     {
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 

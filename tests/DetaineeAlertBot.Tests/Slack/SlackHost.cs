@@ -86,11 +86,12 @@ internal sealed class SlackHost : IAsyncDisposable
 
     /// <summary>A form-encoded slash command signed the way Slack signs it.</summary>
     public static HttpRequestMessage SignedCommand(string command, string text, string userId = "U111", long? timestamp = null,
-        string secret = SigningSecret, string? tamper = null, string responseUrl = "https://hooks.slack.invalid/commands/1")
+        string secret = SigningSecret, string? tamper = null, string responseUrl = "https://hooks.slack.invalid/commands/1",
+        string teamId = FakeSlackServer.TeamId, string appId = FakeSlackServer.AppId, string channelId = "C111")
     {
-        var body = "token=fake-verification-token&team_id=T111&team_domain=fake&channel_id=C111&channel_name=random"
+        var body = $"token=fake-verification-token&team_id={teamId}&team_domain=fake&channel_id={channelId}&channel_name=random"
             + $"&user_id={userId}&user_name=someone&command={Uri.EscapeDataString(command)}&text={Uri.EscapeDataString(text)}"
-            + $"&api_app_id=A111&response_url={Uri.EscapeDataString(responseUrl)}&trigger_id=1.2.3";
+            + $"&api_app_id={appId}&response_url={Uri.EscapeDataString(responseUrl)}&trigger_id=1.2.3";
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{ts}:{body}")));
         var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands")

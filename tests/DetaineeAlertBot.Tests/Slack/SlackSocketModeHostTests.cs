@@ -36,7 +36,7 @@ public sealed class SlackSocketModeHostTests
         while (true)
         {
             // 503 while anything is unhealthy: read the body either way.
-            using var response = await host.Http.GetAsync("/healthz", timeout.Token);
+            using var response = await host.Http.GetAsync("/healthz/detail", timeout.Token);
             var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
             var socket = json.GetProperty("components").EnumerateArray()
                 .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
@@ -72,7 +72,7 @@ public sealed class SlackSocketModeHostTests
         while (true)
         {
             // 503 while anything is unhealthy: read the body either way.
-            using var response = await host.Http.GetAsync("/healthz", timeout.Token);
+            using var response = await host.Http.GetAsync("/healthz/detail", timeout.Token);
             var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
             var socket = json.GetProperty("components").EnumerateArray()
                 .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
