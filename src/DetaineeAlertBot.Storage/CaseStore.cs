@@ -260,14 +260,15 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
         return statuses;
     }
 
-    /// <summary>Channels watching each case id: exact-source and any-source ('*') entries, one per channel.</summary>
+    /// <summary>Channels watching each case id of this source, one per channel. Entries without a source ('*', stored by
+    /// earlier versions) match nothing: they would let a newly created source alert their channels.</summary>
     private async Task<Dictionary<string, List<(string Platform, string ChannelId)>>> ReadWatchersAsync(
         string source, string[] ids, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var watchers = new Dictionary<string, List<(string, string)>>(StringComparer.Ordinal);
         await using var command = connection.Command(
                 "SELECT DISTINCT case_id, platform, channel_id FROM watchlist " +
-                $"WHERE removed_at IS NULL AND (case_source = @source OR case_source = '*') AND {_dialect.InList("case_id", "@ids")} " +
+                $"WHERE removed_at IS NULL AND case_source = @source AND {_dialect.InList("case_id", "@ids")} " +
                 "ORDER BY case_id, platform, channel_id", transaction)
             .With("@source", source)
             .With("@ids", _dialect.ListValue(ids));

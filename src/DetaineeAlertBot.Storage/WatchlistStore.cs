@@ -88,6 +88,36 @@ public sealed class WatchlistStore(StorageDatabase database) : IWatchlistStore
         }, cancellationToken);
     }
 
+    public Task<int> BindAnySourceAsync(string source, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        return database.RunInTransactionAsync("Binding watchlist entries stored without a source", async (connection, transaction) =>
+        {
+            // An active '*' entry whose concrete twin is already active would break the one-active-row rule: retire it.
+            await using (var retire = connection.Command(
+                    "UPDATE watchlist SET removed_by = 'system (bound to its source)', removed_at = @now " +
+                    "WHERE case_source = '*' AND removed_at IS NULL AND EXISTS (SELECT 1 FROM watchlist twin WHERE twin.platform = watchlist.platform " +
+                    "AND twin.channel_id = watchlist.channel_id AND twin.case_source = @source AND twin.case_id = watchlist.case_id AND twin.removed_at IS NULL)",
+                    transaction)
+                .With("@now", _dialect.Timestamp(now))
+                .With("@source", source))
+            {
+                await retire.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var bind = connection.Command("UPDATE watchlist SET case_source = @source WHERE case_source = '*'", transaction)
+                .With("@source", source);
+            return await bind.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<int> CountAnySourceAsync(CancellationToken cancellationToken) =>
+        database.RunAsync("Counting watchlist entries stored without a source", async connection =>
+        {
+            await using var command = connection.Command("SELECT COUNT(*) FROM watchlist WHERE case_source = '*' AND removed_at IS NULL");
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken);
+
     private void AddEntryParameters(System.Data.Common.DbCommand command, WatchlistEntry entry) =>
         command.With("@platform", entry.Platform)
             .With("@channel_id", entry.ChannelId)

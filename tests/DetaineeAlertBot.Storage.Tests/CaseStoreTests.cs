@@ -44,8 +44,8 @@ public sealed class CaseStoreTests
         WatchlistEntry[] entries =
         [
             new("discord", "exact", Make.Source, "a", "admin", at),      // exact source: alerted
-            new("slack", "wildcard", WatchlistEntry.AnySource, "a", "admin", at), // any source: alerted
-            new("discord", "both", Make.Source, "a", "admin", at),       // exact and wildcard in one channel: one alert
+            new("slack", "wildcard", WatchlistEntry.AnySource, "a", "admin", at), // legacy any-source row: never alerted
+            new("discord", "both", Make.Source, "a", "admin", at),       // exact and legacy wildcard in one channel: one alert
             new("discord", "both", WatchlistEntry.AnySource, "a", "admin", at),
             new("discord", "removed", Make.Source, "a", "admin", at),    // removed below: not alerted
             new("discord", "other-source", "elsewhere", "a", "admin", at), // same id, other source: not alerted
@@ -58,19 +58,19 @@ public sealed class CaseStoreTests
 
         var result = await db.Cases.ApplyAsync(Make.Plan(later, Make.StatusChange(released, CaseStatus.Detained)), None);
 
-        Assert.Equal(new ApplyResult(1, 1, 3, 0), result);
+        Assert.Equal(new ApplyResult(1, 1, 2, 0), result);
         var history = await db.Cases.GetHistoryAsync(released.Key, 10, None);
         Assert.Equal(new StatusHistoryEntry(released.Key, CaseStatus.Detained, CaseStatus.Released, released.StatusSince, later, Make.Source), history[0]);
         var claimed = await db.Outbox.ClaimDueAsync("worker", later, TimeSpan.FromMinutes(1), 10, None);
         Assert.Equal(
-            ["discord/both", "discord/exact", "slack/wildcard"],
+            ["discord/both", "discord/exact"],
             claimed.Select(m => $"{m.Platform}/{m.ChannelId}").Order(StringComparer.Ordinal));
         Assert.All(claimed, m =>
         {
             Assert.Equal((CaseStatus.Detained, CaseStatus.Released, later), (m.OldStatus, m.NewStatus, m.ObservedAt));
             Assert.Matches("^[a-z2-7]{24}$", m.DeliveryId);
         });
-        Assert.Equal(3, claimed.Select(m => m.DeliveryId).Distinct().Count());
+        Assert.Equal(2, claimed.Select(m => m.DeliveryId).Distinct().Count());
         Assert.Equal(CaseStatus.Released, (await db.Cases.LoadAsync(None)).Cases.Single(c => c.Case.Id == "a").Case.Status);
     }
 

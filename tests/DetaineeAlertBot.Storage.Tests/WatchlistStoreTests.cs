@@ -79,4 +79,31 @@ public sealed class WatchlistStoreTests
         Assert.Equal(1, inserted);
         Assert.Equal([active, fresh], await db.Watchlists.ListAsync("console", "console", None));
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task BindAnySource_LegacyRows_BecomeRowsOfTheOneSourceKeepingRemovalsAndOneActiveRowPerCase(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        // Rows written by a version that stored bare ids as '*': one active, one removed by an admin, one whose
+        // concrete twin was added later (both active).
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "c1", WatchlistEntry.AnySource, "a", "alice", At), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "c1", WatchlistEntry.AnySource, "b", "alice", At), None);
+        await db.Watchlists.RemoveAsync("discord", "c1", new CaseKey(WatchlistEntry.AnySource, "b"), "bob", At.AddMinutes(1), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "c1", WatchlistEntry.AnySource, "c", "alice", At), None);
+        var twin = new WatchlistEntry("discord", "c1", Make.Source, "c", "carol", At.AddMinutes(2));
+        await db.Watchlists.AddAsync(twin, None);
+        Assert.Equal(2, await db.Watchlists.CountAnySourceAsync(None));
+
+        var bound = await db.Watchlists.BindAnySourceAsync(Make.Source, At.AddHours(1), None);
+
+        Assert.Equal(3, bound);
+        Assert.Equal(0, await db.Watchlists.CountAnySourceAsync(None));
+        Assert.Equal(
+            [new WatchlistEntry("discord", "c1", Make.Source, "a", "alice", At), twin],
+            await db.Watchlists.ListAsync("discord", "c1", None));
+        // The admin's removal survives: seeding the same case again does not bring it back.
+        Assert.Equal(0, await db.Watchlists.SeedAsync([new WatchlistEntry("discord", "c1", Make.Source, "b", "config", At)], None));
+        Assert.Equal(0, await db.CountAsync("SELECT COUNT(*) FROM watchlist WHERE case_source = '*'"));
+    }
 }

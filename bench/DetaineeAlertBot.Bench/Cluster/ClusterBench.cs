@@ -182,7 +182,7 @@ public sealed class ClusterBench : IBenchCommand
             File.WriteAllText(Path.Combine(root, "config", "appsettings.json"), JsonSerializer.Serialize(new
             {
                 Sources = new[] { new { Name = "file", Type = "File", Path = "config/cases.json" } },
-                Watchlists = Enumerable.Range(0, cases).Select(i => new { Platform = "discord", ChannelId = (1_300_000_000_000_000_000L + i).ToString(CultureInfo.InvariantCulture), Cases = new[] { $"c-{i:D3}" } }),
+                Watchlists = Enumerable.Range(0, cases).Select(i => new { Platform = "discord", ChannelId = (1_300_000_000_000_000_000L + i).ToString(CultureInfo.InvariantCulture), Cases = new[] { $"push:c-{i:D3}" } }),
                 Logging = new { LogLevel = new Dictionary<string, string> { ["Default"] = "Warning" } },
             }));
             var port = FreePort();
@@ -191,7 +191,7 @@ public sealed class ClusterBench : IBenchCommand
             {
                 Path.Combine(AppContext.BaseDirectory, "DetaineeAlertBot.dll"), $"--Urls=http://127.0.0.1:{port}", $"--Ingest:ApiKey={ApiKey}",
                 "--Storage:Provider=Postgres", $"--Storage:ConnectionString={connectionString}",
-                $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
+                $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={FakeDiscordServer.DefaultGuildId}", $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
                 $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", "--Discord:UseGateway=false", $"--Discord:PublicKey={discord.PublicKeyHex}",
                 "--Cluster:LeaderCheckInterval=00:00:01", "--Cluster:DeliveryLease=00:00:10",
             })
@@ -213,7 +213,7 @@ public sealed class ClusterBench : IBenchCommand
             {
                 try
                 {
-                    using var response = Http.GetAsync("/healthz").Result;
+                    using var response = Http.GetAsync("/healthz/detail").Result;
                     return response.StatusCode == HttpStatusCode.OK;
                 }
                 catch (AggregateException)
@@ -228,7 +228,7 @@ public sealed class ClusterBench : IBenchCommand
         {
             try
             {
-                using var response = await Http.GetAsync("/healthz");
+                using var response = await Http.GetAsync("/healthz/detail");
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
                 return json.RootElement.GetProperty("leader").GetProperty("isLeader").GetBoolean();
             }

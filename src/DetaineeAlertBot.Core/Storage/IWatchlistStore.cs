@@ -18,4 +18,11 @@ public interface IWatchlistStore
     /// <summary>Inserts configured entries that were never stored before (active or removed), so an admin's removal
     /// survives a restart. Returns how many were inserted.</summary>
     Task<int> SeedAsync(IReadOnlyList<WatchlistEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Binds entries stored by earlier versions without a source ('*', which matched the id in any source) to
+    /// <paramref name="source"/>; an active one whose bound twin is already active is retired. Returns how many were bound.</summary>
+    Task<int> BindAnySourceAsync(string source, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Active entries still stored without a source; they match no case.</summary>
+    Task<int> CountAnySourceAsync(CancellationToken cancellationToken);
 }

@@ -2,7 +2,8 @@ namespace DetaineeAlertBot.Core.Watchlists;
 
 /// <summary>WatchlistEntry binds one case to one chat channel, with who added it and when.</summary>
 /// <param name="Platform">"discord", "slack" or "console" (see <see cref="Platforms"/>).</param>
-/// <param name="CaseSource">The case's source, or <see cref="AnySource"/> for config entries that name only an id.</param>
+/// <param name="CaseSource">The case's source. <see cref="AnySource"/> only in rows stored by earlier versions, which
+/// match nothing until bound to a source at start.</param>
 public sealed record WatchlistEntry(
     string Platform,
     string ChannelId,
@@ -11,10 +12,11 @@ public sealed record WatchlistEntry(
     string AddedBy,
     DateTimeOffset AddedAt)
 {
-    /// <summary>Matches a case id in every source; used by seeded entries written as a bare id.</summary>
+    /// <summary>How earlier versions stored a seeded bare id ("any source"). Never matched any more: such an entry would
+    /// also match a source created later (a push source) and so let forged cases through.</summary>
     public const string AnySource = "*";
 
-    public bool Matches(string source, string id) => CaseId == id && (CaseSource == AnySource || CaseSource == source);
+    public bool Matches(string source, string id) => CaseId == id && CaseSource == source;
 }
 
 /// <summary>The platform names used in watchlists, outbox rows and sinks.</summary>

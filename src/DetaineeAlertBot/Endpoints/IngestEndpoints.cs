@@ -1,15 +1,17 @@
-using System.Security.Cryptography;
-using System.Text;
 using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
+using DetaineeAlertBot.Security;
 using DetaineeAlertBot.Storage;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace DetaineeAlertBot.Endpoints;
 
-/// <summary>POST /api/v1/cases[?source=NAME]: a push source. Bearer key compared in constant time (401 otherwise),
-/// body capped (413), then the same sync pipeline as file and HTTP sources. Not mapped when Ingest:ApiKey is empty.</summary>
+/// <summary>POST /api/v1/cases[?source=NAME]: a push source. Before anything is read: a bounded number of callers at once
+/// (503), an address that guessed wrong keys too often waits (429), and the bearer key is compared in constant time
+/// (401). Only then is the source name checked (404 unless in Ingest:Sources, 409 for a polled source), the body capped
+/// (413), and the document run through the same sync pipeline as file and HTTP sources. Not mapped when Ingest:ApiKey
+/// is empty.</summary>
 public static class IngestEndpoints
 {
     public const string Path = "/api/v1/cases";
@@ -19,34 +21,60 @@ public static class IngestEndpoints
         var options = app.Services.GetRequiredService<IngestOptions>();
         if (!options.Enabled) return app;
 
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.ApiKey!));
+        var key = new BearerKey(options.ApiKey);
+        var pushable = options.Sources.ToHashSet(StringComparer.Ordinal);
         var polled = app.Services.GetRequiredService<SourcesOptions>().Items.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        app.MapPost(Path, async (HttpContext context, CaseSyncService sync, CancellationToken cancellationToken) =>
+        app.MapPost(Path, async (HttpContext context, CaseSyncService sync, UnauthenticatedRequestGate gate, AuthFailureThrottle throttle,
+            SecretRedactor redactor, CancellationToken cancellationToken) =>
         {
-            if (!IsAuthorized(context.Request, expected))
+            var caller = context.Connection.RemoteIpAddress;
+            byte[]? body;
+            string source;
+            using (var slot = gate.TryEnter())
             {
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                return Results.Json(new { error = "missing or wrong bearer key: send Authorization: Bearer <Ingest:ApiKey>" }, statusCode: StatusCodes.Status401Unauthorized);
-            }
+                if (slot is null)
+                {
+                    context.Response.Headers.RetryAfter = "1";
+                    return Results.Json(new { error = "too many requests are being checked right now; try again in a second" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                }
 
-            var source = context.Request.Query["source"].ToString();
-            if (string.IsNullOrWhiteSpace(source)) source = IngestOptions.DefaultSource;
-            if (source.Contains(':') || source.Length > 100)
-            {
-                return Results.Json(new { error = $"source '{source}' is not a valid name (no ':', at most 100 characters)" }, statusCode: StatusCodes.Status400BadRequest);
-            }
-            if (polled.Contains(source))
-            {
-                // Mixing pushed documents into a polled source would mark its cases unseen on every push.
-                return Results.Json(new { error = $"source '{source}' is polled from configuration; push into another source name" }, statusCode: StatusCodes.Status409Conflict);
-            }
+                if (throttle.RetryAfter(caller) is { } wait)
+                {
+                    context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Results.Json(new { error = $"too many wrong keys from this address; try again in {Math.Ceiling(wait.TotalSeconds):0} s" },
+                        statusCode: StatusCodes.Status429TooManyRequests);
+                }
 
-            if (context.Request.ContentLength is { } length && length > options.MaxDocumentBytes)
-            {
-                return TooLarge(options.MaxDocumentBytes);
+                if (!key.Matches(context.Request))
+                {
+                    throttle.RecordFailure(caller);
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    return Results.Json(new { error = "missing or wrong bearer key: send Authorization: Bearer <Ingest:ApiKey>" }, statusCode: StatusCodes.Status401Unauthorized);
+                }
+
+                throttle.RecordSuccess(caller);
+                source = context.Request.Query["source"].ToString();
+                if (string.IsNullOrWhiteSpace(source)) source = IngestOptions.DefaultSource;
+                if (polled.Contains(source))
+                {
+                    // Mixing pushed documents into a polled source would mark its cases unseen on every push.
+                    return Results.Json(new { error = $"source '{Shorten(source)}' is polled from configuration (Sources:N:Name); push into one of: {string.Join(", ", options.Sources)}" },
+                        statusCode: StatusCodes.Status409Conflict);
+                }
+
+                if (!pushable.Contains(source))
+                {
+                    // A push never creates a source: a new one would be baselined silently, and could then forge alerts.
+                    return Results.Json(new
+                    {
+                        error = $"source '{Shorten(source)}' is not a push source; nothing was changed. Push into one of: {string.Join(", ", options.Sources)}, "
+                            + "or add the name to Ingest:Sources and restart",
+                    }, statusCode: StatusCodes.Status404NotFound);
+                }
+
+                body = await RequestBody.ReadCappedAsync(context.Request, options.MaxDocumentBytes, cancellationToken);
+                if (body is null) return TooLarge(options.MaxDocumentBytes);
             }
-            var body = await ReadCappedAsync(context.Request.Body, options.MaxDocumentBytes, cancellationToken);
-            if (body is null) return TooLarge(options.MaxDocumentBytes);
 
             SyncReport report;
             try
@@ -59,7 +87,7 @@ public static class IngestEndpoints
             {
                 // Nothing was stored (one transaction): the pusher should send the document again later.
                 context.Response.Headers.RetryAfter = "5";
-                return Results.Json(new { source, applied = false, error = $"the database is not available, nothing was stored; send the document again: {ex.Message}" },
+                return Results.Json(new { source, applied = false, error = $"the database is not available, nothing was stored; send the document again: {redactor.Redact(ex.Message)}" },
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }
             var rejected = report.Rejections.Select(r => new { index = r.Index, id = r.Id, reason = r.Reason });
@@ -84,28 +112,7 @@ public static class IngestEndpoints
         return app;
     }
 
-    private static bool IsAuthorized(HttpRequest request, byte[] expectedHash)
-    {
-        var header = request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return false;
-        // Hash both sides so the comparison is constant-time regardless of the presented key's length.
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
-        return CryptographicOperations.FixedTimeEquals(presented, expectedHash);
-    }
-
-    private static async Task<byte[]?> ReadCappedAsync(Stream body, long max, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > max) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
+    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
 
     private static IResult TooLarge(long max) =>
         Results.Json(new { error = $"the document is larger than {max:N0} bytes (Ingest:MaxDocumentBytes); split it or raise the limit" }, statusCode: StatusCodes.Status413PayloadTooLarge);

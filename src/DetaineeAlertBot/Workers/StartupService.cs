@@ -17,7 +17,7 @@ public sealed class StartupService(
     IAlertOutbox outbox,
     CaseCatalog catalog,
     StorageOptions storage,
-    IReadOnlyList<WatchlistSeedOptions> seeds,
+    WatchlistSeeds seeds,
     HealthRegistry health,
     TimeProvider time,
     ILogger<StartupService> logger) : IHostedService
@@ -44,12 +44,9 @@ public sealed class StartupService(
         logger.LogInformation("Loaded {Cases} case(s) from {Sources} source(s) out of {Provider} storage", loadedCases, loadedSources, storage.Provider);
 
         var now = time.GetUtcNow();
-        var entries = seeds.SelectMany(seed => seed.Cases.Select(caseRef =>
-        {
-            var key = CaseKey.TryParse(caseRef, out var parsed) ? parsed : new CaseKey(WatchlistEntry.AnySource, caseRef);
-            return new WatchlistEntry(seed.Platform, seed.ChannelId, key.Source, key.Id, "config", now);
-        })).ToArray();
-        var seeded = await watchlists.SeedAsync(entries, cancellationToken);
+        // Bind old source-less rows first, so an admin's earlier removal still blocks the (now bound) seed.
+        await BindAnySourceEntriesAsync(now, cancellationToken);
+        var seeded = await watchlists.SeedAsync(seeds.ToEntries(now), cancellationToken);
         if (seeded > 0) logger.LogInformation("Seeded {Count} watchlist entr{Plural} from configuration", seeded, seeded == 1 ? "y" : "ies");
 
         if (StorageSetup.IsSqlite(storage))
@@ -59,6 +56,25 @@ public sealed class StartupService(
             if (released > 0) logger.LogWarning("{Count} alert(s) were mid-send when the bot last stopped; they are queued again", released);
         }
         health.Report(StorageComponent, true, $"{storage.Provider} ready");
+    }
+
+    /// <summary>Earlier versions stored bare-id seeds as matching any source ('*'); such an entry would also match a source
+    /// created later. They are bound to the one configured source now, or left inert (they match nothing) with a warning.</summary>
+    private async Task BindAnySourceEntriesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (seeds.KnownSources is [var only])
+        {
+            var bound = await watchlists.BindAnySourceAsync(only, now, cancellationToken);
+            if (bound > 0) logger.LogInformation("Bound {Count} watchlist entr{Plural} stored without a source to source {Source}", bound, bound == 1 ? "y" : "ies", only);
+            return;
+        }
+
+        var unbound = await watchlists.CountAnySourceAsync(cancellationToken);
+        if (unbound > 0)
+        {
+            logger.LogWarning("{Count} stored watchlist entr{Plural} name no source and match nothing while {Sources} sources are configured: "
+                + "add them again with /watchlist add, or list them as source:id in Watchlists:N:Cases", unbound, unbound == 1 ? "y" : "ies", seeds.KnownSources.Count);
+        }
     }
 
     /// <summary>Fills the catalog from the store; the snapshot is garbage once this returns.</summary>

@@ -22,7 +22,7 @@ public sealed class CatalogRefreshTests
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("f-1", "File Case", "detained")), """
             {
               "Sources": [ { "Name": "file", "Type": "File", "Path": "config/cases.json" } ],
-              "Watchlists": [ { "Platform": "console", "ChannelId": "ops", "Cases": "p-1" } ]
+              "Watchlists": [ { "Platform": "console", "ChannelId": "ops", "Cases": "push:p-1" } ]
             }
             """);
         var args = new List<string> { $"--Ingest:ApiKey={ApiKey}", "--Cluster:LeaderCheckInterval=00:00:00.5", "--Cluster:CatalogRefreshInterval=00:00:00.5" };

@@ -29,13 +29,13 @@ public sealed class ChatAndSourceFaultTests
             {
               "Sources": [ { "Name": "file", "Type": "File", "Path": "config/cases.json" } ],
               "Watchlists": [
-                { "Platform": "discord", "ChannelId": "{{DiscordChannel}}", "Cases": "p-1" },
-                { "Platform": "slack", "ChannelId": "{{SlackChannel}}", "Cases": "p-1" } ]
+                { "Platform": "discord", "ChannelId": "{{DiscordChannel}}", "Cases": "push:p-1" },
+                { "Platform": "slack", "ChannelId": "{{SlackChannel}}", "Cases": "push:p-1" } ]
             }
             """);
         await using var host = await BotTestHost.StartAsync(root,
             $"--Ingest:ApiKey={ApiKey}",
-            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
+            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={FakeDiscordServer.DefaultGuildId}", $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
             $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", "--Discord:UseGateway=false", $"--Discord:PublicKey={discord.PublicKeyHex}",
             $"--Slack:BotToken={FakeSlackServer.DefaultBotToken}", $"--Slack:ApiBaseUrl=http://127.0.0.1:{slackProxy.Port}/api/",
             "--Cluster:DeliveryLease=00:00:06", "--Alerts:RetryBaseDelay=00:00:01", "--Alerts:RetryMaxDelay=00:00:02");
@@ -72,7 +72,7 @@ public sealed class ChatAndSourceFaultTests
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("f-1", "File Case", "detained")), """
             {
               "Sources": [ { "Name": "file", "Type": "File", "Path": "config/cases.json" } ],
-              "Watchlists": [ { "Platform": "console", "ChannelId": "ops", "Cases": [ "p-1", "f-1" ] } ]
+              "Watchlists": [ { "Platform": "console", "ChannelId": "ops", "Cases": [ "push:p-1", "file:f-1" ] } ]
             }
             """);
         await using var host = await BotTestHost.StartAsync(root, $"--Ingest:ApiKey={ApiKey}", "--Ingest:MaxDocumentBytes=4096");
@@ -120,7 +120,7 @@ public sealed class ChatAndSourceFaultTests
 
     private static async Task<(HttpStatusCode Status, string Body)> HealthAsync(BotTestHost host)
     {
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }

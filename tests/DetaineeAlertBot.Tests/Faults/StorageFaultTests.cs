@@ -29,7 +29,7 @@ public sealed class StorageFaultTests
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("f-1", "File Case", "detained")), """
             {
               "Sources": [ { "Name": "file", "Type": "File", "Path": "config/cases.json" } ],
-              "Watchlists": [ { "Platform": "console", "ChannelId": "ops", "Cases": "p-1" } ]
+              "Watchlists": [ { "Platform": "console", "ChannelId": "ops", "Cases": "push:p-1" } ]
             }
             """);
         var args = new List<string> { $"--Ingest:ApiKey={ApiKey}", "--Cluster:LeaderCheckInterval=00:00:00.5" };
@@ -146,13 +146,13 @@ public sealed class StorageFaultTests
 
     private static async Task<HttpStatusCode> Status(BotTestHost host)
     {
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         return response.StatusCode;
     }
 
     private static async Task<string> Body(BotTestHost host)
     {
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         return await response.Content.ReadAsStringAsync();
     }
 

@@ -41,7 +41,7 @@ public class ConfigurationTests
             var source = Assert.Single(app.Services.GetRequiredService<SourcesOptions>().Items);
             Assert.Equal(("sample", "File"), (source.Name, source.Type));
             Assert.Equal(Path.Combine(root, "config", "cases.sample.json"), source.Path);
-            var seed = Assert.Single(app.Services.GetRequiredService<IReadOnlyList<WatchlistSeedOptions>>());
+            var seed = Assert.Single(app.Services.GetRequiredService<WatchlistSeeds>().Seeds);
             Assert.Equal("console", seed.Platform);
         }
         finally
@@ -58,7 +58,7 @@ public class ConfigurationTests
         {
             await using var app = BotApplication.Build(["--Urls=http://127.0.0.1:0", "--Watchlists:0:Platform=console", "--Watchlists:0:ChannelId=c", "--Watchlists:0:Cases=a-1, b-2,src:c-3"], root: root);
 
-            var seed = Assert.Single(app.Services.GetRequiredService<IReadOnlyList<WatchlistSeedOptions>>());
+            var seed = Assert.Single(app.Services.GetRequiredService<WatchlistSeeds>().Seeds);
             Assert.Equal(["a-1", "b-2", "src:c-3"], seed.Cases);
         }
         finally

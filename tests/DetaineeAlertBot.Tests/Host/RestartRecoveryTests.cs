@@ -51,7 +51,7 @@ public class RestartRecoveryTests
         await cases.MigrateAsync(CancellationToken.None);
         var at = DateTimeOffset.UtcNow.AddMinutes(-1);
         await services.GetRequiredService<IWatchlistStore>().SeedAsync(
-            [new WatchlistEntry("console", "desk", WatchlistEntry.AnySource, "af-1", "config", at), new WatchlistEntry("console", "desk", WatchlistEntry.AnySource, "af-2", "config", at)],
+            [new WatchlistEntry("console", "desk", "test", "af-1", "config", at), new WatchlistEntry("console", "desk", "test", "af-2", "config", at)],
             CancellationToken.None);
 
         CaseRecord Case(string id, string name, CaseStatus status) => new() { Source = "test", Id = id, Name = name, Status = status, Country = "Afghanistan" };

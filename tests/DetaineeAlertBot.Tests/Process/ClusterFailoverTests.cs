@@ -34,7 +34,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
         var args = new List<string>
         {
             $"--Ingest:ApiKey={ApiKey}",
-            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}",
+            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={FakeDiscordServer.DefaultGuildId}",
             $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
             $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
             "--Discord:UseGateway=false",
@@ -183,7 +183,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
     {
         var watchlists = Enumerable.Range(0, Channels).SelectMany(ch =>
         {
-            var cases = Enumerable.Range(0, changes).Where(i => i % Channels == ch).Select(i => $"c-{i:D3}").ToArray();
+            var cases = Enumerable.Range(0, changes).Where(i => i % Channels == ch).Select(i => $"push:c-{i:D3}").ToArray();
             return new[]
             {
                 new { Platform = "discord", ChannelId = DiscordChannel(ch), Cases = cases },
@@ -222,7 +222,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
     {
         try
         {
-            using var response = await bot.Http.GetAsync("/healthz");
+            using var response = await bot.Http.GetAsync("/healthz/detail");
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             return json.RootElement.GetProperty("leader").GetProperty("isLeader").GetBoolean();
         }
