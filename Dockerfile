@@ -30,5 +30,5 @@ ENV Urls=http://0.0.0.0:8080 \
     DOTNET_ENVIRONMENT=Production
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["dotnet", "/app/bin/DetaineeAlertBot.dll", "--healthcheck", "http://127.0.0.1:8080/healthz"]
+  CMD ["dotnet", "/app/bin/DetaineeAlertBot.dll", "--healthcheck"]
 ENTRYPOINT ["dotnet", "/app/bin/DetaineeAlertBot.dll"]

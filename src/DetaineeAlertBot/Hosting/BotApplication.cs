@@ -32,6 +32,7 @@ public static class BotApplication
                 failures.AddRange(ex.Failures);
             }
         }
+        Add(b => b.AddBotSecurity());
         Add(b => b.AddBotStorage());
         Add(b => b.AddCluster());
         Add(b => b.AddPipeline());
@@ -43,6 +44,8 @@ public static class BotApplication
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Before any endpoint runs: management endpoints (detail, metrics) refuse callers from elsewhere without the key.
+        Security.ManagementAccess.UseGuard(app);
         app.MapHealthEndpoints();
         app.MapBotMetrics();
         app.MapIngestEndpoints();

@@ -32,10 +32,28 @@ public static class BotConfiguration
             .AddEnvironmentVariables()
             .AddCommandLine(args);
 
-        builder.WebHost.UseUrls(configuration["Urls"] is { Length: > 0 } urls ? urls : DefaultUrls);
+        builder.WebHost.UseUrls(ListenUrls(configuration));
         builder.Services.AddSingleton(new BotPaths(root));
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
+    }
+
+    /// <summary>Urls, else the standard ASPNETCORE_URLS, else <see cref="DefaultUrls"/>.</summary>
+    public static string ListenUrls(IConfiguration configuration) =>
+        configuration["Urls"] is { Length: > 0 } urls ? urls
+        : configuration["ASPNETCORE_URLS"] is { Length: > 0 } standard ? standard
+        : DefaultUrls;
+
+    /// <summary>The configuration alone, in the contract's order, without building a host (the container health check).</summary>
+    public static IConfiguration Load(string[] args, string root)
+    {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
+        return new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(root, "config", "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(root, "config", $"appsettings.{environment}.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build();
     }
 
     /// <summary>Reads a configuration list that may be an array (Key:0, Key:1) or one comma-separated string.</summary>

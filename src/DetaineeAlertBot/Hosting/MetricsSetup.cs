@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Security;
 using System.Diagnostics.Metrics;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Watchlists;
@@ -28,7 +29,8 @@ public static class MetricsSetup
 
     public static WebApplication MapBotMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint(Path);
+        // Metrics describe the deployment: the same access rule as /healthz/detail.
+        app.MapPrometheusScrapingEndpoint(Path).RequireManagementAccess();
         return app;
     }
 }

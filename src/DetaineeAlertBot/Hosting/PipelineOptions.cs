@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Sources;
 
@@ -47,21 +48,61 @@ public sealed class IngestOptions
     public const string SectionName = "Ingest";
     public const string DefaultSource = "push";
 
-    public string? ApiKey { get; set; }
+    /// <summary>Trimmed once when read, so the key that is validated is the key that is compared.</summary>
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>The source names a push may name (<c>?source=</c>); any other name is refused. A push cannot create a
+    /// source: a new name would be baselined quietly and could then be used to forge alerts.</summary>
+    public IReadOnlyList<string> Sources { get; set; } = [DefaultSource];
 
     /// <summary>Largest accepted request body; larger gets 413.</summary>
     public long MaxDocumentBytes { get; set; } = 16L * 1024 * 1024;
 
-    public bool Enabled => !string.IsNullOrEmpty(ApiKey);
+    public bool Enabled => ApiKey.Length > 0;
 
-    public IEnumerable<string> Validate()
+    public static IngestOptions Read(IConfiguration configuration)
     {
-        if (Enabled && ApiKey!.Trim().Length < 16)
+        var section = configuration.GetSection(SectionName);
+        var options = new IngestOptions { ApiKey = section["ApiKey"]?.Trim() ?? "" };
+        if (section.GetSection("Sources") is { } sources && (sources.Value is not null || sources.GetChildren().Any()))
+        {
+            options.Sources = BotConfiguration.ReadList(sources);
+        }
+
+        if (section["MaxDocumentBytes"] is { Length: > 0 } max)
+        {
+            options.MaxDocumentBytes = long.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes : -1;
+        }
+
+        return options;
+    }
+
+    public IEnumerable<string> Validate(IEnumerable<string> polledSources)
+    {
+        if (Enabled && ApiKey.Length < 16)
         {
             yield return "Ingest:ApiKey is shorter than 16 characters: use a long random key (e.g. `openssl rand -hex 32`), or leave it empty to turn push ingest off.";
         }
-        if (MaxDocumentBytes <= 0) yield return "Ingest:MaxDocumentBytes must be positive (bytes).";
+        if (MaxDocumentBytes <= 0) yield return "Ingest:MaxDocumentBytes must be a positive number of bytes, e.g. 16777216.";
+        if (Sources.Count == 0) yield return $"Ingest:Sources is empty: list the source names pushes may use (default \"{DefaultSource}\").";
+        foreach (var name in Sources.Where(n => n.Contains(':') || n.Length > 100))
+        {
+            yield return $"Ingest:Sources contains '{name}': a source name has no ':' and at most 100 characters.";
+        }
+        var polled = polledSources.ToHashSet(StringComparer.Ordinal);
+        foreach (var name in Sources.Where(polled.Contains))
+        {
+            yield return $"Ingest:Sources contains '{name}', which is also Sources:N:Name of a polled source: pushes into it would mark its "
+                + "cases not seen on every push. Push into a name of its own (e.g. \"push\").";
+        }
     }
+}
+
+/// <summary>The configured watchlist entries with the source names cases can come from (polled, and pushed when push
+/// ingest is on); a bare id is bound to the only one.</summary>
+public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeedOptions> Seeds, IReadOnlyList<string> KnownSources)
+{
+    public IReadOnlyList<WatchlistEntry> ToEntries(DateTimeOffset now) => WatchlistSeedOptions.ToEntries(Seeds, KnownSources, now);
 }
 
 /// <summary>One Watchlists:N entry of the configuration, seeded at start.</summary>
@@ -95,12 +136,15 @@ public sealed class WatchlistSeedOptions
             .ToList();
     }
 
-    public static IEnumerable<string> Validate(IReadOnlyList<WatchlistSeedOptions> seeds)
+    /// <summary>Problems with the entries, each naming the key and the fix. A case written as a bare id must name its
+    /// source unless exactly one source is configured, polled or pushed (<paramref name="knownSources"/>): an entry that matched an id in any
+    /// source would also match a source someone creates later and fills with forged cases.</summary>
+    public static IEnumerable<string> Validate(IReadOnlyList<WatchlistSeedOptions> seeds, IReadOnlyList<string> knownSources)
     {
         for (var i = 0; i < seeds.Count; i++)
         {
             var seed = seeds[i];
-            var key = $"Watchlists:{i}";
+            var key = $"{SectionName}:{i}";
             if (!Platforms.IsKnown(seed.Platform))
             {
                 yield return $"{key}:Platform '{seed.Platform}' is not supported: use \"discord\", \"slack\" or \"console\".";
@@ -110,8 +154,22 @@ public sealed class WatchlistSeedOptions
                 yield return $"{key}:ChannelId is empty: use the channel's id (Discord: right-click the channel, Copy Channel ID; Slack: the C… id in the channel details).";
             }
             if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources.";
+            if (knownSources.Count == 1) continue;
+            foreach (var bare in seed.Cases.Where(c => !CaseKey.TryParse(c, out _)))
+            {
+                yield return $"{key}:Cases '{bare}' does not say which source it is in, and {knownSources.Count} sources are configured "
+                    + $"({string.Join(", ", knownSources)}): write it as source:id, e.g. {knownSources.FirstOrDefault() ?? "push"}:{bare}.";
+            }
         }
     }
+
+    /// <summary>The configured entries as watchlist rows, each bound to one source (see <see cref="Validate"/>).</summary>
+    public static IReadOnlyList<WatchlistEntry> ToEntries(IReadOnlyList<WatchlistSeedOptions> seeds, IReadOnlyList<string> knownSources, DateTimeOffset now) =>
+        seeds.SelectMany(seed => seed.Cases.Select(caseRef =>
+        {
+            var key = CaseKey.TryParse(caseRef, out var parsed) ? parsed : new CaseKey(knownSources.Single(), caseRef.Trim());
+            return new WatchlistEntry(seed.Platform, seed.ChannelId, key.Source, key.Id, "config", now);
+        })).ToArray();
 }
 
 /// <summary>Alert delivery retries (Alerts:*).</summary>

@@ -25,14 +25,16 @@ public static class PipelineSetup
 
         var alerts = new AlertOptions();
         configuration.GetSection(AlertOptions.SectionName).Bind(alerts);
-        var ingest = new IngestOptions();
-        configuration.GetSection(IngestOptions.SectionName).Bind(ingest);
+        var polled = SourcesOptions.Read(configuration).Items.Select(s => s.Name).ToArray();
+        var ingest = IngestOptions.Read(configuration);
         var seeds = WatchlistSeedOptions.Read(configuration);
-        ThrowIfInvalid("Pipeline", alerts.Validate().Concat(ingest.Validate()).Concat(WatchlistSeedOptions.Validate(seeds)));
+        // A bare case id in Watchlists:N:Cases is bound to the one source cases can come from, polled or pushed.
+        var known = polled.Concat(ingest.Enabled ? ingest.Sources : []).Distinct(StringComparer.Ordinal).ToArray();
+        ThrowIfInvalid("Pipeline", alerts.Validate().Concat(ingest.Validate(polled)).Concat(WatchlistSeedOptions.Validate(seeds, known)));
 
         services.AddSingleton(alerts);
         services.AddSingleton(ingest);
-        services.AddSingleton<IReadOnlyList<WatchlistSeedOptions>>(seeds);
+        services.AddSingleton(new WatchlistSeeds(seeds, known));
         services.AddSingleton<BotMetrics>();
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<ICaseSearch, CaseSearchIndex>();

@@ -18,7 +18,7 @@ public sealed class ChatConnectionLeadershipTests
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("f-1", "File Case", "detained")));
         var args = new List<string>
         {
-            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
+            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={FakeDiscordServer.DefaultGuildId}", $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
             $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
             $"--Slack:BotToken={FakeSlackServer.DefaultBotToken}", $"--Slack:AppToken={FakeSlackServer.DefaultAppToken}", $"--Slack:ApiBaseUrl={slack.ApiBaseUrl}",
             "--Cluster:LeaderCheckInterval=00:00:00.5",
@@ -43,7 +43,7 @@ public sealed class ChatConnectionLeadershipTests
             second = await BotTestHost.StartAsync(root, [.. args]);
             second.DeleteRootOnDispose = false;
             var health = "";
-            Assert.True(await BotTestHost.EventuallyAsync(() => (health = second.Http.GetStringAsync("/healthz").Result).Contains("standby", StringComparison.Ordinal), TimeSpan.FromSeconds(30)), health);
+            Assert.True(await BotTestHost.EventuallyAsync(() => (health = second.Http.GetAsync("/healthz/detail").Result.Content.ReadAsStringAsync().Result).Contains("standby", StringComparison.Ordinal), TimeSpan.FromSeconds(30)), health);
             await Task.Delay(TimeSpan.FromSeconds(2)); // a wrongly connecting follower would show up now
             Assert.Equal((1, 1), (OpenGateways(), OpenSockets()));
             Assert.Single(discord.Gateway.Connections);

@@ -42,7 +42,7 @@ public sealed class LeadershipTests
             await first.DisposeAsync();
             firstStopped = true;
             Assert.True(await BotTestHost.EventuallyAsync(() => LeaderAsync(second).Result == true, TimeSpan.FromSeconds(15)), await HealthAsync(second));
-            using var health = await second.Http.GetAsync("/healthz");
+            using var health = await second.Http.GetAsync("/healthz/detail");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
         finally
@@ -123,7 +123,7 @@ public sealed class LeadershipTests
     {
         try
         {
-            using var response = await host.Http.GetAsync("/healthz");
+            using var response = await host.Http.GetAsync("/healthz/detail");
             return await response.Content.ReadAsStringAsync();
         }
         catch (HttpRequestException e)

@@ -60,7 +60,7 @@ public sealed class MetricsEndpointTests
             }
             """);
         await using var host = await BotTestHost.StartAsync(root,
-            $"--Discord:BotToken={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultBotToken}",
+            $"--Discord:BotToken={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultGuildId}",
             $"--Discord:ApplicationId={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultApplicationId}",
             $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", "--Discord:UseGateway=false", $"--Discord:PublicKey={discord.PublicKeyHex}");
         Assert.True(await BotTestHost.EventuallyAsync(() => HealthyAsync(host).Result, TimeSpan.FromSeconds(30)));
@@ -92,7 +92,7 @@ public sealed class MetricsEndpointTests
 
     private static async Task<bool> HealthyAsync(BotTestHost host)
     {
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         return response.StatusCode == HttpStatusCode.OK;
     }
 }

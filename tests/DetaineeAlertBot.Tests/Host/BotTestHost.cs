@@ -45,7 +45,10 @@ internal sealed class BotTestHost : IAsyncDisposable
         return root;
     }
 
-    public static async Task<BotTestHost> StartAsync(string root, params string[] args)
+    public static Task<BotTestHost> StartAsync(string root, params string[] args) => StartAsync(root, null, args);
+
+    /// <param name="configure">Test hook run after the standard registrations (see <see cref="BotApplication.Build"/>).</param>
+    public static async Task<BotTestHost> StartAsync(string root, Action<WebApplicationBuilder>? configure, params string[] args)
     {
         var console = new SynchronizedWriter();
         var allArgs = new List<string> { "--Urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning" };
@@ -54,6 +57,7 @@ internal sealed class BotTestHost : IAsyncDisposable
         {
             builder.Services.RemoveAll<ConsoleAlertSink>();
             builder.Services.AddSingleton(new ConsoleAlertSink(console));
+            configure?.Invoke(builder);
         }, root);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -50,9 +50,9 @@ public class HttpSourcePollingTests
 
         // Two failures are reported with their reason, then the third poll (after 1 s and 2 s of backoff) applies.
         Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("answered 500")));
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Http.GetAsync("/healthz/detail")).StatusCode);
         Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("\"cases\":1"), TimeSpan.FromSeconds(30)));
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz").Result.StatusCode == HttpStatusCode.OK));
+        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz/detail").Result.StatusCode == HttpStatusCode.OK));
         Assert.Equal(1, maxInFlight);
         Assert.InRange(calls, 3, 4);
     }

@@ -44,7 +44,7 @@ public class PipelineEndToEndTests
         host.ReplaceFeedAtomically("{ \"cases\": [ { \"id\": \"af-1\", \"status\": \"released\" ");
 
         Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("not valid JSON")));
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var lookup = await host.App.Services.GetRequiredService<DetaineeAlertBot.Core.Commands.BotCommands>()
             .ExecuteAsync(new("case", "lookup", "af-1"), new("console", "desk", "u", null, false), CancellationToken.None);
@@ -54,7 +54,7 @@ public class PipelineEndToEndTests
         // Fixing the file applies it and the source is healthy again.
         host.ReplaceFeedAtomically(BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
         Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz").Result.StatusCode == HttpStatusCode.OK));
+        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz/detail").Result.StatusCode == HttpStatusCode.OK));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public class PipelineEndToEndTests
         await using var host = await BotTestHost.StartAsync(root);
 
         Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("does not exist")));
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("unhealthy", json.RootElement.GetProperty("status").GetString());
@@ -92,7 +92,7 @@ public class PipelineEndToEndTests
 
         // The source reports once its first document is applied; from then on /healthz is 200 and lists it.
         Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("\"name\":\"source:test\"")));
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"name\":\"storage\"", body);
@@ -100,7 +100,7 @@ public class PipelineEndToEndTests
 
     internal static async Task<string> Health(BotTestHost host)
     {
-        using var response = await host.Http.GetAsync("/healthz");
+        using var response = await host.Http.GetAsync("/healthz/detail");
         return await response.Content.ReadAsStringAsync();
     }
 }

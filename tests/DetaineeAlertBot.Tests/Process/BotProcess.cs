@@ -62,7 +62,7 @@ internal sealed class BotProcess : IAsyncDisposable
         {
             try
             {
-                using var response = await Http.GetAsync("/healthz");
+                using var response = await Http.GetAsync("/healthz/detail");
                 if (response.StatusCode == HttpStatusCode.OK) return true;
             }
             catch (HttpRequestException)

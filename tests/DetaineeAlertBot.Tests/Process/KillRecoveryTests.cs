@@ -21,7 +21,7 @@ public class KillRecoveryTests
             """);
         string[] args =
         [
-            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}",
+            $"--Discord:BotToken={FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={FakeDiscordServer.DefaultGuildId}",
             $"--Discord:ApplicationId={FakeDiscordServer.DefaultApplicationId}",
             $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}",
         ];
