@@ -25,7 +25,11 @@ public sealed class CaseSourceOptions
 
     public static readonly TimeSpan DefaultFilePollInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultHttpPollInterval = TimeSpan.FromMinutes(5);
-    public static readonly TimeSpan MinimumHttpPollInterval = TimeSpan.FromSeconds(5);
+    /// <summary>The shortest accepted interval, for every type.</summary>
+    public static readonly TimeSpan MinimumPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Below this an Http source still starts, with a warning: polling someone else's server faster is rude.</summary>
+    public static readonly TimeSpan PoliteHttpPollInterval = TimeSpan.FromSeconds(5);
 
     public TimeSpan EffectivePollInterval => PollInterval ?? (IsHttp ? DefaultHttpPollInterval : DefaultFilePollInterval);
 
@@ -47,13 +51,26 @@ public sealed class CaseSourceOptions
             {
                 yield return $"{key}:Url '{Url}' is not an absolute http(s) URL: set it to the feed's address.";
             }
-            if (PollInterval is { } interval && interval < MinimumHttpPollInterval)
+            else if (uri.Fragment.Length > 0)
             {
-                yield return $"{key}:PollInterval {interval} is shorter than {MinimumHttpPollInterval}: use at least 00:00:05 so the feed's server is not hammered.";
+                yield return $"{key}:Url has a '#' fragment, which is never sent to the server: remove it.";
             }
         }
-        if (PollInterval is { } any && any <= TimeSpan.Zero) yield return $"{key}:PollInterval must be positive, e.g. 00:05:00.";
+        if (PollInterval is { } interval && interval < MinimumPollInterval)
+        {
+            yield return $"{key}:PollInterval {interval} is shorter than {MinimumPollInterval}: use at least 00:00:01 (Http feeds: 00:00:05 or more).";
+        }
         if (Timeout <= TimeSpan.Zero) yield return $"{key}:Timeout must be positive, e.g. 00:00:30.";
         if (MaxDocumentBytes <= 0) yield return $"{key}:MaxDocumentBytes must be positive (bytes).";
+    }
+
+    /// <summary>Settings that work but are probably a mistake, each naming the key; logged once at start.</summary>
+    public IEnumerable<string> Warnings(int index)
+    {
+        if (IsHttp && PollInterval is { } interval && interval >= MinimumPollInterval && interval < PoliteHttpPollInterval)
+        {
+            yield return $"Sources:{index}:PollInterval {interval} polls {SourceHttp.DisplayUrl(Url ?? "")} more often than every {PoliteHttpPollInterval.TotalSeconds:0} s: "
+                + "fine for your own server, but ask the feed's operator before polling theirs this fast.";
+        }
     }
 }

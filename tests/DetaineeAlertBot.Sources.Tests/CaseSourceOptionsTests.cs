@@ -33,4 +33,32 @@ public class CaseSourceOptionsTests
 
         Assert.Empty(options.Validate(0));
     }
+
+    [Theory]
+    [InlineData("File")]
+    [InlineData("Http")]
+    public void Validate_PollIntervalUnderOneSecond_IsRefusedForEveryType(string type)
+    {
+        var options = new CaseSourceOptions { Name = "s", Type = type, Path = "a.json", Url = "https://example.org/c.json", PollInterval = TimeSpan.FromMilliseconds(500) };
+
+        Assert.Contains(options.Validate(1), m => m.StartsWith("Sources:1:PollInterval 00:00:00.5000000 is shorter than 00:00:01", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("File", 2.0, false)]
+    [InlineData("Http", 2.0, true)]  // accepted, with a warning
+    [InlineData("Http", 5.0, false)]
+    public void PollInterval_FromOneSecond_IsAcceptedAndFastHttpPollsWarn(string type, double seconds, bool warns)
+    {
+        var options = new CaseSourceOptions
+        {
+            Name = "s", Type = type, Path = "a.json", Url = "https://reader:pw@example.org/c.json?token=SECRET", PollInterval = TimeSpan.FromSeconds(seconds),
+        };
+
+        Assert.Empty(options.Validate(3));
+        var warnings = options.Warnings(3).ToArray();
+        Assert.Equal(warns, warnings.Length == 1);
+        Assert.All(warnings, w => Assert.StartsWith("Sources:3:PollInterval 00:00:02 polls https://example.org/c.json?… more often than every 5 s", w));
+        Assert.All(warnings, w => Assert.DoesNotContain("SECRET", w));
+    }
 }

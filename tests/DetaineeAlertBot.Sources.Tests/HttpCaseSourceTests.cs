@@ -17,7 +17,12 @@ namespace DetaineeAlertBot.Sources.Tests;
 public sealed class HttpCaseSourceTests : IAsyncLifetime
 {
     private WebApplication _server = null!;
+    private WebApplication _otherOrigin = null!;
     private readonly ConcurrentQueue<(string? IfNoneMatch, string? IfModifiedSince)> _requests = new();
+    private readonly ConcurrentQueue<string> _authorizations = new();
+    private readonly ConcurrentQueue<string> _otherOriginRequests = new();
+
+    public string ContentType { get; set; } = "application/json";
 
     public string Body { get; set; } = """{"cases":[]}""";
 
@@ -27,16 +32,35 @@ public sealed class HttpCaseSourceTests : IAsyncLifetime
 
     public bool Chunked { get; set; }
 
-    private Uri BaseAddress => new(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    private Uri BaseAddress => AddressOf(_server);
 
-    public async Task InitializeAsync()
+    private static Uri AddressOf(WebApplication app) => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    private static WebApplication LoopbackServer()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        _server = builder.Build();
+        return builder.Build();
+    }
+
+    public async Task InitializeAsync()
+    {
+        _otherOrigin = LoopbackServer();
+        _otherOrigin.MapGet("/{**path}", (HttpContext context) =>
+        {
+            _otherOriginRequests.Enqueue(context.Request.Headers.Authorization.ToString());
+            return Results.Text("""{"cases":[]}""", "application/json");
+        });
+        await _otherOrigin.StartAsync();
+
+        _server = LoopbackServer();
+        // Redirect routes: /hop/N redirects N more times before the feed; /away redirects to the other origin.
+        _server.MapGet("/hop/{count:int}", (int count) => Results.Redirect(count <= 1 ? "/feed.json" : $"/hop/{count - 1}"));
+        _server.MapGet("/away", () => Results.Redirect(new Uri(AddressOf(_otherOrigin), "/stolen").ToString()));
         _server.MapGet("/feed.json", async (HttpContext context) =>
         {
+            _authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
             _requests.Enqueue((context.Request.Headers.IfNoneMatch.ToString(), context.Request.Headers.IfModifiedSince.ToString()));
             if (Delay > TimeSpan.Zero) await Task.Delay(Delay, context.RequestAborted);
             var etag = "\"" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Body)))[..16] + "\"";
@@ -48,7 +72,7 @@ public sealed class HttpCaseSourceTests : IAsyncLifetime
             context.Response.StatusCode = StatusCode;
             context.Response.Headers.ETag = etag;
             context.Response.Headers.LastModified = "Sun, 22 Nov 2026 10:00:00 GMT";
-            context.Response.ContentType = "application/json";
+            context.Response.ContentType = ContentType;
             var bytes = Encoding.UTF8.GetBytes(Body);
             if (!Chunked) context.Response.ContentLength = bytes.Length;
             await context.Response.Body.WriteAsync(bytes);
@@ -56,7 +80,11 @@ public sealed class HttpCaseSourceTests : IAsyncLifetime
         await _server.StartAsync();
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        await _otherOrigin.DisposeAsync();
+    }
 
     private HttpCaseSource Source(TimeSpan? timeout = null, long maxBytes = 1024 * 1024, string? url = null) => new(
         new CaseSourceOptions
@@ -64,7 +92,7 @@ public sealed class HttpCaseSourceTests : IAsyncLifetime
             Name = "web", Type = "Http", Url = url ?? new Uri(BaseAddress, "/feed.json").ToString(),
             Timeout = timeout ?? TimeSpan.FromSeconds(10), MaxDocumentBytes = maxBytes,
         },
-        new HttpClient(), TimeProvider.System, NullLogger.Instance);
+        new HttpClient(SourceHttp.CreateHandler()), TimeProvider.System, NullLogger.Instance);
 
     [Fact]
     public async Task Fetch_Unchanged_SendsValidatorsAndGets304()
@@ -146,5 +174,82 @@ public sealed class HttpCaseSourceTests : IAsyncLifetime
 
         Assert.DoesNotContain("secret", source.Location);
         Assert.Equal("https://feeds.example.org/cases.json", source.Location);
+    }
+
+    [Fact]
+    public void Location_WithQuery_HidesTheQueryValues()
+    {
+        var source = Source(url: "https://reader:pw@feeds.example.org/v1/cases.json?token=SECRET&format=json#top");
+
+        Assert.Equal("https://feeds.example.org/v1/cases.json?…", source.Location);
+    }
+
+    [Fact]
+    public async Task Fetch_UserInfoInUrl_IsSentAsBasicCredentials()
+    {
+        var url = new UriBuilder(new Uri(BaseAddress, "/feed.json")) { UserName = "reader", Password = "p@ss word" }.Uri.ToString();
+
+        await Source(url: url).FetchAsync(CancellationToken.None);
+
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("reader:p@ss word")), _authorizations.Single());
+    }
+
+    [Fact]
+    public async Task Fetch_SameOriginRedirects_AreFollowedUpToTheLimit()
+    {
+        var fetch = await Source(url: new Uri(BaseAddress, $"/hop/{SourceHttp.MaxRedirects}").ToString()).FetchAsync(CancellationToken.None);
+
+        Assert.Equal(Body, Encoding.UTF8.GetString(fetch.Document!.Value.Span));
+    }
+
+    [Fact]
+    public async Task Fetch_TooManyRedirects_ThrowsWithoutReachingTheFeed()
+    {
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            Source(url: new Uri(BaseAddress, $"/hop/{SourceHttp.MaxRedirects + 1}").ToString()).FetchAsync(CancellationToken.None));
+
+        Assert.Contains($"redirected more than {SourceHttp.MaxRedirects} times", error.Message);
+        Assert.Empty(_requests);
+    }
+
+    [Fact]
+    public async Task Fetch_RedirectToAnotherOrigin_IsRefusedAndNothingReachesIt()
+    {
+        var url = new UriBuilder(new Uri(BaseAddress, "/away")) { UserName = "reader", Password = "SECRET" }.Uri.ToString();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => Source(url: url).FetchAsync(CancellationToken.None));
+
+        Assert.Contains("redirected to another origin", error.Message);
+        Assert.Contains(AddressOf(_otherOrigin).Port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message);
+        Assert.DoesNotContain("SECRET", error.Message);
+        Assert.Empty(_otherOriginRequests); // neither the request nor our credentials went there
+    }
+
+    [Theory]
+    [InlineData("text/html", "<!doctype html><html><body>Sign in</body></html>")]
+    [InlineData("application/json", "\n  <html><body>502 Bad Gateway</body></html>")] // a proxy page with the wrong type
+    public async Task Fetch_HtmlAnswer_IsReportedAsNotAFeed(string contentType, string body)
+    {
+        ContentType = contentType;
+        Body = body;
+
+        var error = await Assert.ThrowsAsync<SourceNotAFeedException>(() => Source().FetchAsync(CancellationToken.None));
+
+        Assert.Contains("not a feed", error.Message);
+    }
+
+    [Fact]
+    public async Task Fetch_Unreachable_NamesTheShownUrlButNoSecret()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() =>
+            Source(url: $"http://reader:SECRET@127.0.0.1:{closedPort}/cases.json?token=SECRET").FetchAsync(CancellationToken.None));
+
+        Assert.StartsWith($"http://127.0.0.1:{closedPort}/cases.json?… could not be reached", error.Message);
+        Assert.DoesNotContain("SECRET", error.ToString());
     }
 }

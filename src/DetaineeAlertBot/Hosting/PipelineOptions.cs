@@ -40,6 +40,9 @@ public sealed class SourcesOptions
             yield return $"Sources: the name '{duplicate.Key}' is used by {duplicate.Count()} sources: give each source its own Name (case ids are unique per source).";
         }
     }
+
+    /// <summary>Settings that start but deserve a look (CaseSourceOptions.Warnings), logged once at start.</summary>
+    public IEnumerable<string> Warnings() => Items.SelectMany((item, index) => item.Warnings(index));
 }
 
 /// <summary>Push ingest (POST /api/v1/cases): off while ApiKey is empty.</summary>

@@ -72,7 +72,8 @@ public static class PipelineSetup
         foreach (var source in sources.Items.Where(s => s.IsFile)) source.Path = paths.Resolve(source.Path!);
 
         builder.Services.AddSingleton(sources);
-        builder.Services.AddHttpClient(CaseSourceFactory.HttpClientName);
+        // No automatic redirects: HttpCaseSource follows same-origin ones itself (SourceHttp.CreateHandler says why).
+        builder.Services.AddHttpClient(CaseSourceFactory.HttpClientName).ConfigurePrimaryHttpMessageHandler(SourceHttp.CreateHandler);
         builder.Services.AddSingleton<CaseSourceFactory>();
         builder.Services.AddHostedService<SourcePollingService>();
         return builder;

@@ -33,6 +33,13 @@ public sealed class SourcePollingService(
 
     protected override string Name => "source pollers";
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Once per process, on every instance, so whoever reads any instance's log sees it.
+        foreach (var warning in options.Warnings()) logger.LogWarning("{Warning}", warning);
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override Task RunAsLeaderAsync(CancellationToken stoppingToken, CancellationToken lead)
     {
         var loops = options.Items.Select(item => Task.Run(() => RunSourceAsync(factory.Create(item), stoppingToken), stoppingToken));
