@@ -5,8 +5,8 @@ namespace DetaineeAlertBot.Security;
 /// <summary>
 /// AuthFailureThrottle slows down key guessing on push ingest: after <see cref="MaxFailures"/> wrong keys from one
 /// address within <see cref="Window"/>, that address is answered 429 (with Retry-After) until the window has passed,
-/// without the key being checked at all. Memory is bounded: at most <see cref="MaxAddresses"/> addresses are tracked,
-/// and the oldest windows are dropped first.
+/// without the key being checked at all. Memory is bounded: at most <see cref="MaxAddresses"/> addresses are tracked;
+/// past that, the addresses with the fewest failures are forgotten first.
 /// </summary>
 public sealed class AuthFailureThrottle(TimeProvider time)
 {
@@ -39,7 +39,7 @@ public sealed class AuthFailureThrottle(TimeProvider time)
         {
             if (!_failures.TryGetValue(key, out var entry) || entry.Start + Window <= now) entry = (now, 0);
             _failures[key] = (entry.Start, entry.Failures + 1);
-            if (_failures.Count > MaxAddresses) Trim(now);
+            if (_failures.Count > MaxAddresses) Trim(now, key);
         }
     }
 
@@ -49,14 +49,17 @@ public sealed class AuthFailureThrottle(TimeProvider time)
         lock (_gate) _failures.Remove(Key(address));
     }
 
-    private void Trim(DateTimeOffset now)
+    private void Trim(DateTimeOffset now, string current)
     {
         foreach (var stale in _failures.Where(p => p.Value.Start + Window <= now).Select(p => p.Key).ToList()) _failures.Remove(stale);
-        // Still too many live windows (a distributed guess): forget the oldest half rather than grow without bound.
-        if (_failures.Count > MaxAddresses)
-        {
-            foreach (var oldest in _failures.OrderBy(p => p.Value.Start).Take(_failures.Count / 2).Select(p => p.Key).ToList()) _failures.Remove(oldest);
-        }
+        if (_failures.Count <= MaxAddresses) return;
+        // Still too many live windows (a guess spread over many addresses): forget the addresses with the fewest
+        // failures first, and never the one failing right now, so flooding from other addresses cannot reset the
+        // count of the address that is guessing. Trim to three quarters so this sort runs rarely.
+        var forget = _failures.Where(p => p.Key != current)
+            .OrderBy(p => p.Value.Failures).ThenBy(p => p.Value.Start)
+            .Take(_failures.Count - MaxAddresses * 3 / 4).Select(p => p.Key).ToList();
+        foreach (var key in forget) _failures.Remove(key);
     }
 
     private static string Key(IPAddress? address) => address is null ? "unknown" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
