@@ -116,10 +116,34 @@ public class ConfigurationTests
         try
         {
             var error = Assert.Throws<OptionsValidationException>(() => BotApplication.Build(
-                ["--Urls=http://127.0.0.1:0", "--Sources:0:Name=web", "--Sources:0:Type=Http", "--Sources:0:Url=ftp://x", "--Sources:0:PollInterval=00:00:01"], root: root));
+                ["--Urls=http://127.0.0.1:0", "--Sources:0:Name=web", "--Sources:0:Type=Http", "--Sources:0:Url=ftp://x", "--Sources:0:PollInterval=00:00:00.5"], root: root));
 
             Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:Url 'ftp://x' is not an absolute http(s) URL", StringComparison.Ordinal));
-            Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:PollInterval 00:00:01 is shorter than", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:PollInterval 00:00:00.5000000 is shorter than 00:00:01", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public void Validation_BareCaseIdWithTwoPossibleSources_IsRefusedNamingTheEntryAndTheFix()
+    {
+        // A bare id would once match every source, so a pusher could create a look-alike case and forge its alerts.
+        var root = BotTestHost.CreateRoot("[]", """
+            {
+              "Sources": [ { "Name": "file", "Type": "File", "Path": "config/cases.json" } ],
+              "Ingest": { "ApiKey": "fake-ingest-key-0123456789abcdef" },
+              "Watchlists": [ { "Platform": "console", "ChannelId": "c", "Cases": "a-1" } ]
+            }
+            """);
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => BotApplication.Build(["--Urls=http://127.0.0.1:0"], root: root));
+
+            var failure = Assert.Single(error.Failures, f => f.StartsWith("Watchlists:0:Cases 'a-1' does not say which source", StringComparison.Ordinal));
+            Assert.Contains("file:a-1", failure);
         }
         finally
         {
