@@ -106,6 +106,7 @@ public static class IngestEndpoints
                 detailChanges = report.DetailChanges,
                 notSeen = report.NotSeen,
                 alertsQueued = report.AlertsQueued,
+                rejectedCount = report.Rejections.Count,
                 rejected,
             });
         }).WithMetadata(new RequestSizeLimitAttributeShim(options.MaxDocumentBytes + 1));

@@ -193,6 +193,7 @@ public class DiscordHostTests
 
         var person = request.Embeds![0].Fields![0];
         Assert.Equal(@"\*\*\@everyone\*\* \[x\]\(https\://evil\.example\) \<\@123\>", person.Value);
+        Assert.StartsWith(@"\*\*\@everyone\*\* \[x\]\(https\://evil\.example\) \<\@123\>", request.Embeds[0].Title); // titles render markdown too
         Assert.Empty(request.AllowedMentions!.Parse);
     }
 

@@ -43,7 +43,7 @@ public class IngestEndpointTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
-        await Task.Delay(300);
+        // The push is applied before its answer is sent, so once the 401 is here nothing can still change.
         Assert.Contains("\"cases\":1", await PipelineEndToEndTests.Health(host)); // still only the file's case
     }
 
@@ -114,5 +114,90 @@ public class IngestEndpointTests
         using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "detained"))));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact(Skip = "needs the parser hardening of issue 9 (lone surrogate and US-date records still fail the whole document)")]
+    public async Task Push_HostileRecords_AreRejectedOneByOneAndTheGoodChangeAlertsEveryWatchingChannel()
+    {
+        var root = BotTestHost.CreateRoot(BotTestHost.Feed(("f-1", "From File", "detained")), $$"""
+            {
+              "Sources": [ { "Name": "file", "Type": "File", "Path": "config/cases.json" } ],
+              "Watchlists": [
+                { "Platform": "console", "ChannelId": "desk", "Cases": "push:p-1" },
+                { "Platform": "console", "ChannelId": "legal", "Cases": "push:p-1" }
+              ],
+              "Ingest": { "ApiKey": "{{ApiKey}}" }
+            }
+            """);
+        await using var host = await BotTestHost.StartAsync(root);
+        using var baseline = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed Person", "detained"))));
+        Assert.Equal(HttpStatusCode.OK, baseline.StatusCode);
+
+        // Raw JSON on purpose: a lone surrogate escape, a US-style date and a BEL in an id, next to one real change.
+        using var response = await host.Http.SendAsync(Push("""
+            { "cases": [
+              { "id": "p-2", "name": "\ud800", "status": "detained" },
+              { "id": "p-3", "name": "Date Person", "status": "detained", "statusSince": "03/04/2025" },
+              { "id": "p-\u0007x", "name": "Control Person", "status": "detained" },
+              { "id": "p-1", "name": "Pushed Person", "status": "released" }
+            ] }
+            """));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, body.GetProperty("statusChanges").GetInt32());
+        var rejected = body.GetProperty("rejected").EnumerateArray().ToArray();
+        Assert.Equal(3, rejected.Length);
+        Assert.Equal(3, body.GetProperty("rejectedCount").GetInt32());
+        Assert.Equal([0, 1, 2], rejected.Select(r => r.GetProperty("index").GetInt32()));
+        Assert.Contains("statusSince", rejected[1].GetProperty("reason").GetString());
+        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 2), host.Console.Text);
+        Assert.Contains("==== ALERT · console:desk", host.Console.Text);
+        Assert.Contains("==== ALERT · console:legal", host.Console.Text);
+        Assert.Contains("Pushed Person — Released", host.Console.Text);
+        Assert.DoesNotContain("\u0007", host.Console.Text); // the control character never reaches the console
+    }
+
+    [Fact]
+    public async Task Push_IntoAnUnknownSource_Is404WithTheFixAndCreatesNothing()
+    {
+        await using var host = await StartAsync();
+
+        using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("x-1", "Forged", "released")), path: "/api/v1/cases?source=forged"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Ingest:Sources", error);
+        Assert.Contains("push", error); // the names it may push into
+        Assert.Contains("\"cases\":1", await PipelineEndToEndTests.Health(host)); // no source, no case was created
+    }
+
+    [Fact]
+    public async Task Push_RepeatedWrongKeys_AreSlowedWith429EvenForTheRightKey()
+    {
+        await using var host = await StartAsync();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var wrong = await host.Http.SendAsync(Push("{}", key: "wrong-key-wrong-key-wrong-key-00"));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var slowed = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "detained"))));
+
+        Assert.Equal((HttpStatusCode)429, slowed.StatusCode);
+        Assert.NotNull(slowed.Headers.RetryAfter);
+        Assert.Contains("\"cases\":1", await PipelineEndToEndTests.Health(host));
+    }
+
+    [Fact]
+    public async Task Push_KeyWithSurroundingSpaces_InConfigAndHeader_IsAccepted()
+    {
+        await using var host = await StartAsync($"--Ingest:ApiKey=  {ApiKey}  ");
+        using var request = Push(BotTestHost.Feed(("p-1", "Pushed", "detained")), key: null);
+        request.Headers.TryAddWithoutValidation("Authorization", $"Bearer   {ApiKey} ");
+
+        using var response = await host.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
