@@ -93,7 +93,7 @@ public static class IngestEndpoints
             var rejected = report.Rejections.Select(r => new { index = r.Index, id = r.Id, reason = r.Reason });
             if (!report.Succeeded)
             {
-                return Results.Json(new { source, applied = false, error = report.Error, rejected }, statusCode: StatusCodes.Status422UnprocessableEntity);
+                return Results.Json(new { source, applied = false, error = report.Error, rejected, rejectedCount = report.RejectedCount }, statusCode: StatusCodes.Status422UnprocessableEntity);
             }
             return Results.Json(new
             {
@@ -106,7 +106,8 @@ public static class IngestEndpoints
                 detailChanges = report.DetailChanges,
                 notSeen = report.NotSeen,
                 alertsQueued = report.AlertsQueued,
-                rejected,
+                rejected, // the first FeedParseResult.MaxRejectionsKept only
+                rejectedCount = report.RejectedCount,
             });
         }).WithMetadata(new RequestSizeLimitAttributeShim(options.MaxDocumentBytes + 1));
         return app;
