@@ -104,7 +104,8 @@ public static partial class CaseFeedParser
         var counted = 0;
         for (var index = 0; index < split.Records.Count; index++)
         {
-            var (start, end) = split.Records[index].GetOffsetAndLength(bytes.Length) is var (offset, length) ? (offset, offset + length) : default;
+            var (start, length) = split.Records[index].GetOffsetAndLength(bytes.Length);
+            var end = start + length;
             linesBefore += bytes[counted..start].Count((byte)'\n');
             counted = start;
             if (start == end)
@@ -175,7 +176,7 @@ public static partial class CaseFeedParser
         {
             // Reading names and values unescapes them; whatever slipped past the checks costs this record only.
             var id = element.ValueKind == JsonValueKind.Object && SafeProperty(element, "id"u8) is { } idElement && ReadId(idElement, out var readable) is null ? readable : null;
-            return (null, id, $"the record cannot be read: {ex.Message}");
+            return (null, id, $"the record cannot be read: {Visible(ex.Message)}");
         }
     }
 
@@ -512,12 +513,14 @@ public static partial class CaseFeedParser
     private static string? Blank(string text) => text.Length == 0 ? null : text;
 
     /// <summary>A value quoted in a reason, which lands in logs and chat: short, with invisible characters made visible.</summary>
-    internal static string ForDisplay(string text)
+    internal static string ForDisplay(string text) => Visible(Shorten(text));
+
+    /// <summary>Control and format characters (and lone surrogates) written as \uXXXX escapes.</summary>
+    private static string Visible(string text)
     {
-        var shortened = Shorten(text);
-        if (UntrustedText.IdProblem(shortened) is null) return shortened;
-        var visible = new StringBuilder(shortened.Length + 16);
-        foreach (var c in shortened)
+        if (UntrustedText.IdProblem(text) is null) return text;
+        var visible = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
         {
             var category = CharUnicodeInfo.GetUnicodeCategory(c);
             if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate) visible.Append($"\\u{(int)c:X4}");
@@ -554,8 +557,9 @@ public static partial class CaseFeedParser
     /// own "LineNumber: … | BytePositionInLine: …" suffix, which we already give as line and position.</summary>
     private static string WithoutPosition(string message)
     {
+        // The reader quotes the offending character, which the feed chose.
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim().TrimEnd('.');
+        return Visible((cut > 0 ? message[..cut] : message).Trim().TrimEnd('.'));
     }
 }
 
