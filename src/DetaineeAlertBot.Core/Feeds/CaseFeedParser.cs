@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using DetaineeAlertBot.Core.Cases;
 
 namespace DetaineeAlertBot.Core.Feeds;
@@ -7,20 +9,34 @@ namespace DetaineeAlertBot.Core.Feeds;
 /// <summary>CaseFeedParser reads a case feed document (contract: <c>{"cases": [...]}</c> or a bare array) into
 /// valid records and per-record rejections. It never throws on bad input: a document that does not parse is
 /// reported as a whole, a bad record is reported with its index, id and reason, and the rest still applies.</summary>
-public static class CaseFeedParser
+public static partial class CaseFeedParser
 {
-    /// <summary>Longest accepted id, name, alias and free-text field; longer values are a sign of a broken feed.</summary>
+    /// <summary>A bigger document is refused whole: no real source lists that many people, a broken export might.</summary>
+    public const int MaxRecords = 500_000;
+
+    // Field caps (characters, before cleaning). The contract documents none; longer values are a sign of a broken feed.
     public const int MaxIdLength = 128;
     public const int MaxNameLength = 300;
     public const int MaxAliases = 50;
+    public const int MaxStatusLength = 64;
+    public const int MaxDateLength = 64;
+    public const int MaxNationalityLength = 200;
+    public const int MaxCountryLength = 200;
+    public const int MaxHeldByLength = 500;
+    public const int MaxLocationLength = 500;
     public const int MaxTextLength = 10_000;
+    public const int MaxSourceUrlLength = 2048;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new()
+    private const int MaxDepth = 16;
+
+    private static readonly JsonDocumentOptions DocumentOptions = RecordOptions(0);
+
+    private static JsonDocumentOptions RecordOptions(int depthAlreadyUsed) => new()
     {
         // Sample files are edited by hand: tolerate comments and trailing commas, as the contract's example shows.
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
-        MaxDepth = 16,
+        MaxDepth = MaxDepth - depthAlreadyUsed,
     };
 
     /// <param name="known">Optional lookup of the stored record by id. A record whose JSON says exactly what the stored
@@ -35,8 +51,7 @@ public static class CaseFeedParser
         }
         catch (JsonException ex)
         {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {ex.BytePositionInLine + 1}" : "";
-            return FeedParseResult.Invalid(source, $"the document is not valid JSON{where}: {WithoutPosition(ex.Message)}");
+            return ParseRecordByRecord(source, document, known, ex);
         }
 
         using (json)
@@ -47,7 +62,7 @@ public static class CaseFeedParser
             {
                 array = root;
             }
-            else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("cases", out var cases) && cases.ValueKind == JsonValueKind.Array)
+            else if (root.ValueKind == JsonValueKind.Object && TryGetCases(root, out var cases))
             {
                 array = cases;
             }
@@ -56,31 +71,124 @@ public static class CaseFeedParser
                 return FeedParseResult.Invalid(source, "expected an object with a \"cases\" array, or a bare array of cases");
             }
 
-            var records = new List<CaseRecord>(array.GetArrayLength());
-            var rejections = new List<RecordRejection>();
-            var seenIds = new HashSet<string>(StringComparer.Ordinal);
+            var count = array.GetArrayLength();
+            if (count > MaxRecords) return FeedParseResult.Invalid(source, TooManyRecords($"{count} records"));
+
+            var collector = new ResultCollector(source, count);
             var index = 0;
             foreach (var element in array.EnumerateArray())
             {
-                var (record, id, reason) = known is not null && StoredRecordMatching(element, known) is { } same
-                    ? (same, same.Id, null)
-                    : ReadRecord(source, element);
-                if (record is not null && !seenIds.Add(record.Id))
-                {
-                    reason = $"duplicate id '{record.Id}' (an earlier record in this document has it; ids must be unique per source)";
-                    record = null;
-                }
-                if (record is null)
-                {
-                    rejections.Add(new RecordRejection(source, index, id, reason!));
-                }
-                else
-                {
-                    records.Add(record);
-                }
-                index++;
+                collector.Add(index++, ReadElement(source, element, known));
             }
-            return new FeedParseResult(source, records, rejections, null, index);
+            return collector.Result(index);
+        }
+    }
+
+    /// <summary>The whole document did not parse. If its structure still shows where each record starts and ends,
+    /// parse the records one by one, so that one bad record (an invalid escape, raw invalid bytes) costs only itself.</summary>
+    private static FeedParseResult ParseRecordByRecord(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known, JsonException wholeError)
+    {
+        var bytes = document.Span;
+        var split = FeedArraySplitter.Find(bytes, MaxRecords);
+        if (split.TooManyRecords) return FeedParseResult.Invalid(source, TooManyRecords($"more than {MaxRecords} records"));
+        if (split.Error is not null)
+        {
+            var where = wholeError.LineNumber is { } line ? $" at line {line + 1}, position {wholeError.BytePositionInLine + 1}" : "";
+            return FeedParseResult.Invalid(source,
+                $"the document is not valid JSON{where}: {WithoutPosition(wholeError.Message)}; its records cannot be told apart either ({split.Error}), so nothing was read");
+        }
+
+        var options = RecordOptions(split.RecordDepth);
+        var collector = new ResultCollector(source, split.Records.Count);
+        var linesBefore = 0;
+        var counted = 0;
+        for (var index = 0; index < split.Records.Count; index++)
+        {
+            var (start, length) = split.Records[index].GetOffsetAndLength(bytes.Length);
+            var end = start + length;
+            linesBefore += bytes[counted..start].Count((byte)'\n');
+            counted = start;
+            if (start == end)
+            {
+                collector.Add(index, (null, null, $"no record between two commas (line {linesBefore + 1})"));
+                continue;
+            }
+
+            JsonDocument record;
+            try
+            {
+                record = JsonDocument.Parse(document[start..end], options);
+            }
+            catch (JsonException ex)
+            {
+                var line = linesBefore + 1 + (int)(ex.LineNumber ?? 0);
+                collector.Add(index, (null, IdOfBrokenRecord(bytes[start..end]), $"the record is not valid JSON (line {line}): {WithoutPosition(ex.Message)}"));
+                continue;
+            }
+            using (record)
+            {
+                collector.Add(index, ReadElement(source, record.RootElement, known));
+            }
+        }
+        return collector.Result(split.Records.Count);
+    }
+
+    private static string TooManyRecords(string count) =>
+        $"the document holds {count}; at most {MaxRecords} are accepted in one document, so nothing was read";
+
+    private static bool TryGetCases(JsonElement root, out JsonElement cases)
+    {
+        try
+        {
+            return root.TryGetProperty("cases"u8, out cases) && cases.ValueKind == JsonValueKind.Array;
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name with a lone surrogate escape: comparing names unescapes them.
+            cases = default;
+            return false;
+        }
+    }
+
+    private static string? IdOfBrokenRecord(ReadOnlySpan<byte> record)
+    {
+        var value = FeedArraySplitter.FindIdValue(record);
+        if (value.IsEmpty) return null;
+        try
+        {
+            using var json = JsonDocument.Parse(value.ToArray(), DocumentOptions);
+            return ReadId(json.RootElement, out var id) is null ? id : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static (CaseRecord? Record, string? Id, string? Reason) ReadElement(string source, JsonElement element, Func<string, CaseRecord?>? known)
+    {
+        if (known is not null && StoredRecordMatchingSafely(element, known) is { } same) return (same, same.Id, null);
+        try
+        {
+            return ReadRecord(source, element);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // Reading names and values unescapes them; whatever slipped past the checks costs this record only.
+            var id = element.ValueKind == JsonValueKind.Object && SafeProperty(element, "id"u8) is { } idElement && ReadId(idElement, out var readable) is null ? readable : null;
+            return (null, id, $"the record cannot be read: {Visible(ex.Message)}");
+        }
+    }
+
+    private static JsonElement? SafeProperty(JsonElement element, ReadOnlySpan<byte> name)
+    {
+        try
+        {
+            return element.TryGetProperty(name, out var value) ? value : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -91,76 +199,97 @@ public static class CaseFeedParser
         string? id = null, name = null, statusText = null, nationality = null, country = null, heldBy = null;
         string? location = null, summary = null, sourceUrl = null, statusSinceText = null, updatedAtText = null;
         List<string>? aliases = null;
-        var hasStatus = false;
+        string? firstError = null;
 
         foreach (var property in element.EnumerateObject())
         {
             // NameEquals compares the UTF-8 bytes in place: 100,000 records x 12 properties allocate no name strings.
+            var value = property.Value;
             string? error = null;
-            if (property.NameEquals("id")) error = ReadId(property.Value, out id);
-            else if (property.NameEquals("name")) error = ReadString(property, MaxNameLength, out name);
-            else if (property.NameEquals("status")) error = ReadString(property, 64, out statusText, ref hasStatus);
-            else if (property.NameEquals("statusSince")) error = ReadString(property, 64, out statusSinceText);
-            else if (property.NameEquals("nationality")) error = ReadString(property, 200, out nationality);
-            else if (property.NameEquals("country")) error = ReadString(property, 200, out country);
-            else if (property.NameEquals("heldBy")) error = ReadString(property, 500, out heldBy);
-            else if (property.NameEquals("location")) error = ReadString(property, 500, out location);
-            else if (property.NameEquals("summary")) error = ReadString(property, MaxTextLength, out summary);
-            else if (property.NameEquals("sourceUrl")) error = ReadString(property, 2048, out sourceUrl);
-            else if (property.NameEquals("updatedAt")) error = ReadString(property, 64, out updatedAtText);
-            else if (property.NameEquals("aliases")) error = ReadAliases(property.Value, out aliases);
+            if (property.NameEquals("id")) error = ReadId(value, out id);
+            else if (property.NameEquals("name")) error = ReadText(value, "name", MaxNameLength, out name);
+            else if (property.NameEquals("status")) error = ReadText(value, "status", MaxStatusLength, out statusText);
+            else if (property.NameEquals("statusSince")) error = ReadText(value, "statusSince", MaxDateLength, out statusSinceText);
+            else if (property.NameEquals("nationality")) error = ReadText(value, "nationality", MaxNationalityLength, out nationality);
+            else if (property.NameEquals("country")) error = ReadText(value, "country", MaxCountryLength, out country);
+            else if (property.NameEquals("heldBy")) error = ReadText(value, "heldBy", MaxHeldByLength, out heldBy);
+            else if (property.NameEquals("location")) error = ReadText(value, "location", MaxLocationLength, out location);
+            else if (property.NameEquals("summary")) error = ReadText(value, "summary", MaxTextLength, out summary);
+            else if (property.NameEquals("sourceUrl")) error = ReadText(value, "sourceUrl", MaxSourceUrlLength, out sourceUrl);
+            else if (property.NameEquals("updatedAt")) error = ReadText(value, "updatedAt", MaxDateLength, out updatedAtText);
+            else if (property.NameEquals("aliases")) error = ReadAliases(value, out aliases);
             // Unknown fields are ignored so feeds can carry more than we read.
-            if (error is not null) return (null, id, error);
+            // Keep reading after an error: the id may come later, and a rejection with its id is not taken for a removal.
+            firstError ??= error;
         }
+        if (firstError is not null) return (null, id, firstError);
 
         if (string.IsNullOrWhiteSpace(id)) return (null, null, "missing required field \"id\"");
-        if (string.IsNullOrWhiteSpace(name)) return (null, id, "missing required field \"name\"");
-        if (!hasStatus || statusText is null) return (null, id, $"missing required field \"status\" (allowed: {CaseStatuses.AllowedValues})");
+        var cleanName = name is null ? "" : CollapseWhitespace(UntrustedText.CleanLine(name));
+        if (cleanName.Length == 0) return (null, id, "missing required field \"name\"");
+        if (statusText is null) return (null, id, $"missing required field \"status\" (allowed: {CaseStatuses.AllowedValues})");
         if (!CaseStatuses.TryParse(statusText, out var status))
         {
-            return (null, id, $"unknown status '{statusText}' (allowed: {CaseStatuses.AllowedValues})");
+            return (null, id, $"unknown status '{ForDisplay(statusText)}' (allowed: {CaseStatuses.AllowedValues})");
         }
 
         DateOnly? statusSince = null;
         if (statusSinceText is not null)
         {
-            if (!TryParseDate(statusSinceText, out var since)) return (null, id, $"statusSince '{statusSinceText}' is not a date (use YYYY-MM-DD)");
+            if (!TryParseStatusSince(statusSinceText, out var since))
+            {
+                return (null, id, $"statusSince '{ForDisplay(statusSinceText)}' is not a date (use YYYY-MM-DD, or a date-time with an offset such as 2024-12-01T08:00:00Z or 2024-12-01T10:00:00+02:00)");
+            }
             statusSince = since;
         }
 
         DateTimeOffset? updatedAt = null;
         if (updatedAtText is not null)
         {
-            if (!DateTimeOffset.TryParse(updatedAtText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            if (!TryParseUpdatedAt(updatedAtText, out var at))
             {
-                return (null, id, $"updatedAt '{updatedAtText}' is not a timestamp (use ISO 8601, e.g. 2026-11-22T10:00:00Z)");
+                return (null, id, $"updatedAt '{ForDisplay(updatedAtText)}' is not a timestamp (use ISO 8601 with an offset, e.g. 2026-11-22T10:00:00Z or 2026-11-22T12:00:00+02:00, or a date YYYY-MM-DD)");
             }
             updatedAt = at;
         }
 
-        if (sourceUrl is not null && !IsWebUrl(sourceUrl))
+        var cleanUrl = CleanOneLine(sourceUrl);
+        if (cleanUrl is not null && !IsWebUrl(cleanUrl))
         {
             // We render this as a link: only absolute http(s) URLs, never javascript: or relative paths.
-            return (null, id, $"sourceUrl '{Shorten(sourceUrl)}' is not an absolute http(s) URL");
+            return (null, id, $"sourceUrl '{ForDisplay(cleanUrl)}' is not an absolute http(s) URL");
         }
 
         var record = new CaseRecord
         {
             Source = source,
-            Id = id.Trim(),
-            Name = CollapseWhitespace(name),
+            Id = id,
+            Name = cleanName,
             Aliases = aliases is null ? [] : aliases,
             Status = status,
             StatusSince = statusSince,
-            Nationality = Clean(nationality),
-            Country = Clean(country),
-            HeldBy = Clean(heldBy),
-            Location = Clean(location),
-            Summary = Clean(summary),
-            SourceUrl = Clean(sourceUrl),
+            Nationality = CleanOneLine(nationality),
+            Country = CleanOneLine(country),
+            HeldBy = CleanOneLine(heldBy),
+            Location = CleanOneLine(location),
+            Summary = summary is null ? null : Blank(UntrustedText.CleanMultiline(summary).Trim()),
+            SourceUrl = cleanUrl,
             UpdatedAt = updatedAt,
         };
         return (record, record.Id, null);
+    }
+
+    /// <summary>Never throws: a stored record that cannot be compared is simply not reused, and the full path reports why.</summary>
+    private static CaseRecord? StoredRecordMatchingSafely(JsonElement element, Func<string, CaseRecord?> known)
+    {
+        try
+        {
+            return StoredRecordMatching(element, known);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The stored record when the element states exactly its values in their canonical form; otherwise null.</summary>
@@ -168,7 +297,8 @@ public static class CaseFeedParser
     {
         if (element.ValueKind != JsonValueKind.Object
             || !element.TryGetProperty("id"u8, out var idElement) || idElement.ValueKind != JsonValueKind.String
-            || idElement.GetString() is not { } id || known(id) is not { } stored)
+            || !TryGetText(idElement, out var id) || id is null || known(id) is not { } stored
+            || UntrustedText.IdProblem(stored.Id) is not null)
         {
             return null;
         }
@@ -191,8 +321,9 @@ public static class CaseFeedParser
             }
             else if (property.NameEquals("updatedAt"))
             {
+                // Only the canonical UTC spelling is reused: any other goes through the strict check of the full path.
                 same = stored.UpdatedAt is { } at
-                    ? value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var parsed) && parsed == at && parsed.Offset == TimeSpan.Zero
+                    ? value.ValueKind == JsonValueKind.String && value.ValueEquals(CanonicalTimestamp(at))
                     : value.ValueKind == JsonValueKind.Null;
                 seen |= Seen.UpdatedAt;
             }
@@ -252,13 +383,36 @@ public static class CaseFeedParser
         Aliases = 1024,
     }
 
+    private static string CanonicalTimestamp(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>GetString throws on a lone surrogate escape ("\ud800") or invalid UTF-8; here that is a bad value, not a crash.</summary>
+    private static bool TryGetText(JsonElement value, out string? text)
+    {
+        try
+        {
+            text = value.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    private static string NotText(string field) =>
+        $"\"{field}\" is not valid text (a lone surrogate escape such as \\ud800, or invalid UTF-8)";
+
+    /// <summary>Reads and checks the id; <paramref name="id"/> is set (trimmed) whenever it could be read, even when it
+    /// is refused, so the rejection names it and the stored case of that id is not taken for removed.</summary>
     private static string? ReadId(JsonElement value, out string? id)
     {
         id = null;
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                id = value.GetString();
+                if (!TryGetText(value, out id)) return NotText("id");
                 break;
             case JsonValueKind.Number:
                 // Numeric ids are common in exported feeds; keep their exact text.
@@ -269,29 +423,22 @@ public static class CaseFeedParser
             default:
                 return $"\"id\" must be a string, found {Describe(value.ValueKind)}";
         }
+        id = id?.Trim();
         if (id is { Length: > MaxIdLength }) return $"\"id\" is longer than {MaxIdLength} characters";
+        if (id is not null && UntrustedText.IdProblem(id) is { } problem) return problem;
         return null;
     }
 
-    private static string? ReadString(JsonProperty property, int maxLength, out string? value)
+    private static string? ReadText(JsonElement value, string field, int maxLength, out string? text)
     {
-        var ignored = false;
-        return ReadString(property, maxLength, out value, ref ignored);
-    }
-
-    private static string? ReadString(JsonProperty property, int maxLength, out string? value, ref bool present)
-    {
-        value = null;
-        if (property.Value.ValueKind == JsonValueKind.Null) return null;
-        if (property.Value.ValueKind != JsonValueKind.String)
+        text = null;
+        if (value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind != JsonValueKind.String) return $"\"{field}\" must be a string, found {Describe(value.ValueKind)}";
+        if (!TryGetText(value, out text)) return NotText(field);
+        if (text is { Length: var length } && length > maxLength)
         {
-            return $"\"{property.Name}\" must be a string, found {Describe(property.Value.ValueKind)}";
-        }
-        value = property.Value.GetString();
-        present = true;
-        if (value is { Length: var length } && length > maxLength)
-        {
-            return $"\"{property.Name}\" is longer than {maxLength} characters";
+            text = null;
+            return $"\"{field}\" is longer than {maxLength} characters";
         }
         return null;
     }
@@ -302,35 +449,85 @@ public static class CaseFeedParser
         if (value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind != JsonValueKind.Array) return $"\"aliases\" must be an array of strings, found {Describe(value.ValueKind)}";
         if (value.GetArrayLength() > MaxAliases) return $"\"aliases\" has more than {MaxAliases} entries";
-        aliases = new List<string>(value.GetArrayLength());
+        var read = new List<string>(value.GetArrayLength());
         foreach (var alias in value.EnumerateArray())
         {
             if (alias.ValueKind != JsonValueKind.String) return $"\"aliases\" must contain only strings, found {Describe(alias.ValueKind)}";
-            var text = alias.GetString();
-            if (string.IsNullOrWhiteSpace(text)) continue;
-            if (text.Length > MaxNameLength) return $"an alias is longer than {MaxNameLength} characters";
-            var cleaned = CollapseWhitespace(text);
-            if (!aliases.Contains(cleaned, StringComparer.Ordinal)) aliases.Add(cleaned);
+            if (!TryGetText(alias, out var text)) return NotText("aliases");
+            if (text is null) continue;
+            if (text.Length > MaxNameLength) return $"\"aliases\" has an alias longer than {MaxNameLength} characters";
+            var cleaned = CollapseWhitespace(UntrustedText.CleanLine(text));
+            if (cleaned.Length > 0 && !read.Contains(cleaned, StringComparer.Ordinal)) read.Add(cleaned);
         }
+        aliases = read;
         return null;
     }
 
-    private static bool TryParseDate(string text, out DateOnly date)
+    // [0-9], not \d: \d also matches other scripts' digits, which DateOnly would then refuse or misread.
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PlainDate();
+
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.CultureInvariant)]
+    private static partial Regex DateTimeWithOffset();
+
+    /// <summary>YYYY-MM-DD, or a date-time with an offset (feeds sometimes give a full timestamp for "since"; the UTC date
+    /// is what we show). A date-time without an offset is refused: its day depends on a zone nobody stated.</summary>
+    private static bool TryParseStatusSince(string text, out DateOnly date)
     {
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date)) return true;
-        // Feeds sometimes give a full timestamp for "since"; the date part is what we show.
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        if (PlainDate().IsMatch(text)) return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+        if (TryParseDateTimeWithOffset(text, out var at))
         {
             date = DateOnly.FromDateTime(at.UtcDateTime);
             return true;
         }
+        date = default;
         return false;
+    }
+
+    /// <summary>A date-time with an offset, or a plain date (taken as midnight UTC).</summary>
+    private static bool TryParseUpdatedAt(string text, out DateTimeOffset at)
+    {
+        if (PlainDate().IsMatch(text) && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            at = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            return true;
+        }
+        return TryParseDateTimeWithOffset(text, out at);
+    }
+
+    private static bool TryParseDateTimeWithOffset(string text, out DateTimeOffset at)
+    {
+        at = default;
+        // The shape is checked first so the lenient general parser only ever sees strict ISO 8601.
+        if (!DateTimeWithOffset().IsMatch(text)) return false;
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)) return false;
+        at = parsed.ToUniversalTime();
+        return true;
     }
 
     private static bool IsWebUrl(string text) =>
         Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 
-    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static string? CleanOneLine(string? text) => text is null ? null : Blank(UntrustedText.CleanLine(text).Trim());
+
+    private static string? Blank(string text) => text.Length == 0 ? null : text;
+
+    /// <summary>A value quoted in a reason, which lands in logs and chat: short, with invisible characters made visible.</summary>
+    internal static string ForDisplay(string text) => Visible(Shorten(text));
+
+    /// <summary>Control and format characters (and lone surrogates) written as \uXXXX escapes.</summary>
+    private static string Visible(string text)
+    {
+        if (UntrustedText.IdProblem(text) is null) return text;
+        var visible = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            var category = CharUnicodeInfo.GetUnicodeCategory(c);
+            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate) visible.Append($"\\u{(int)c:X4}");
+            else visible.Append(c);
+        }
+        return visible.ToString();
+    }
 
     private static string CollapseWhitespace(string text)
     {
@@ -360,12 +557,14 @@ public static class CaseFeedParser
     /// own "LineNumber: … | BytePositionInLine: …" suffix, which we already give as line and position.</summary>
     private static string WithoutPosition(string message)
     {
+        // The reader quotes the offending character, which the feed chose.
         var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).Trim().TrimEnd('.');
+        return Visible((cut > 0 ? message[..cut] : message).Trim().TrimEnd('.'));
     }
 }
 
 /// <summary>Outcome of parsing one document.</summary>
+/// <param name="Rejections">The first <see cref="MaxRejectionsKept"/> rejections, in document order.</param>
 /// <param name="DocumentError">Why the whole document was refused; null when it parsed.</param>
 /// <param name="RecordCount">How many records the document held, valid or not.</param>
 public sealed record FeedParseResult(
@@ -375,13 +574,70 @@ public sealed record FeedParseResult(
     string? DocumentError,
     int RecordCount)
 {
+    /// <summary>A feed that is wrong throughout would otherwise keep one reason per record in memory and in the log.</summary>
+    public const int MaxRejectionsKept = 100;
+
+    /// <summary>All rejected records, including those beyond <see cref="Rejections"/>.</summary>
+    public int RejectedCount { get; init; } = Rejections.Count;
+
+    /// <summary>Every id a rejected record had, where it could be read: those cases were listed, so they are not removed.</summary>
+    public IReadOnlySet<string> RejectedIds { get; init; } = EmptyIds;
+
+    /// <summary>Rejected records whose id could not be read: one of them may be any stored case.</summary>
+    public int RejectedWithoutId { get; init; }
+
     public bool IsValid => DocumentError is null;
 
     public static FeedParseResult Invalid(string source, string error) => new(source, [], [], error, 0);
+
+    private static readonly IReadOnlySet<string> EmptyIds = new HashSet<string>(StringComparer.Ordinal);
 }
 
 /// <summary>A record the parser refused, with where it was and why.</summary>
+/// <param name="Id">The record's id as the feed wrote it (trimmed), when it could be read.</param>
 public sealed record RecordRejection(string Source, int Index, string? Id, string Reason)
 {
-    public override string ToString() => $"source '{Source}', record #{Index}{(Id is null ? "" : $" (id '{Id}')")}: {Reason}";
+    // The id is the feed's text: shown with its invisible characters made visible, so a log line cannot be forged.
+    public override string ToString() => $"source '{Source}', record #{Index}{(Id is null ? "" : $" (id '{CaseFeedParser.ForDisplay(Id)}')")}: {Reason}";
+}
+
+/// <summary>Gathers the records and rejections of one document, in order, keeping only the first rejections.</summary>
+internal sealed class ResultCollector(string source, int expectedRecords)
+{
+    private readonly List<CaseRecord> _records = new(Math.Min(expectedRecords, 1 << 16));
+    private readonly List<RecordRejection> _rejections = [];
+    private readonly HashSet<string> _rejectedIds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _seenIds = new(StringComparer.Ordinal);
+    private int _rejectedCount;
+    private int _rejectedWithoutId;
+
+    public void Add(int index, (CaseRecord? Record, string? Id, string? Reason) read)
+    {
+        var (record, id, reason) = read;
+        if (record is not null && !_seenIds.Add(record.Id))
+        {
+            reason = $"duplicate id '{CaseFeedParser.ForDisplay(record.Id)}' (an earlier record in this document has it; ids must be unique per source)";
+            record = null;
+        }
+        if (record is not null)
+        {
+            _records.Add(record);
+            return;
+        }
+
+        _rejectedCount++;
+        if (id is null) _rejectedWithoutId++;
+        else _rejectedIds.Add(id);
+        if (_rejections.Count < FeedParseResult.MaxRejectionsKept)
+        {
+            _rejections.Add(new RecordRejection(source, index, id, reason ?? "the record cannot be read"));
+        }
+    }
+
+    public FeedParseResult Result(int recordCount) => new(source, _records, _rejections, null, recordCount)
+    {
+        RejectedCount = _rejectedCount,
+        RejectedIds = _rejectedIds,
+        RejectedWithoutId = _rejectedWithoutId,
+    };
 }

@@ -96,7 +96,9 @@ public sealed class CaseCatalog(ICaseSearch search)
 public static class SyncPlanner
 {
     /// <param name="rejectedIds">Ids of records the parser refused: they were listed, so they are not "unseen".</param>
-    public static SyncPlan Plan(string source, IReadOnlyList<CaseRecord> incoming, IReadOnlySet<string> rejectedIds, CaseCatalog catalog, DateTimeOffset observedAt)
+    /// <param name="markUnlisted">False when a refused record's id is unknown: then no stored case can be said to be unlisted.</param>
+    public static SyncPlan Plan(string source, IReadOnlyList<CaseRecord> incoming, IReadOnlySet<string> rejectedIds, CaseCatalog catalog, DateTimeOffset observedAt,
+        bool markUnlisted = true)
     {
         var isBaseline = !catalog.IsBaselined(source);
         var upserts = new List<CaseUpsert>();
@@ -114,7 +116,7 @@ public static class SyncPlanner
         var notSeen = new List<CaseKey>();
         foreach (var stored in catalog.CasesOf(source))
         {
-            if (stored.NotSeenSince is null && !listed.Contains(stored.Case.Id) && !rejectedIds.Contains(stored.Case.Id))
+            if (markUnlisted && stored.NotSeenSince is null && !listed.Contains(stored.Case.Id) && !rejectedIds.Contains(stored.Case.Id))
             {
                 notSeen.Add(stored.Case.Key);
             }

@@ -47,11 +47,17 @@ public sealed class CaseSyncService(
             _lastApplied.TryRemove(source, out _);
 
             var parsed = CaseFeedParser.Parse(source, document, id => catalog.Find(new CaseKey(source, id))?.Case);
+            // The parser keeps only the first rejections, so a feed that is wrong throughout cannot flood the log.
             foreach (var rejection in parsed.Rejections)
             {
                 logger.LogWarning("Rejected a feed record: {Rejection}", rejection.ToString());
             }
-            if (parsed.Rejections.Count > 0) metrics.RecordsRejected.Add(parsed.Rejections.Count, Tag(source));
+            if (parsed.RejectedCount > parsed.Rejections.Count)
+            {
+                logger.LogWarning("Source {Source}: {More} more rejections not shown ({Total} records rejected in all)",
+                    source, parsed.RejectedCount - parsed.Rejections.Count, parsed.RejectedCount);
+            }
+            if (parsed.RejectedCount > 0) metrics.RecordsRejected.Add(parsed.RejectedCount, Tag(source));
 
             var documentError = parsed.DocumentError;
             if (documentError is null && parsed.Cases.Count == 0 && catalog.CasesOf(source).Count > 0)
@@ -66,11 +72,18 @@ public sealed class CaseSyncService(
             {
                 logger.LogError("Feed document from source {Source} changed nothing: {Error}", source, documentError);
                 metrics.DocumentsSynced.Add(1, Tag(source), new("result", "rejected"));
-                return SyncReport.Refused(source, documentError, parsed.Rejections);
+                return SyncReport.Refused(source, documentError, parsed.Rejections, parsed.RejectedCount);
             }
 
-            var rejectedIds = parsed.Rejections.Where(r => r.Id is not null).Select(r => r.Id!).ToHashSet(StringComparer.Ordinal);
-            var plan = SyncPlanner.Plan(source, parsed.Cases, rejectedIds, catalog, time.GetUtcNow());
+            // A rejected record was still listed: never "no longer listed". One whose id could not be read may be any
+            // stored case, so then no case of this document is marked unseen.
+            var plan = SyncPlanner.Plan(source, parsed.Cases, parsed.RejectedIds, catalog, time.GetUtcNow(),
+                markUnlisted: parsed.RejectedWithoutId == 0);
+            if (parsed.RejectedWithoutId > 0)
+            {
+                logger.LogWarning("Source {Source}: {Count} rejected record(s) have no readable id; no case is marked as no longer listed this time",
+                    source, parsed.RejectedWithoutId);
+            }
             var result = plan.Upserts.Count == 0 && plan.NotSeen.Count == 0 && plan.SeenAgain.Count == 0 && catalog.IsBaselined(source)
                 ? new ApplyResult(0, 0, 0, 0)
                 : await store.ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
@@ -128,23 +141,25 @@ public sealed record SyncReport(
     int Conflicts,
     IReadOnlyList<RecordRejection> Rejections,
     TimeSpan Duration,
-    bool Identical = false)
+    bool Identical = false,
+    int RejectedCount = 0)
 {
     public bool Succeeded => Error is null;
 
-    public bool HasChanges => New + StatusChanges + DetailChanges + NotSeen + Rejections.Count > 0;
+    public bool HasChanges => New + StatusChanges + DetailChanges + NotSeen + RejectedCount > 0;
 
     public string Summary =>
         Error is not null ? $"refused: {Error}"
         : Identical ? "identical to the last document applied; nothing to do"
         : $"{Accepted} case(s) read, {New} new, {StatusChanges} status change(s), {DetailChanges} detail change(s), "
-              + $"{NotSeen} no longer listed, {Rejections.Count} rejected, {AlertsQueued} alert(s) queued";
+              + $"{NotSeen} no longer listed, {RejectedCount} rejected, {AlertsQueued} alert(s) queued";
 
     /// <summary>The document was byte-identical to the last one applied for this source: nothing to do.</summary>
     public static SyncReport Unchanged(string source, TimeSpan duration) => new(source, null, false, 0, 0, 0, 0, 0, 0, 0, [], duration, Identical: true);
 
-    public static SyncReport Refused(string source, string error, IReadOnlyList<RecordRejection> rejections) =>
-        new(source, error, false, 0, 0, 0, 0, 0, 0, 0, rejections, TimeSpan.Zero);
+    /// <param name="rejections">The first rejections (the parser keeps at most <see cref="FeedParseResult.MaxRejectionsKept"/>).</param>
+    public static SyncReport Refused(string source, string error, IReadOnlyList<RecordRejection> rejections, int rejectedCount) =>
+        new(source, error, false, 0, 0, 0, 0, 0, 0, 0, rejections, TimeSpan.Zero, RejectedCount: rejectedCount);
 
     public static SyncReport Applied(string source, SyncPlan plan, FeedParseResult parsed, ApplyResult result, TimeSpan duration)
     {
@@ -155,6 +170,6 @@ public sealed record SyncReport(
             else if (upsert.Kind == Changes.ChangeKind.DetailsChanged) details++;
         }
         return new(source, null, plan.IsBaseline, parsed.Cases.Count, newCases, result.StatusChanges, details, plan.NotSeen.Count,
-            result.AlertsQueued, result.Conflicts, parsed.Rejections, duration);
+            result.AlertsQueued, result.Conflicts, parsed.Rejections, duration, RejectedCount: parsed.RejectedCount);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Models;
@@ -113,7 +114,7 @@ public sealed class DiscordGuildBoundary(
         id = text;
         // A stranger chose this name: shown only in logs and the operator's detail, cleaned and short.
         var raw = guild.TryGetProperty("name", out var nameElement) && nameElement.ValueKind == JsonValueKind.String ? SafeString(nameElement) : null;
-        name = raw is null ? "unnamed" : Printable(raw) is { Length: > 0 } clean ? Shorten(clean) : "unnamed";
+        name = raw is null ? "unnamed" : UntrustedText.CleanLine(raw).Trim() is { Length: > 0 } clean ? Shorten(clean) : "unnamed";
         return true;
     }
 
@@ -128,10 +129,6 @@ public sealed class DiscordGuildBoundary(
             return null; // A lone surrogate: not worth showing.
         }
     }
-
-    // TODO(parser-hardening merge): use Core's cleaner.
-    private static string Printable(string text) =>
-        new(text.Where(c => !char.IsControl(c) && System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format).ToArray());
 
     private static string Shorten(string text) => text.Length <= MaxNameLength ? text : text[..MaxNameLength] + "…";
 }

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
@@ -93,7 +94,7 @@ public static class IngestEndpoints
             var rejected = report.Rejections.Select(r => new { index = r.Index, id = r.Id, reason = r.Reason });
             if (!report.Succeeded)
             {
-                return Results.Json(new { source, applied = false, error = report.Error, rejected }, statusCode: StatusCodes.Status422UnprocessableEntity);
+                return Results.Json(new { source, applied = false, error = report.Error, rejected, rejectedCount = report.RejectedCount }, statusCode: StatusCodes.Status422UnprocessableEntity);
             }
             return Results.Json(new
             {
@@ -106,14 +107,19 @@ public static class IngestEndpoints
                 detailChanges = report.DetailChanges,
                 notSeen = report.NotSeen,
                 alertsQueued = report.AlertsQueued,
-                rejectedCount = report.Rejections.Count,
-                rejected,
+                rejectedCount = report.RejectedCount,
+                rejected, // the first FeedParseResult.MaxRejectionsKept only
             });
         }).WithMetadata(new RequestSizeLimitAttributeShim(options.MaxDocumentBytes + 1));
         return app;
     }
 
-    private static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
+    // The name comes from the caller: cleaned, so an ESC or a bidi override in it cannot reach a terminal.
+    private static string Shorten(string text)
+    {
+        var clean = UntrustedText.CleanLine(text);
+        return clean.Length <= 100 ? clean : clean[..100] + "…";
+    }
 
     private static IResult TooLarge(long max) =>
         Results.Json(new { error = $"the document is larger than {max:N0} bytes (Ingest:MaxDocumentBytes); split it or raise the limit" }, statusCode: StatusCodes.Status413PayloadTooLarge);

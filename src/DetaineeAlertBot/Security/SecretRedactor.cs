@@ -1,5 +1,5 @@
+using DetaineeAlertBot.Core.Cases;
 using System.Data.Common;
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace DetaineeAlertBot.Security;
@@ -59,37 +59,9 @@ public sealed partial class SecretRedactor
 
         result = UrlUserInfo().Replace(result, "$1");
         result = UrlQuery().Replace(result, "$1?…");
-        return WithoutUnsafeCharacters(result);
+        // An ESC or U+202E in a stranger's text must not rewrite a terminal line; newlines and tabs stay.
+        return UntrustedText.CleanMultiline(result);
     }
-
-    /// <summary>Drops C0/C1 controls (keeping newline and tab), bidi embedding/override/isolate characters and marks, and
-    /// zero-width characters other than ZWJ/ZWNJ: an ESC or U+202E in a stranger's text must not rewrite a terminal line.</summary>
-    public static string WithoutUnsafeCharacters(string text)
-    {
-        var clean = true;
-        foreach (var c in text)
-        {
-            if (IsUnsafe(c))
-            {
-                clean = false;
-                break;
-            }
-        }
-
-        if (clean) return text;
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (!IsUnsafe(c)) builder.Append(c);
-        }
-
-        return builder.ToString();
-    }
-
-    private static bool IsUnsafe(char c) =>
-        (char.IsControl(c) && c is not ('\n' or '\t'))
-        || c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069' or '\u200E' or '\u200F' or '\u061C'
-        || c is '\u200B' or '\u2060' or '\uFEFF' or '\u180E';
 
     private static IEnumerable<string> ConnectionStringSecrets(string connectionString)
     {
