@@ -15,18 +15,6 @@ public sealed class SlackBoundaryTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private const string ForeignTeam = "T999";
 
-    private static async Task WaitForCasesAsync(SlackHost host)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (true)
-        {
-            using var response = await host.Http.GetAsync("/healthz/detail", timeout.Token);
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
-            if (json.RootElement.GetProperty("cases").GetInt32() > 0) return;
-            await Task.Delay(50, timeout.Token);
-        }
-    }
-
     private static async Task<string> AskAsync(SlackHost host, HttpRequestMessage request, string responseUrl)
     {
         using var response = await host.Http.SendAsync(request);
@@ -71,7 +59,7 @@ public sealed class SlackBoundaryTests
     public async Task Http_ForeignWorkspaceOtherAppForeignAdminAndGuests_RefusedWithoutDataAndNothingChanges()
     {
         await using var host = await SlackHost.StartAsync(socketMode: false);
-        await WaitForCasesAsync(host);
+        await host.WaitForCasesAsync();
         host.Slack.AddUser(new FakeUser("UFOREIGNADMIN", IsAdmin: true, IsOwner: true, TeamId: ForeignTeam));
         host.Slack.AddUser(new FakeUser("UGUEST", IsRestricted: true));
         host.Slack.AddUser(new FakeUser("USINGLE", IsUltraRestricted: true));
@@ -109,7 +97,7 @@ public sealed class SlackBoundaryTests
     public async Task Http_AllowGuests_GuestsAndSharedChannelMembersMayLookUpButAreNeverAdmins()
     {
         await using var host = await SlackHost.StartAsync(socketMode: false, httpCommands: true, "--Slack:AllowGuests=true");
-        await WaitForCasesAsync(host);
+        await host.WaitForCasesAsync();
         host.Slack.AddUser(new FakeUser("UFOREIGNADMIN", IsAdmin: true, TeamId: ForeignTeam));
         host.Slack.AddUser(new FakeUser("UGUEST", IsRestricted: true, IsAdmin: true));
 
@@ -130,7 +118,7 @@ public sealed class SlackBoundaryTests
     public async Task Http_SameSignedCommandTwice_SecondIs401AndRunsOnce()
     {
         await using var host = await SlackHost.StartAsync(socketMode: false);
-        await WaitForCasesAsync(host);
+        await host.WaitForCasesAsync();
         var responseUrl = host.Slack.NewResponseUrl();
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         HttpRequestMessage Request() => SlackHost.SignedCommand("/watchlist", "add af-2024-0012", SlackHost.AdminUserId, timestamp,
@@ -150,7 +138,7 @@ public sealed class SlackBoundaryTests
     public async Task SocketMode_ForeignWorkspaceAndForeignUserEnvelopes_AckedWithARefusalWithoutData()
     {
         await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
-        await WaitForCasesAsync(host);
+        await host.WaitForCasesAsync();
         host.Slack.AddUser(new FakeUser("UFOREIGNADMIN", IsAdmin: true, TeamId: ForeignTeam));
         var socket = await host.Slack.WaitForSocketAsync(0, Wait);
 

@@ -33,7 +33,7 @@ public sealed class SlackEndpointTests(SlackEndpointTests.HostFixture fixture) :
     [Fact]
     public async Task SlackCommands_Lookup_AnswersWithTheCase()
     {
-        await WaitForCasesAsync();
+        await _host.WaitForCasesAsync();
 
         var reply = await AskAsync("/case", "lookup amir amiri");
 
@@ -44,7 +44,7 @@ public sealed class SlackEndpointTests(SlackEndpointTests.HostFixture fixture) :
     [Fact]
     public async Task SlackCommands_LookupShared_AnswersInChannel()
     {
-        await WaitForCasesAsync();
+        await _host.WaitForCasesAsync();
 
         var reply = await AskAsync("/case", "lookup amir --share");
 
@@ -74,7 +74,7 @@ public sealed class SlackEndpointTests(SlackEndpointTests.HostFixture fixture) :
     [Fact]
     public async Task SlackCommands_WatchlistAddByUsersInfoAdmin_IsNotRefused()
     {
-        await WaitForCasesAsync();
+        await _host.WaitForCasesAsync();
         _host.Slack.AddUser(new FakeUser("UBOSS", IsAdmin: true));
 
         var text = (await AskAsync("/watchlist", "add af-2024-0012", userId: "UBOSS")).GetProperty("text").GetString();
@@ -85,7 +85,7 @@ public sealed class SlackEndpointTests(SlackEndpointTests.HostFixture fixture) :
     [Fact]
     public async Task SlackCommands_WatchlistAddByConfiguredAdmin_IsAdminWithoutWorkspaceRightsAndAskedAboutOnce()
     {
-        await WaitForCasesAsync();
+        await _host.WaitForCasesAsync();
         var before = _host.Slack.Calls("users.info");
 
         // A plain member of our workspace (not is_admin) listed in Slack:AdminUserIds. users.info is still asked, once
@@ -173,22 +173,6 @@ public sealed class SlackEndpointTests(SlackEndpointTests.HostFixture fixture) :
         return reply.GetProperty("text").GetString()!.StartsWith("Working on it", StringComparison.Ordinal)
             ? await _host.Slack.WaitForResponseUrlPostAsync(responseUrl, Wait)
             : reply;
-    }
-
-    private async Task WaitForCasesAsync()
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (true)
-        {
-            using var response = await _host.Http.GetAsync("/healthz/detail", timeout.Token);
-            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
-            if (json.RootElement.GetProperty("cases").GetInt32() > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
     }
 
     private async Task<JsonElement> WaitForComponentAsync(string name)

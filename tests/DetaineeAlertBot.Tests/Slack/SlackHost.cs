@@ -1,3 +1,5 @@
+using DetaineeAlertBot.Tests.Host;
+using DetaineeAlertBot.Core.Sync;
 using System.Security.Cryptography;
 using System.Text;
 using DetaineeAlertBot.Hosting;
@@ -102,6 +104,11 @@ internal sealed class SlackHost : IAsyncDisposable
         request.Headers.Add("X-Slack-Signature", signature);
         return request;
     }
+
+    /// <summary>Returns once the first feed document is in the catalog, so lookups have something to find.</summary>
+    public async Task WaitForCasesAsync() =>
+        Assert.True(await BotTestHost.EventuallyAsync(() => App.Services.GetRequiredService<CaseCatalog>().Count > 0, TimeSpan.FromSeconds(60)),
+            "the sample feed never reached the catalog");
 
     public async ValueTask DisposeAsync()
     {
