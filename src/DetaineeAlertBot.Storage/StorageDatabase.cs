@@ -63,6 +63,21 @@ public sealed class StorageDatabase : IAsyncDisposable, IDisposable
             return result;
         }, cancellationToken);
 
+    /// <summary>SQLite: writes the WAL back into the database file and truncates it (PRAGMA wal_checkpoint(TRUNCATE)), so
+    /// a stopped bot leaves one self-contained file. Postgres: nothing to do. Returns false when the checkpoint could not
+    /// complete (another connection was still reading).</summary>
+    public Task<bool> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (Provider != StorageOptions.Sqlite) return Task.FromResult(true);
+        return RunAsync("Checkpointing the SQLite WAL", async connection =>
+        {
+            await using var command = connection.Command("PRAGMA wal_checkpoint(TRUNCATE)");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            // One row: busy (0 or 1), log frames, checkpointed frames.
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && reader.GetInt64(0) == 0;
+        }, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => Dialect.DisposeAsync();
 
     public void Dispose() => Dialect.DisposeAsync().AsTask().GetAwaiter().GetResult();

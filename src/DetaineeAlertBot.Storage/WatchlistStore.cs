@@ -47,6 +47,25 @@ public sealed class WatchlistStore(StorageDatabase database) : IWatchlistStore
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<WatchlistEntry>> ListPlatformAsync(string platform, int max, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<WatchlistEntry>>("Listing a platform's watchlists", async connection =>
+        {
+            await using var command = connection.Command(
+                    "SELECT platform, channel_id, case_source, case_id, added_by, added_at FROM watchlist " +
+                    "WHERE platform = @platform AND removed_at IS NULL ORDER BY channel_id, added_at, id LIMIT @max")
+                .With("@platform", platform)
+                .With("@max", Math.Max(1, max));
+            var entries = new List<WatchlistEntry>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                entries.Add(new WatchlistEntry(
+                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    _dialect.ReadTimestamp(reader, 5)));
+            }
+            return entries;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<WatchlistEntry>> ListAsync(string platform, string channelId, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<WatchlistEntry>>("Listing a watchlist", async connection =>
         {

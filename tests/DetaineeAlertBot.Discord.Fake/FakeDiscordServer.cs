@@ -361,6 +361,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
                 ["shards"] = RecommendedShards,
                 ["session_start_limit"] = new JsonObject { ["total"] = 1000, ["remaining"] = 999, ["reset_after"] = 14400000, ["max_concurrency"] = MaxConcurrency },
             }),
+            ["users", "@me"] when method == "GET" => Reply.Json(200, new JsonObject { ["id"] = ApplicationId, ["username"] = "alertbot", ["bot"] = true }),
             ["applications", "@me"] when method == "GET" => Reply.Json(200, new JsonObject { ["id"] = ApplicationId, ["verify_key"] = PublicKeyHex }),
             ["applications", var app, "commands"] when app == ApplicationId => CommandsRoute(method, "global", body),
             ["applications", var app, "guilds", var guild, "commands"] when app == ApplicationId => CommandsRoute(method, guild, body),

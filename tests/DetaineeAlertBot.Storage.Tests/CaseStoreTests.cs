@@ -1,5 +1,6 @@
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Changes;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Core.Watchlists;
 
@@ -61,7 +62,10 @@ public sealed class CaseStoreTests
         Assert.Equal(new ApplyResult(1, 1, 2, 0), result);
         var history = await db.Cases.GetHistoryAsync(released.Key, 10, None);
         Assert.Equal(new StatusHistoryEntry(released.Key, CaseStatus.Detained, CaseStatus.Released, released.StatusSince, later, Make.Source), history[0]);
-        var claimed = await db.Outbox.ClaimDueAsync("worker", later, TimeSpan.FromMinutes(1), 10, None);
+        db.AdvanceTo(later); // the rows are due from the change's time (SQLite's clock; Postgres's now() is later)
+        var term = await db.Outbox.BeginTermAsync(None);
+        var batch = await db.Outbox.ClaimAsync(new ClaimRequest(term, "worker", TimeSpan.FromMinutes(1), 10, ["discord", "slack"]), None);
+        var claimed = batch.Items.Select(i => i.Alert!).ToArray();
         Assert.Equal(
             ["discord/both", "discord/exact"],
             claimed.Select(m => $"{m.Platform}/{m.ChannelId}").Order(StringComparer.Ordinal));

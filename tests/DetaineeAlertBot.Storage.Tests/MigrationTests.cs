@@ -1,3 +1,7 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Storage.Migrations;
 
 namespace DetaineeAlertBot.Storage.Tests;
@@ -34,6 +38,68 @@ public sealed class MigrationTests
             Task.Run(() => new CaseStore(other).MigrateAsync(CancellationToken.None)));
 
         Assert.Equal(Migrator.Load(provider).Count, await db.CountAsync("SELECT COUNT(*) FROM schema_migrations"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrate_Version1Outbox_KeepsItsRowsAndTheCrashedSendBecomesPendingInDoubt(string provider)
+    {
+        var None = CancellationToken.None;
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        // A database as version 1 left it: only 0001 applied, written by the stores of that version.
+        var initial = Migrator.Load(provider)[0];
+        Assert.Equal(1, initial.Version);
+        await db.ExecuteAsync(initial.Sql);
+        var timestampType = provider == StorageOptions.Postgres ? "timestamptz" : "text";
+        await db.ExecuteAsync($"CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at {timestampType} NOT NULL)");
+        await db.ExecuteAsync($"INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, '{initial.Name}', '2026-11-26T09:00:00Z')");
+        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, Make.Case("a", CaseStatus.Detained)), None);
+        foreach (var channel in new[] { "ch000", "ch001", "ch002", "ch003" })
+            await db.Watchlists.AddAsync(new WatchlistEntry("discord", channel, Make.Source, "a", "admin", TestDatabase.Start), None);
+        var createdAt = TestDatabase.Start.AddHours(1);
+        db.AdvanceTo(createdAt); // SQLite's clock; Postgres's now() is later anyway
+        await db.Cases.ApplyAsync(Make.Plan(createdAt, Make.StatusChange(Make.Case("a", CaseStatus.Released), CaseStatus.Detained)), None);
+        // Version 1 counted a claim as an attempt: ch000 was sent, ch001 was mid-send when the process died, ch003
+        // failed twice and waits for its retry, ch002 was never tried.
+        await db.ExecuteAsync("UPDATE alert_outbox SET state = 'sent', attempts = 1, external_id = 'msg-0', sent_at = created_at WHERE channel_id = 'ch000'");
+        await db.ExecuteAsync("UPDATE alert_outbox SET state = 'sending', attempts = 1, lease_owner = 'crashed', lease_until = next_attempt_at WHERE channel_id = 'ch001'");
+        await db.ExecuteAsync("UPDATE alert_outbox SET attempts = 2, last_error = 'HTTP 503' WHERE channel_id = 'ch003'");
+        var ids = new Dictionary<string, string>();
+        foreach (var channel in new[] { "ch000", "ch001", "ch002", "ch003" })
+            ids[channel] = (await db.TextAsync($"SELECT delivery_id FROM alert_outbox WHERE channel_id = '{channel}'"))!;
+
+        // The new version starts.
+        await db.ReopenAsync();
+        await db.Cases.MigrateAsync(None);
+
+        Assert.Equal(Migrator.Load(provider).Count, await db.CountAsync("SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(new OutboxRow(ids["ch000"], "discord", "ch000", Make.Source, "a", OutboxState.Sent, 1, null, "msg-0", createdAt, createdAt),
+            await db.Outbox.FindAsync(ids["ch000"], None));
+        Assert.Equal((OutboxState.Pending, 1), ((await db.Outbox.FindAsync(ids["ch001"], None))!.State, (await db.Outbox.FindAsync(ids["ch001"], None))!.Attempts));
+        Assert.Equal(new OutboxRow(ids["ch003"], "discord", "ch003", Make.Source, "a", OutboxState.Pending, 2, "HTTP 503", null, createdAt, null),
+            await db.Outbox.FindAsync(ids["ch003"], None));
+        // The delivered counter starts from the rows already sent.
+        Assert.Equal(new OutboxStats(3, 0, 0, 0, 1, createdAt), await db.Outbox.GetStatsAsync(None));
+        Assert.Equal([new OutboxPlatformCount("discord", "pending", 3), new OutboxPlatformCount("discord", "sent", 1)], await db.Outbox.CountByPlatformAsync(None));
+
+        // A change after the migration queues behind the old rows (the sequence continues after them), and waits in
+        // each channel whose older row is still open.
+        var later = createdAt.AddMinutes(5);
+        db.AdvanceTo(later);
+        await db.Cases.ApplyAsync(Make.Plan(later, Make.StatusChange(Make.Case("a", CaseStatus.Deceased), CaseStatus.Released)), None);
+        var term = await db.Outbox.BeginTermAsync(None);
+        var batch = await db.Outbox.ClaimAsync(new ClaimRequest(term, "w1", TimeSpan.FromMinutes(2), 10, ["discord"]), None);
+
+        Assert.Equal(
+            ["ch001:released", "ch002:released", "ch003:released", "ch000:deceased"],
+            batch.Items.Select(i => $"{i.ChannelId}:{i.Alert!.NewStatus.ToWire()}"));
+        var (crashed, fresh, retried) = (batch.Items[0], batch.Items[1], batch.Items[2]);
+        // The crashed send may have arrived: in doubt, first tried when it was created (the best v1 knows).
+        Assert.Equal((ids["ch001"], true, 1, createdAt), (crashed.DeliveryId, crashed.InDoubt, crashed.Attempts, crashed.FirstTryAt!.Value));
+        Assert.Equal((ids["ch002"], false, 0, batch.Now), (fresh.DeliveryId, fresh.InDoubt, fresh.Attempts, fresh.FirstTryAt!.Value));
+        Assert.Equal((ids["ch003"], true, 2, createdAt), (retried.DeliveryId, retried.InDoubt, retried.Attempts, retried.FirstTryAt!.Value));
+        Assert.True(await db.Outbox.MarkSentAsync(crashed.DeliveryId, term, "msg-1", None));
+        Assert.Equal(2, (await db.Outbox.GetStatsAsync(None)).Delivered);
     }
 
     [Fact]

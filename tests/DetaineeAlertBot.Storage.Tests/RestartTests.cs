@@ -18,7 +18,9 @@ public sealed class RestartTests
         await db.Cases.ApplyAsync(Make.Baseline(start, Make.Case("a", CaseStatus.Detained)), None);
         await db.Watchlists.AddAsync(new WatchlistEntry("discord", "c1", Make.Source, "a", "alice", start), None);
         await db.Cases.ApplyAsync(Make.Plan(start.AddHours(1), Make.StatusChange(Make.Case("a", CaseStatus.Released), CaseStatus.Detained)), None);
-        var claimed = Assert.Single(await db.Outbox.ClaimDueAsync("w1", start.AddHours(1), TimeSpan.FromMinutes(1), 10, None));
+        db.AdvanceTo(start.AddHours(1));
+        var term = await db.Outbox.BeginTermAsync(None);
+        var claimed = Assert.Single((await db.Outbox.ClaimAsync(new ClaimRequest(term, "w1", TimeSpan.FromMinutes(1), 10, ["discord"]), None)).Items);
 
         await db.ReopenAsync();
         await db.Cases.MigrateAsync(None);
@@ -28,9 +30,14 @@ public sealed class RestartTests
         Assert.Equal(new SourceState(Make.Source, start, start.AddHours(1)), Assert.Single(snapshot.Sources));
         Assert.Single(await db.Watchlists.ListAsync("discord", "c1", None));
         Assert.Equal(2, (await db.Cases.GetHistoryAsync(new CaseKey(Make.Source, "a"), 10, None)).Count);
-        // The crashed sender's row is still there, mid-send; a restart releases it and it goes out exactly once more.
-        Assert.Equal(1, await db.Outbox.ReleaseAllLeasesAsync(None));
-        var again = Assert.Single(await db.Outbox.ClaimDueAsync("w2", start.AddHours(1), TimeSpan.FromMinutes(1), 10, None));
-        Assert.Equal((claimed.DeliveryId, 2), (again.DeliveryId, again.Attempt));
+        // The crashed sender's row is still there, mid-send; the restarted dispatcher's new term takes it over at once
+        // (its lease has not run out), in doubt: the crashed send may have arrived. A crash is no failed attempt.
+        Assert.Equal(OutboxState.Sending, (await db.Outbox.FindAsync(claimed.DeliveryId, None))!.State);
+        var newTerm = await db.Outbox.BeginTermAsync(None);
+        Assert.Equal(term + 1, newTerm);
+        var again = Assert.Single((await db.Outbox.ClaimAsync(new ClaimRequest(newTerm, "w2", TimeSpan.FromMinutes(1), 10, ["discord"]), None)).Items);
+        Assert.Equal((claimed.DeliveryId, true, 0, 1), (again.DeliveryId, again.InDoubt, again.Attempts, again.Alert!.Attempt));
+        Assert.False(await db.Outbox.MarkSentAsync(claimed.DeliveryId, term, "msg-crashed", None));
+        Assert.True(await db.Outbox.MarkSentAsync(claimed.DeliveryId, newTerm, "msg-1", None));
     }
 }

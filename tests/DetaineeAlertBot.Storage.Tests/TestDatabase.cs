@@ -106,6 +106,31 @@ public sealed class TestDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>One text value from raw SQL (null for no row or NULL).</summary>
+    public async Task<string?> TextAsync(string sql)
+    {
+        await using var connection = await Database.Dialect.OpenAsync(CancellationToken.None);
+        await using var command = connection.Command(sql);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    /// <summary>Runs raw SQL, to put rows into states the ports cannot reach (an older schema's rows).</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = await Database.Dialect.OpenAsync(CancellationToken.None);
+        await using var command = connection.Command(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>True for SQLite, whose "database clock" is <see cref="Time"/>; Postgres uses its own now().</summary>
+    public bool ClockIsFake => Options.Provider == StorageOptions.Sqlite;
+
+    /// <summary>Moves the fake clock forward to <paramref name="at"/> (never back). Only SQLite reads it.</summary>
+    public void AdvanceTo(DateTimeOffset at)
+    {
+        if (at > Time.GetUtcNow()) Time.SetUtcNow(at);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();

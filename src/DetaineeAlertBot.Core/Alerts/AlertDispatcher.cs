@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Watchlists;
@@ -6,154 +5,332 @@ using Microsoft.Extensions.Logging;
 
 namespace DetaineeAlertBot.Core.Alerts;
 
-/// <summary>AlertDispatcher delivers due outbox rows: claim with a lease, send through the platform's sink, then mark
-/// sent, retry later, or dead-letter. Rows for one channel go out in order; channels are served in parallel.
-/// A platform without a configured sink falls back to the console sink, so nothing waits forever.</summary>
+/// <summary>AlertDispatcher delivers due outbox rows under a delivery term: claim a few, send each through its
+/// platform's sink, then mark it sent, waiting or dead. What a failure means decides what happens next:
+/// <list type="bullet">
+/// <item>rate limited: wait as told, no attempt counted;</item>
+/// <item>transient: back off and retry until <see cref="DeliveryPolicy.GiveUpAfter"/>;</item>
+/// <item>platform down (token rejected): pause the platform and probe it until it accepts us again;</item>
+/// <item>channel down (deleted, no access): pause the channel, retry it slowly, give up after GiveUpAfter;</item>
+/// <item>rejected payload: dead letter at once.</item>
+/// </list>
+/// Rows of one channel go out one after another (the store keeps each channel and case in order); channels are served
+/// in parallel. A platform without a sink (no credentials) is never claimed: its alerts wait.</summary>
 public sealed class AlertDispatcher
 {
-    /// <summary>Default for how long a claim protects a row from other dispatchers; longer than any one send.</summary>
+    /// <summary>Default for how long a claim protects a row within one term.</summary>
     public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(2);
 
-    private const int BatchSize = 100;
     private const int MaxParallelChannels = 8;
+
+    /// <summary>What the dispatcher is about to send: a crash strands no more than this.</summary>
+    private const int ClaimSize = MaxParallelChannels * 2;
+
     private static readonly TimeSpan MaxSendTimeout = TimeSpan.FromSeconds(60);
 
     private readonly IAlertOutbox _outbox;
     private readonly Dictionary<string, IAlertSink> _sinks;
     private readonly Dictionary<string, IDeliveryProbe> _probes;
-    private readonly DeliveryRetryPolicy _policy;
+    private readonly Dictionary<string, IPlatformProbe> _platformProbes;
+    private readonly DeliveryPolicy _policy;
+    private readonly AdminReporter _reporter;
     private readonly BotMetrics _metrics;
-    private readonly TimeProvider _time;
     private readonly ILogger<AlertDispatcher> _logger;
-    private readonly HashSet<string> _warnedPlatforms = [];
     private readonly TimeSpan _sendTimeout;
+    private readonly string[] _platforms;
+    private long _term;
 
     public AlertDispatcher(
-        IAlertOutbox outbox, IEnumerable<IAlertSink> sinks, DeliveryRetryPolicy policy, BotMetrics metrics, TimeProvider time, ILogger<AlertDispatcher> logger,
-        IEnumerable<IDeliveryProbe>? probes = null, TimeSpan? lease = null)
+        IAlertOutbox outbox, IEnumerable<IAlertSink> sinks, DeliveryPolicy policy, AdminReporter reporter, BotMetrics metrics, ILogger<AlertDispatcher> logger,
+        IEnumerable<IDeliveryProbe>? probes = null, IEnumerable<IPlatformProbe>? platformProbes = null, TimeSpan? lease = null)
     {
         _outbox = outbox;
         _sinks = sinks.ToDictionary(s => s.Platform, StringComparer.Ordinal);
         _probes = (probes ?? []).ToDictionary(p => p.Platform, StringComparer.Ordinal);
+        _platformProbes = (platformProbes ?? []).ToDictionary(p => p.Platform, StringComparer.Ordinal);
         _policy = policy;
+        _reporter = reporter;
         _metrics = metrics;
-        _time = time;
         _logger = logger;
+        _platforms = [.. _sinks.Keys.Order(StringComparer.Ordinal)];
         Lease = lease ?? DefaultLease;
         ArgumentOutOfRangeException.ThrowIfLessThan(Lease, TimeSpan.FromSeconds(2));
-        // A send must end well inside its lease, or another dispatcher could claim the row while it is still going.
+        // A send must end well inside its lease, or the row could be claimed again while it is still going.
         _sendTimeout = Lease / 2 < MaxSendTimeout ? Lease / 2 : MaxSendTimeout;
     }
 
-    /// <summary>How long a claim protects a row from other dispatchers (Cluster:DeliveryLease).</summary>
+    /// <summary>How long a claim protects a row within one term (Cluster:DeliveryLease). A new term takes over at once.</summary>
     public TimeSpan Lease { get; }
 
-    /// <summary>Identifies this process's leases: host, process id and a random part for restarts with the same pid.</summary>
+    /// <summary>The platforms that can send (have credentials); rows of any other platform wait.</summary>
+    public IReadOnlyList<string> SendingPlatforms => _platforms;
+
+    /// <summary>Identifies this process's claims: host, process id and a random part for restarts with the same pid.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
-    /// <summary>Claims and delivers one batch; returns how many rows were handled. <paramref name="cancellationToken"/>
-    /// stops claiming; sends already started run to completion (bounded by the send timeout) so shutdown loses nothing.
-    /// <paramref name="abortSends"/> (this instance lost the lead) stops at once: no further send starts, a send in
-    /// flight is abandoned, and its row stays claimed until its lease runs out, when the new leader checks and resends it.</summary>
+    /// <summary>The current delivery term, 0 before <see cref="BeginTermAsync"/>.</summary>
+    public long Term => Interlocked.Read(ref _term);
+
+    /// <summary>Takes a new delivery term: called each time this instance starts leading. Rows claimed under older terms
+    /// (a dead or deposed leader's) are claimable at once, and that leader's marks are refused from now on.</summary>
+    public async Task<long> BeginTermAsync(CancellationToken cancellationToken)
+    {
+        var term = await _outbox.BeginTermAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _term, term);
+        _logger.LogInformation("Delivering alerts under term {Term}", term);
+        return term;
+    }
+
+    /// <summary>Probes paused platforms that are due, then claims and delivers one batch; returns how many rows were
+    /// handled. <paramref name="cancellationToken"/> stops claiming; sends already started run to completion (bounded by
+    /// the send timeout) so shutdown loses nothing. <paramref name="abortSends"/> (this instance lost the lead) stops at
+    /// once: the rows stay claimed under this term and the next leader takes them over.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken cancellationToken, CancellationToken abortSends = default)
     {
         abortSends.ThrowIfCancellationRequested();
-        var due = await _outbox.ClaimDueAsync(Owner, _time.GetUtcNow(), Lease, BatchSize, cancellationToken).ConfigureAwait(false);
-        if (due.Count == 0) return 0;
+        if (Term == 0) await BeginTermAsync(cancellationToken).ConfigureAwait(false);
+        await ProbePausedPlatformsAsync(cancellationToken).ConfigureAwait(false);
+        var batch = await _outbox.ClaimAsync(new ClaimRequest(Term, Owner, Lease, ClaimSize, _platforms), cancellationToken).ConfigureAwait(false);
+        if (batch.Items.Count == 0) return 0;
 
-        var channels = due.GroupBy(a => (a.Platform, a.ChannelId)).ToArray();
+        var channels = batch.Items.GroupBy(a => (a.Platform, a.ChannelId)).ToArray();
         await Parallel.ForEachAsync(
             channels,
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelChannels },
-            async (channel, _) =>
-            {
-                foreach (var alert in channel)
-                {
-                    if (abortSends.IsCancellationRequested) return;
-                    await DeliverAsync(alert, abortSends).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
+            async (channel, _) => await DeliverChannelAsync(channel.ToArray(), batch.Now, abortSends).ConfigureAwait(false)).ConfigureAwait(false);
         abortSends.ThrowIfCancellationRequested();
-        return due.Count;
+        return batch.Items.Count;
     }
 
-    private async Task DeliverAsync(AlertMessage alert, CancellationToken abortSends)
+    /// <summary>One channel's rows, in order. After a rate limit or a channel failure the rest of the channel waits too
+    /// (no attempt counted): sending them now would fail the same way.</summary>
+    private async Task DeliverChannelAsync(OutboxItem[] items, DateTimeOffset now, CancellationToken abortSends)
     {
-        var sink = ResolveSink(alert.Platform);
-        DeliveryResult result;
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(abortSends))
+        DeliveryResult? held = null;
+        foreach (var item in items)
         {
-            timeout.CancelAfter(_sendTimeout);
-            try
+            if (abortSends.IsCancellationRequested) return;
+            if (held is not null)
             {
-                result = await FindEarlierDeliveryAsync(alert, timeout.Token).ConfigureAwait(false)
+                await HoldAsync(item, held, now).ConfigureAwait(false);
+                continue;
+            }
+            var result = await SendAsync(item, now, abortSends).ConfigureAwait(false);
+            if (result is null) return; // Lost the lead mid-send.
+            await RecordAsync(item, result, now).ConfigureAwait(false);
+            if (result.Outcome is DeliveryOutcome.RateLimited or DeliveryOutcome.ChannelDown or DeliveryOutcome.PlatformDown) held = result;
+        }
+    }
+
+    private async Task<DeliveryResult?> SendAsync(OutboxItem item, DateTimeOffset now, CancellationToken abortSends)
+    {
+        var sink = _sinks[item.Platform];
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(abortSends);
+        timeout.CancelAfter(_sendTimeout);
+        try
+        {
+            if (item.Alert is { } alert)
+            {
+                return await FindEarlierDeliveryAsync(item, alert, now, timeout.Token).ConfigureAwait(false)
                     ?? await sink.SendAsync(alert, timeout.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (abortSends.IsCancellationRequested)
-            {
-                // Lost the lead: leave the row claimed. Marking it would race the new leader; its lease decides.
-                _logger.LogWarning(
-                    "Abandoned alert {DeliveryId} for case {CaseKey} to {Platform} channel {ChannelId}: this instance lost the lead; the new leader resends it once its lease ends",
-                    alert.DeliveryId, alert.Case.Key.ToString(), alert.Platform, alert.ChannelId);
-                return;
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                result = DeliveryResult.Retry($"the {alert.Platform} send did not finish within {_sendTimeout.TotalSeconds:0} s");
-            }
-            catch (Exception ex)
-            {
-                result = DeliveryResult.Retry($"{ex.GetType().Name}: {ex.Message}");
-            }
+            return await sink.SendReportAsync(item.DeliveryId, item.ChannelId, item.Report!, timeout.Token).ConfigureAwait(false);
         }
-        // After losing the lead only a success is recorded (always true, and it spares a resend); anything else is left
-        // to the lease, as a retry mark could hand the row back while the new leader is sending it.
-        if (abortSends.IsCancellationRequested && result.Outcome != DeliveryOutcome.Sent) return;
+        catch (OperationCanceledException) when (abortSends.IsCancellationRequested)
+        {
+            // Lost the lead: leave the row claimed under this term. The next leader's term takes it over at once and
+            // checks whether this send arrived before sending again.
+            _logger.LogWarning("Abandoned delivery {DeliveryId} to {Platform} channel {ChannelId}: this instance lost the lead; the next leader takes it over",
+                item.DeliveryId, item.Platform, item.ChannelId);
+            return null;
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return DeliveryResult.Failed($"the {item.Platform} send did not finish within {_sendTimeout.TotalSeconds:0} s", mayHaveArrived: true);
+        }
+        catch (Exception ex)
+        {
+            return DeliveryResult.Failed($"{ex.GetType().Name}: {ex.Message}", mayHaveArrived: true);
+        }
+    }
 
-        // Marking must not be cancelled by shutdown: a sent alert left unmarked would be sent again.
-        var now = _time.GetUtcNow();
-        var tags = new KeyValuePair<string, object?>("platform", alert.Platform);
+    /// <summary>Marks the outcome. Marking is never cancelled by shutdown: a sent alert left unmarked would be sent again.
+    /// Every mark carries the term; a refused mark means a newer leader owns the row now.</summary>
+    private async Task RecordAsync(OutboxItem item, DeliveryResult result, DateTimeOffset now)
+    {
+        var tags = new KeyValuePair<string, object?>("platform", item.Platform);
+        var what = Describe(item);
+        var none = CancellationToken.None;
+        bool accepted;
         switch (result.Outcome)
         {
             case DeliveryOutcome.Sent:
-                await _outbox.MarkSentAsync(alert.DeliveryId, result.ExternalId, now, CancellationToken.None).ConfigureAwait(false);
+                accepted = await _outbox.MarkSentAsync(item.DeliveryId, Term, result.ExternalId, none).ConfigureAwait(false);
+                if (!accepted) break;
                 _metrics.AlertsDelivered.Add(1, tags);
-                _metrics.ChangeToDelivery.Record((now - alert.ObservedAt).TotalSeconds, tags);
-                _logger.LogInformation(
-                    "Delivered alert {DeliveryId} for case {CaseKey} to {Platform} channel {ChannelId} (attempt {Attempt})",
-                    alert.DeliveryId, alert.Case.Key.ToString(), alert.Platform, alert.ChannelId, alert.Attempt);
+                if (item.Alert is { } alert) _metrics.ChangeToDelivery.Record(Math.Max(0, (now - alert.ObservedAt).TotalSeconds), tags);
+                _logger.LogInformation("Delivered {What} ({DeliveryId}) to {Platform} channel {ChannelId}", what, item.DeliveryId, item.Platform, item.ChannelId);
+                if (item.FailingSince is not null || item.Attempts > 0) await ResumeChannelAsync(item, none).ConfigureAwait(false);
                 break;
-            case DeliveryOutcome.Retry when !_policy.IsExhausted(alert.Attempt):
-                var delay = _policy.NextDelay(alert.Attempt, result.RetryAfter, Random.Shared.NextDouble());
-                await _outbox.MarkRetryAsync(alert.DeliveryId, result.Error ?? "unknown error", now + delay, CancellationToken.None).ConfigureAwait(false);
+
+            case DeliveryOutcome.RateLimited:
+                var wait = result.RetryAfter is { } after && after > TimeSpan.Zero ? after : _policy.RateLimitDefault;
+                accepted = await _outbox.MarkWaitingAsync(item.DeliveryId, Term,
+                    new WaitMark($"rate limited: {result.Error}", _policy.Jitter(wait), CountsAsAttempt: false, InDoubt: item.InDoubt, Failing: false), none).ConfigureAwait(false);
+                _metrics.RateLimited.Add(1, tags);
+                _logger.LogInformation("{Platform} asked to wait {Wait} before {What} ({DeliveryId}); not counted as an attempt", item.Platform, wait, what, item.DeliveryId);
+                break;
+
+            case DeliveryOutcome.PlatformDown:
+                // Nothing was posted (the platform refused us outright) and nothing is counted: the alert is fine, we are not.
+                accepted = await _outbox.MarkWaitingAsync(item.DeliveryId, Term,
+                    new WaitMark($"{item.Platform} paused: {result.Error}", TimeSpan.Zero, CountsAsAttempt: false, InDoubt: item.InDoubt, Failing: false), none).ConfigureAwait(false);
+                await PausePlatformAsync(item.Platform, result.Error ?? "refused", none).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcome.ChannelDown:
+                accepted = await ChannelDownAsync(item, result, now, countsAsAttempt: true).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcome.Failed when !_policy.IsExpired(item.FailingSince ?? now, now):
+                var delay = _policy.Backoff(item.Attempts + 1);
+                accepted = await _outbox.MarkWaitingAsync(item.DeliveryId, Term,
+                    new WaitMark(result.Error ?? "unknown error", delay, CountsAsAttempt: true, InDoubt: result.MayHaveArrived || item.InDoubt, Failing: true), none).ConfigureAwait(false);
                 _metrics.AlertsRetried.Add(1, tags);
-                _logger.LogWarning(
-                    "Alert {DeliveryId} for case {CaseKey} to {Platform} channel {ChannelId} failed (attempt {Attempt} of {MaxAttempts}), retrying in {Delay}: {Error}",
-                    alert.DeliveryId, alert.Case.Key.ToString(), alert.Platform, alert.ChannelId, alert.Attempt, _policy.MaxAttempts, delay, result.Error);
+                _logger.LogWarning("{What} ({DeliveryId}) to {Platform} channel {ChannelId} failed (attempt {Attempt}), retrying in {Delay}: {Error}",
+                    what, item.DeliveryId, item.Platform, item.ChannelId, item.Attempts + 1, delay, result.Error);
                 break;
+
             default:
                 var reason = result.Outcome == DeliveryOutcome.Rejected
-                    ? result.Error ?? "rejected by the platform"
-                    : $"gave up after {alert.Attempt} attempts; last error: {result.Error}";
-                await _outbox.MarkDeadAsync(alert.DeliveryId, reason, now, CancellationToken.None).ConfigureAwait(false);
-                _metrics.AlertsDeadLettered.Add(1, tags);
-                _logger.LogError(
-                    "Dead-lettered alert {DeliveryId} for case {CaseKey} to {Platform} channel {ChannelId}: {Reason}",
-                    alert.DeliveryId, alert.Case.Key.ToString(), alert.Platform, alert.ChannelId, reason);
+                    ? $"rejected by {item.Platform}: {result.Error}"
+                    : $"still failing after {_policy.GiveUpAfter} (Alerts:GiveUpAfter); last error: {result.Error}";
+                accepted = await DeadAsync(item, reason, none).ConfigureAwait(false);
+                break;
+        }
+        if (!accepted)
+        {
+            _logger.LogWarning("The mark for {DeliveryId} was refused: a newer delivery term owns the row now (term {Term} is over)", item.DeliveryId, Term);
+        }
+    }
+
+    /// <summary>A row behind a rate limit or a channel/platform failure in the same batch waits without an attempt.</summary>
+    private async Task HoldAsync(OutboxItem item, DeliveryResult cause, DateTimeOffset now)
+    {
+        switch (cause.Outcome)
+        {
+            case DeliveryOutcome.ChannelDown:
+                await ChannelDownAsync(item, cause, now, countsAsAttempt: false).ConfigureAwait(false);
+                break;
+            case DeliveryOutcome.RateLimited:
+                var wait = cause.RetryAfter is { } after && after > TimeSpan.Zero ? after : _policy.RateLimitDefault;
+                await _outbox.MarkWaitingAsync(item.DeliveryId, Term,
+                    new WaitMark($"rate limited: {cause.Error}", _policy.Jitter(wait), false, item.InDoubt, false), CancellationToken.None).ConfigureAwait(false);
+                break;
+            default:
+                await _outbox.MarkWaitingAsync(item.DeliveryId, Term,
+                    new WaitMark($"{item.Platform} paused: {cause.Error}", TimeSpan.Zero, false, item.InDoubt, false), CancellationToken.None).ConfigureAwait(false);
                 break;
         }
     }
 
-    /// <summary>A row claimed again (a retry, or a takeover after its lease ran out) may have reached the platform
-    /// already. Where the platform has no idempotency key of its own (Slack), its probe looks for the delivery id in
-    /// the channel before we send again; a found message counts as sent.</summary>
-    private async Task<DeliveryResult?> FindEarlierDeliveryAsync(AlertMessage alert, CancellationToken cancellationToken)
+    /// <summary>The channel cannot be posted to: pause it (retried at Alerts:ChannelRetryInterval), report it once, and
+    /// dead-letter only what has been failing for longer than Alerts:GiveUpAfter.</summary>
+    private async Task<bool> ChannelDownAsync(OutboxItem item, DeliveryResult result, DateTimeOffset now, bool countsAsAttempt)
     {
-        if (alert.Attempt <= 1 || !_probes.TryGetValue(alert.Platform, out var probe) || !_sinks.ContainsKey(alert.Platform)) return null;
-        var tags = new KeyValuePair<string, object?>("platform", alert.Platform);
+        var none = CancellationToken.None;
+        var error = result.Error ?? "cannot post";
+        if (await _outbox.PauseAsync(item.Platform, item.ChannelId, error, _policy.ChannelRetryInterval, none).ConfigureAwait(false))
+        {
+            _logger.LogError("Paused {Platform} channel {ChannelId}: {Error}. Its alerts wait and are retried every {Interval}; they become dead letters after {GiveUp}",
+                item.Platform, item.ChannelId, error, _policy.ChannelRetryInterval, _policy.GiveUpAfter);
+            await _reporter.ChannelPausedAsync(item.Platform, item.ChannelId, error, _policy, none).ConfigureAwait(false);
+        }
+        else if (countsAsAttempt)
+        {
+            await _outbox.DeferPauseAsync(item.Platform, item.ChannelId, error, _policy.ChannelRetryInterval, none).ConfigureAwait(false);
+        }
+
+        if (_policy.IsExpired(item.FailingSince ?? now, now))
+        {
+            return await DeadAsync(item, $"{item.Platform} channel {item.ChannelId} could not be posted to for {_policy.GiveUpAfter} (Alerts:GiveUpAfter): {error}", none)
+                .ConfigureAwait(false);
+        }
+        return await _outbox.MarkWaitingAsync(item.DeliveryId, Term,
+            new WaitMark($"channel paused: {error}", TimeSpan.Zero, countsAsAttempt, item.InDoubt, Failing: true), none).ConfigureAwait(false);
+    }
+
+    private async Task<bool> DeadAsync(OutboxItem item, string reason, CancellationToken cancellationToken)
+    {
+        if (!await _outbox.MarkDeadAsync(item.DeliveryId, Term, reason, cancellationToken).ConfigureAwait(false)) return false;
+        _metrics.AlertsDeadLettered.Add(1, new KeyValuePair<string, object?>("platform", item.Platform));
+        _logger.LogError("Dead-lettered {What} ({DeliveryId}) to {Platform} channel {ChannelId}: {Reason}. Resend it with /alerts retry id:{DeliveryId}",
+            Describe(item), item.DeliveryId, item.Platform, item.ChannelId, reason, item.DeliveryId);
+        // A report that cannot be delivered is logged, not reported again (that could loop).
+        if (item.Alert is { } alert) await _reporter.DeadLetterAsync(alert, reason, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task ResumeChannelAsync(OutboxItem item, CancellationToken cancellationToken)
+    {
+        if (await _outbox.ResumeAsync(item.Platform, item.ChannelId, cancellationToken).ConfigureAwait(false))
+        {
+            _logger.LogWarning("{Platform} channel {ChannelId} accepts alerts again; its waiting alerts go out now", item.Platform, item.ChannelId);
+            await _reporter.ChannelResumedAsync(item.Platform, item.ChannelId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PausePlatformAsync(string platform, string error, CancellationToken cancellationToken)
+    {
+        if (!await _outbox.PauseAsync(platform, null, error, _policy.PlatformProbeInterval, cancellationToken).ConfigureAwait(false)) return;
+        _logger.LogCritical("Paused all {Platform} deliveries: {Error}. Alerts wait (no attempt is spent); checking every {Interval} and resuming by itself",
+            platform, error, _policy.PlatformProbeInterval);
+        await _reporter.PlatformPausedAsync(platform, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks each paused platform whose check is due; resumes it when the probe passes.</summary>
+    private async Task ProbePausedPlatformsAsync(CancellationToken cancellationToken)
+    {
+        var pauses = await _outbox.GetPausesAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var pause in pauses.Where(p => p.ChannelId is null && _sinks.ContainsKey(p.Platform)))
+        {
+            if (pause.NextCheckAt > _policy.Time.GetUtcNow()) continue;
+            string? problem;
+            try
+            {
+                problem = _platformProbes.TryGetValue(pause.Platform, out var probe)
+                    ? await probe.CheckAsync(cancellationToken).ConfigureAwait(false)
+                    : null; // Nothing to ask: try sending again.
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                problem = $"{ex.GetType().Name}: {ex.Message}";
+            }
+            if (problem is null)
+            {
+                if (await _outbox.ResumeAsync(pause.Platform, null, cancellationToken).ConfigureAwait(false))
+                {
+                    _logger.LogWarning("{Platform} accepts our credentials again: resumed deliveries (paused since {Since:u})", pause.Platform, pause.Since);
+                    await _reporter.PlatformResumedAsync(pause.Platform, pause.Since, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await _outbox.DeferPauseAsync(pause.Platform, null, problem, _policy.PlatformProbeInterval, cancellationToken).ConfigureAwait(false);
+                _logger.LogWarning("{Platform} is still paused: {Problem}; checking again in {Interval}", pause.Platform, problem, _policy.PlatformProbeInterval);
+            }
+        }
+    }
+
+    /// <summary>A row whose last send had an unknown outcome may have reached the platform. Its probe looks for the
+    /// delivery id in the channel before we send again; a found message counts as sent.</summary>
+    private async Task<DeliveryResult?> FindEarlierDeliveryAsync(OutboxItem item, AlertMessage alert, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!item.InDoubt || !_probes.TryGetValue(item.Platform, out var probe)) return null;
+        var tags = new KeyValuePair<string, object?>("platform", item.Platform);
         try
         {
-            var found = await probe.FindAsync(alert, cancellationToken).ConfigureAwait(false);
+            var found = await probe.FindAsync(alert, item.FirstTryAt ?? item.CreatedAt, now, cancellationToken).ConfigureAwait(false);
             _metrics.HistoryChecks.Add(1, tags, new("result", found is null ? "absent" : "found"));
             if (found is null) return null;
             _logger.LogWarning(
@@ -172,20 +349,6 @@ public sealed class AlertDispatcher
         }
     }
 
-    private IAlertSink ResolveSink(string platform)
-    {
-        if (_sinks.TryGetValue(platform, out var sink)) return sink;
-        lock (_warnedPlatforms)
-        {
-            if (_warnedPlatforms.Add(platform))
-            {
-                _logger.LogWarning(
-                    "Alerts for {Platform} channels are printed to the console because {Platform} is not configured (set {Section}:BotToken to deliver them there)",
-                    platform, platform, platform == Platforms.Slack ? "Slack" : "Discord");
-            }
-        }
-        return _sinks.TryGetValue(Platforms.Console, out var console)
-            ? console
-            : throw new InvalidOperationException($"No alert sink for platform '{platform}' and no console sink registered.");
-    }
+    private static string Describe(OutboxItem item) =>
+        item.Alert is { } alert ? $"alert for case {alert.Case.Key}" : $"admin report \"{item.Report?.Title}\"";
 }

@@ -19,30 +19,63 @@ public sealed record AlertMessage(
     int Attempt,
     DateOnly? OldStatusSince = null);
 
-/// <summary>IAlertSink delivers alerts to one platform and says whether a failure is worth retrying.</summary>
+/// <summary>IAlertSink delivers alerts and admin reports to one platform and says what a failure means.</summary>
 public interface IAlertSink
 {
     /// <summary>The platform this sink serves: "discord", "slack" or "console".</summary>
     string Platform { get; }
 
     Task<DeliveryResult> SendAsync(AlertMessage alert, CancellationToken cancellationToken);
+
+    /// <summary>Posts an admin report (Alerts:AdminChannels) into <paramref name="channelId"/>.</summary>
+    Task<DeliveryResult> SendReportAsync(string deliveryId, string channelId, Storage.AdminReport report, CancellationToken cancellationToken);
 }
 
 public enum DeliveryOutcome
 {
+    /// <summary>Delivered.</summary>
     Sent,
-    Retry,
+
+    /// <summary>The platform said "later" (429, Retry-After, pacing): not a failure, not an attempt.</summary>
+    RateLimited,
+
+    /// <summary>A transient failure (5xx, network, timeout): retried with backoff until Alerts:GiveUpAfter.</summary>
+    Failed,
+
+    /// <summary>Nothing can be sent on this platform (token rejected or revoked, scope missing): pause the platform.</summary>
+    PlatformDown,
+
+    /// <summary>This channel cannot be posted to (unknown, no access, archived): pause the channel.</summary>
+    ChannelDown,
+
+    /// <summary>The platform rejected this message as invalid: it can never succeed, dead letter at once.</summary>
     Rejected,
 }
 
-/// <summary>DeliveryResult is a sink's verdict: sent, retry later (transient), or rejected (will never succeed).</summary>
-public sealed record DeliveryResult(DeliveryOutcome Outcome, string? ExternalId, string? Error, TimeSpan? RetryAfter)
+/// <summary>DeliveryResult is a sink's verdict on one send.</summary>
+/// <param name="ExternalId">The platform's id for the message (Discord message id, Slack "channel/ts").</param>
+/// <param name="RetryAfter">How long the platform asked to wait (429), if it said.</param>
+/// <param name="MayHaveArrived">The send's outcome is unknown (a timeout, a lost answer): look before sending again.</param>
+public sealed record DeliveryResult(DeliveryOutcome Outcome, string? ExternalId, string? Error, TimeSpan? RetryAfter, bool MayHaveArrived = false)
 {
-    /// <param name="externalId">The platform's id for the message (Discord message id, Slack "channel/ts").</param>
     public static DeliveryResult Sent(string? externalId = null) => new(DeliveryOutcome.Sent, externalId, null, null);
 
-    /// <param name="retryAfter">When the platform said how long to wait (429), else null for our own backoff.</param>
-    public static DeliveryResult Retry(string error, TimeSpan? retryAfter = null) => new(DeliveryOutcome.Retry, null, error, retryAfter);
+    public static DeliveryResult RateLimited(string error, TimeSpan? retryAfter) => new(DeliveryOutcome.RateLimited, null, error, retryAfter);
+
+    public static DeliveryResult Failed(string error, bool mayHaveArrived) => new(DeliveryOutcome.Failed, null, error, null, mayHaveArrived);
+
+    public static DeliveryResult PlatformDown(string error) => new(DeliveryOutcome.PlatformDown, null, error, null);
+
+    public static DeliveryResult ChannelDown(string error) => new(DeliveryOutcome.ChannelDown, null, error, null);
 
     public static DeliveryResult Rejected(string error) => new(DeliveryOutcome.Rejected, null, error, null);
+}
+
+/// <summary>IPlatformProbe checks whether a paused platform can send again (Discord GET /users/@me, Slack auth.test).</summary>
+public interface IPlatformProbe
+{
+    string Platform { get; }
+
+    /// <summary>Null when the platform accepts our credentials again, else why not.</summary>
+    Task<string?> CheckAsync(CancellationToken cancellationToken);
 }

@@ -5,13 +5,16 @@ namespace DetaineeAlertBot.Core.Commands;
 
 /// <summary>BotCommands is the single entry point chat adapters call: it routes "/case ..." and "/watchlist ..."
 /// to their handlers and turns any failure into a polite reply (never a stack trace in chat).</summary>
-public sealed class BotCommands(CaseCommands cases, WatchlistCommands watchlists, CaseCatalog catalog, ILogger<BotCommands> logger)
+public sealed class BotCommands(CaseCommands cases, WatchlistCommands watchlists, AlertCommands alerts, CaseCatalog catalog, ILogger<BotCommands> logger)
 {
     public const string CaseCommand = "case";
     public const string WatchlistCommand = "watchlist";
+    public const string AlertsCommand = "alerts";
 
     /// <summary>Usage text per command, as users type it in Slack (Discord shows its own option hints).</summary>
-    public static string Usage(string command) => command == WatchlistCommand
+    public static string Usage(string command) => command == AlertsCommand
+        ? "Usage: /alerts status · /alerts dead · /alerts retry id:<delivery id|all>\nEveryone can see the status; dead letters and retries are for admins."
+        : command == WatchlistCommand
         ? "Usage: /watchlist add <name or case id> · /watchlist remove <name or case id> · /watchlist list\n"
           + "Adding and removing are for admins; everyone can list."
         : "Usage: /case lookup <name or case id> · /case history <name or case id> · /case help\n"
@@ -28,6 +31,10 @@ public sealed class BotCommands(CaseCommands cases, WatchlistCommands watchlists
                 (WatchlistCommand, "add") => await watchlists.AddAsync(request.Query, context, cancellationToken).ConfigureAwait(false),
                 (WatchlistCommand, "remove") => await watchlists.RemoveAsync(request.Query, context, cancellationToken).ConfigureAwait(false),
                 (WatchlistCommand, "list") => await watchlists.ListAsync(context, cancellationToken).ConfigureAwait(false),
+                (AlertsCommand, "status") => await alerts.StatusAsync(cancellationToken).ConfigureAwait(false),
+                (AlertsCommand, "dead") => await alerts.DeadAsync(context, cancellationToken).ConfigureAwait(false),
+                (AlertsCommand, "retry") => await alerts.RetryAsync(request.Query, context, cancellationToken).ConfigureAwait(false),
+                (AlertsCommand, _) => CommandReply.Info(null, Usage(AlertsCommand)),
                 (CaseCommand or WatchlistCommand, "help" or "") => CommandReply.Info(null, Usage(request.Command.ToLowerInvariant())),
                 (WatchlistCommand, _) => CommandReply.Info(null, $"Unknown subcommand '{request.Subcommand}'.\n{Usage(WatchlistCommand)}"),
                 _ => CommandReply.Info(null, $"Unknown command '{request.Command} {request.Subcommand}'.\n{Usage(CaseCommand)}"),

@@ -17,6 +17,9 @@ public interface IWatchlistStore
 
     /// <summary>Inserts configured entries that were never stored before (active or removed), so an admin's removal
     /// survives a restart. Returns how many were inserted.</summary>
+    /// <summary>Active entries of every channel of one platform (at most <paramref name="max"/>).</summary>
+    Task<IReadOnlyList<WatchlistEntry>> ListPlatformAsync(string platform, int max, CancellationToken cancellationToken);
+
     Task<int> SeedAsync(IReadOnlyList<WatchlistEntry> entries, CancellationToken cancellationToken);
 
     /// <summary>Binds entries stored by earlier versions without a source ('*', which matched the id in any source) to

@@ -11,7 +11,9 @@ public static class BotCommandDefinitions
 {
     public const string Case = "case";
     public const string Watchlist = "watchlist";
+    public const string Alerts = "alerts";
     public const string QueryOption = "query";
+    public const string IdOption = "id";
 
     private const int SubCommand = 1;
     private const int String = 3;
@@ -41,6 +43,22 @@ public static class BotCommandDefinitions
                 Sub("add", "Watch a case in this channel", Query()),
                 Sub("remove", "Stop watching a case in this channel", Query()),
                 Sub("list", "List cases watched in this channel"),
+            ],
+        },
+        new()
+        {
+            Name = Alerts,
+            Description = "Alert delivery: what waits, what could not be sent",
+            Contexts = [0],
+            IntegrationTypes = [0],
+            Options =
+            [
+                Sub("status", "Pending, waiting and dead alerts"),
+                Sub("dead", "List alerts that could not be delivered (admins)"),
+                Sub("retry", "Send dead letters again (admins)", new ApplicationCommandOption
+                {
+                    Type = String, Name = IdOption, Description = "A delivery id from /alerts dead, or all", Required = true, MinLength = 1, MaxLength = 40,
+                }),
             ],
         },
     ];

@@ -17,6 +17,7 @@ namespace DetaineeAlertBot.Discord.Models;
 [JsonSerializable(typeof(InteractionResponse))]
 [JsonSerializable(typeof(InteractionCallbackData))]
 [JsonSerializable(typeof(CurrentApplication))]
+[JsonSerializable(typeof(DiscordUser))]
 [JsonSerializable(typeof(ApplicationCommand))]
 [JsonSerializable(typeof(List<ApplicationCommand>))]
 [JsonSerializable(typeof(IReadOnlyList<ApplicationCommand>))]

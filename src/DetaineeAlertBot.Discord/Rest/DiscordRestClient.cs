@@ -69,6 +69,16 @@ public sealed class DiscordRestClient
     public Task<CurrentApplication> GetCurrentApplicationAsync(CancellationToken ct) =>
         SendAsync(DiscordRoute.GetCurrentApplication(), null, DiscordJsonContext.Default.CurrentApplication, ct)!;
 
+    /// <summary><c>GET /users/@me</c>, sent even after a 401 stopped the client: the check whether a (fixed) token works
+    /// again. A success lets the client send again.</summary>
+    public async Task<DiscordUser> CheckTokenAsync(CancellationToken ct)
+    {
+        var user = await SendAsync(DiscordRoute.GetCurrentUser(), null, DiscordJsonContext.Default.DiscordUser, ct, tokenCheck: true).ConfigureAwait(false);
+        if (_tokenRejected) _logger.LogWarning("Discord accepts the bot token again; sending resumes");
+        _tokenRejected = false;
+        return user!;
+    }
+
     /// <summary><c>DELETE /users/@me/guilds/{guild.id}</c>: the bot leaves a server (204 No Content).</summary>
     public Task LeaveGuildAsync(string guildId, CancellationToken ct) =>
         SendAsync<DiscordMessage>(DiscordRoute.LeaveGuild(guildId), null, null, ct);
@@ -97,17 +107,17 @@ public sealed class DiscordRestClient
 
     private static byte[] Body<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);
 
-    private async Task<T?> SendAsync<T>(DiscordRoute route, byte[]? body, JsonTypeInfo<T>? responseType, CancellationToken ct)
+    private async Task<T?> SendAsync<T>(DiscordRoute route, byte[]? body, JsonTypeInfo<T>? responseType, CancellationToken ct, bool tokenCheck = false)
         where T : class
     {
         var serverErrors = 0;
         var rateLimits = 0;
         while (true)
         {
-            if (_tokenRejected)
+            if (_tokenRejected && !tokenCheck)
             {
                 throw new DiscordClientStoppedException(
-                    "Discord rejected the bot token earlier (HTTP 401); no further requests are sent. Fix the token and restart.");
+                    "Discord rejected the bot token earlier (HTTP 401); no further requests are sent until a token check passes.");
             }
 
             if (!route.Interaction && _limiter.InvalidBudgetExhausted)

@@ -20,6 +20,8 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute LeaveGuild(string guildId) =>
         new(HttpMethod.Delete, "/users/@me/guilds/{guild_id}", $"users/@me/guilds/{Id(guildId)}", guildId);
 
+    public static DiscordRoute GetCurrentUser() => new(HttpMethod.Get, "/users/@me", "users/@me", "global");
+
     public static DiscordRoute GetCurrentApplication() => new(HttpMethod.Get, "/applications/@me", "applications/@me", "global");
 
     public static DiscordRoute Commands(HttpMethod method, string applicationId, string? guildId) => guildId is null

@@ -57,6 +57,16 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string? OutboxQueuedNotification => $"NOTIFY {OutboxChannel}";
 
+    public override string Now => "now()";
+
+    public override string NowPlus(string secondsParameter) => $"(now() + make_interval(secs => {secondsParameter}))";
+
+    public override DbCommand BindNow(DbCommand command, TimeProvider time) => command;
+
+    public override object Boolean(bool value) => value;
+
+    public override bool ReadBoolean(DbDataReader reader, int ordinal) => reader.GetBoolean(ordinal);
+
     public override string ForUpdate => " FOR UPDATE";
 
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";

@@ -70,6 +70,22 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// leader's dispatcher wakes at once for a change another instance stored); null where there is nobody to tell.</summary>
     public virtual string? OutboxQueuedNotification => null;
 
+    /// <summary>The database's clock in SQL. Postgres: now() (the transaction's start), so every instance compares leases
+    /// and due times on one clock. SQLite (one process): the @now parameter, bound by <see cref="BindNow"/> from the
+    /// process's TimeProvider.</summary>
+    public abstract string Now { get; }
+
+    /// <summary><see cref="Now"/> plus the number of seconds (a double, may be negative) in <paramref name="secondsParameter"/>.</summary>
+    public abstract string NowPlus(string secondsParameter);
+
+    /// <summary>Binds what <see cref="Now"/> needs (nothing for Postgres).</summary>
+    public abstract DbCommand BindNow(DbCommand command, TimeProvider time);
+
+    /// <summary>A boolean column value (SQLite has no boolean type: 1 or 0).</summary>
+    public abstract object Boolean(bool value);
+
+    public abstract bool ReadBoolean(DbDataReader reader, int ordinal);
+
     /// <summary>A <see cref="StorageException"/> for provider errors we can name, else null (rethrow as is).</summary>
     public abstract StorageException? Describe(string operation, Exception exception);
 

@@ -92,6 +92,17 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override object ListValue(IReadOnlyCollection<string> values) => JsonSerializer.Serialize(values, StorageJsonContext.Default.IReadOnlyCollectionString);
 
+    public override string Now => "@now";
+
+    // strftime's %f is SS.SSS; four zeros and Z make it the fixed-width text of TimestampFormat, so text order stays time order.
+    public override string NowPlus(string secondsParameter) => $"strftime('%Y-%m-%dT%H:%M:%f0000Z', @now, {secondsParameter} || ' seconds')";
+
+    public override DbCommand BindNow(DbCommand command, TimeProvider time) => command.With("@now", Timestamp(time.GetUtcNow()));
+
+    public override object Boolean(bool value) => value ? 1 : 0;
+
+    public override bool ReadBoolean(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture) != 0;
+
     public override string ForUpdate => "";
 
     public override string ForUpdateSkipLocked => "";

@@ -1,10 +1,11 @@
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Watchlists;
 
 namespace DetaineeAlertBot.Alerts;
 
-/// <summary>ConsoleAlertSink prints alerts to standard output: the embedded default when no chat tokens are set,
-/// and the fallback for a platform that is not configured.</summary>
+/// <summary>ConsoleAlertSink prints alerts of console watchlist entries (the embedded default) and admin reports for the
+/// console to standard output. It never stands in for a chat platform: alerts for a platform without credentials wait.</summary>
 public sealed class ConsoleAlertSink(TextWriter? output = null) : IAlertSink
 {
     private readonly TextWriter _output = output ?? Console.Out;
@@ -14,11 +15,22 @@ public sealed class ConsoleAlertSink(TextWriter? output = null) : IAlertSink
 
     public Task<DeliveryResult> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
     {
-        var target = alert.Platform == Platforms.Console ? $"console channel {alert.ChannelId}" : $"{alert.Platform} channel {alert.ChannelId} (not configured: shown here)";
+        Write($"ALERT · console channel {alert.ChannelId} · delivery {alert.DeliveryId}", AlertText.PlainText(alert));
+        return Task.FromResult(DeliveryResult.Sent($"console:{alert.DeliveryId}"));
+    }
+
+    public Task<DeliveryResult> SendReportAsync(string deliveryId, string channelId, AdminReport report, CancellationToken cancellationToken)
+    {
+        Write($"ADMIN REPORT · delivery {deliveryId}", report.ToPlainText());
+        return Task.FromResult(DeliveryResult.Sent($"console:{deliveryId}"));
+    }
+
+    private void Write(string header, string body)
+    {
         var text = $"""
 
-            ==== ALERT · {target} · delivery {alert.DeliveryId} ====
-            {AlertText.PlainText(alert)}
+            ==== {header} ====
+            {body}
             ====
 
             """;
@@ -27,6 +39,5 @@ public sealed class ConsoleAlertSink(TextWriter? output = null) : IAlertSink
             _output.Write(text);
             _output.Flush();
         }
-        return Task.FromResult(DeliveryResult.Sent($"console:{alert.DeliveryId}"));
     }
 }

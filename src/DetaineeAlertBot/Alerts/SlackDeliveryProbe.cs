@@ -19,9 +19,9 @@ public sealed class SlackDeliveryProbe(SlackApiClient api) : IDeliveryProbe
 
     public string Platform => Platforms.Slack;
 
-    public async Task<string?> FindAsync(AlertMessage alert, CancellationToken cancellationToken)
+    public async Task<string?> FindAsync(AlertMessage alert, DateTimeOffset firstTryAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var messages = await api.GetHistoryAsync(alert.ChannelId, alert.ObservedAt - Margin, MaxMessages, cancellationToken).ConfigureAwait(false);
+        var messages = await api.GetHistoryAsync(alert.ChannelId, (firstTryAt < alert.ObservedAt ? firstTryAt : alert.ObservedAt) - Margin, MaxMessages, cancellationToken).ConfigureAwait(false);
         foreach (var message in messages)
         {
             if (message.Metadata is { EventType: SlackAlertSink.MetadataEventType, EventPayload: { } payload }

@@ -2,6 +2,7 @@ using System.Net;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Discord.Rest;
@@ -15,9 +16,6 @@ namespace DetaineeAlertBot.Discord;
 /// </summary>
 public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry health, ILogger<DiscordAlertSink> logger) : IAlertSink
 {
-    /// <summary>How long alerts wait when the bot token was rejected: until an operator fixes it and restarts.</summary>
-    private static readonly TimeSpan StoppedRetryAfter = TimeSpan.FromMinutes(5);
-
     public string Platform => Platforms.Discord;
 
     public async Task<DeliveryResult> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
@@ -27,43 +25,78 @@ public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry heal
         {
             logger.LogWarning("Discord alert {DeliveryId} for case {CaseId} truncated to fit Discord's limits: {Part}", alert.DeliveryId, alert.Case.Id, part);
         }
+        return await PostAsync(alert.ChannelId, request, cancellationToken).ConfigureAwait(false);
+    }
 
+    public async Task<DeliveryResult> SendReportAsync(string deliveryId, string channelId, AdminReport report, CancellationToken cancellationToken)
+    {
+        var embed = new Embed
+        {
+            Title = DiscordMarkdown.Escape(report.Title),
+            Description = DiscordMarkdown.Escape(string.Join('\n', report.Lines)),
+            Color = 0xE67E22,
+        };
+        var request = new CreateMessageRequest
+        {
+            Embeds = [EmbedLimits.Fit(embed, out _)],
+            AllowedMentions = AllowedMentions.None,
+            Nonce = deliveryId.Length <= EmbedLimits.Nonce ? deliveryId : deliveryId[..EmbedLimits.Nonce],
+            EnforceNonce = true,
+        };
+        return await PostAsync(channelId, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Create Message, and what each failure means for the outbox (docs/discord.md, "When Discord says no").</summary>
+    private async Task<DeliveryResult> PostAsync(string channelId, CreateMessageRequest request, CancellationToken cancellationToken)
+    {
         try
         {
-            var message = await rest.CreateMessageAsync(alert.ChannelId, request, cancellationToken).ConfigureAwait(false);
+            var message = await rest.CreateMessageAsync(channelId, request, cancellationToken).ConfigureAwait(false);
             return DeliveryResult.Sent(message.Id);
         }
         catch (DiscordRateLimitedException e)
         {
-            return DeliveryResult.Retry(e.Message, e.RetryAfter);
+            return DeliveryResult.RateLimited(e.Message, e.RetryAfter);
         }
         catch (DiscordApiException e) when (e.IsTransient)
         {
-            return DeliveryResult.Retry(e.Message);
+            // A 5xx after the client's own retries: the message may or may not exist (the nonce covers the resend).
+            return DeliveryResult.Failed(e.Message, mayHaveArrived: true);
         }
         catch (DiscordApiException e) when (e.Status == HttpStatusCode.Unauthorized)
         {
             health.Report(DiscordWiring.HealthComponent, healthy: false, e.Message);
-            return DeliveryResult.Retry(e.Message, StoppedRetryAfter);
+            return DeliveryResult.PlatformDown(e.Message);
+        }
+        catch (DiscordApiException e) when (e.Code is DiscordApiException.UnknownChannel or DiscordApiException.MissingAccess or DiscordApiException.MissingPermissions)
+        {
+            return DeliveryResult.ChannelDown(e.Message);
         }
         catch (DiscordApiException e)
         {
-            // Unknown channel, missing access or permissions, invalid body: the same request can never succeed.
-            return DeliveryResult.Rejected($"{e.Message} (Discord channel {alert.ChannelId})");
+            // Invalid form body (50035) and every other 4xx: the same request can never succeed.
+            return DeliveryResult.Rejected($"{e.Message} (Discord channel {channelId})");
+        }
+        catch (DiscordClientStoppedException e) when (rest.Health.TokenRejected)
+        {
+            return DeliveryResult.PlatformDown(e.Message);
         }
         catch (DiscordClientStoppedException e)
         {
-            return DeliveryResult.Retry(e.Message, StoppedRetryAfter);
+            // Too many invalid requests recently: hold off (not an attempt) rather than risk a temporary ban.
+            return DeliveryResult.RateLimited(e.Message, InvalidBudgetWait);
         }
         catch (ArgumentException e)
         {
-            return DeliveryResult.Rejected($"'{alert.ChannelId}' is not a Discord channel id (Developer Mode > right-click the channel > Copy Channel ID): {e.Message}");
+            return DeliveryResult.Rejected($"'{channelId}' is not a Discord channel id (Developer Mode > right-click the channel > Copy Channel ID): {e.Message}");
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
-            return DeliveryResult.Retry($"Discord unreachable: {e.Message}");
+            return DeliveryResult.Failed($"Discord unreachable: {e.Message}", mayHaveArrived: true);
         }
     }
+
+    private static readonly TimeSpan InvalidBudgetWait = TimeSpan.FromMinutes(1);
 
     /// <summary>The alert as a Create Message body; <paramref name="truncated"/> names any part cut to fit.</summary>
     public static CreateMessageRequest Render(AlertMessage alert, out IReadOnlyList<string> truncated)

@@ -49,7 +49,7 @@ public sealed class DiscordInteractionHandler(
         }
 
         var context = Context(interaction);
-        var request = new CommandRequest(invocation.Command, invocation.Subcommand ?? "", invocation.Get(BotCommandDefinitions.QueryOption));
+        var request = new CommandRequest(invocation.Command, invocation.Subcommand ?? "", invocation.Get(BotCommandDefinitions.QueryOption) ?? invocation.Get(BotCommandDefinitions.IdOption));
         // Ephemerality is fixed when deferring: only a permitted watchlist change is posted for the channel to see.
         var publicReply = context.IsAdmin && request.Command == BotCommands.WatchlistCommand && request.Subcommand is "add" or "remove";
         logger.LogDebug("Discord /{Command} {Subcommand} from {User} in {Channel} (admin: {IsAdmin})",

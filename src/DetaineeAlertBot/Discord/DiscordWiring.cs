@@ -47,6 +47,7 @@ public static class DiscordWiring
         services.AddSingleton<DiscordInteractionHandler>();
         services.AddSingleton<DiscordAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<DiscordAlertSink>());
+        services.AddSingleton<IPlatformProbe, DiscordPlatformProbe>();
         services.AddSingleton<DiscordCommandRegistrar>();
         if (options.HttpInteractionsEnabled)
         {

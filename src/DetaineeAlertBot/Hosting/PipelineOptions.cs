@@ -175,21 +175,70 @@ public sealed class WatchlistSeedOptions
         })).ToArray();
 }
 
-/// <summary>Alert delivery retries (Alerts:*).</summary>
+/// <summary>Alert delivery (Alerts:*): how long failing alerts are retried, where problems are reported, how long
+/// delivered rows are kept.</summary>
 public sealed class AlertOptions
 {
     public const string SectionName = "Alerts";
 
-    public int MaxAttempts { get; set; } = 8;
+    /// <summary>How long a failing alert keeps being retried before it is a dead letter.</summary>
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>Delivered rows older than this are pruned (the status history is kept).</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>discord:&lt;channel id&gt;, slack:&lt;channel id&gt; or console.</summary>
+    public IReadOnlyList<string> AdminChannels { get; set; } = [Platforms.Console];
 
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often a paused platform (token rejected) is checked again.</summary>
+    public TimeSpan PlatformProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a paused channel (deleted, no access) is tried again.</summary>
+    public TimeSpan ChannelRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public static AlertOptions Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(SectionName);
+        var options = new AlertOptions();
+        section.Bind(options);
+        var admin = section.GetSection(nameof(AdminChannels));
+        options.AdminChannels = admin.Value is not null || admin.GetChildren().Any() ? BotConfiguration.ReadList(admin) : [Platforms.Console];
+        return options;
+    }
+
+    /// <summary>The admin channels as report targets (valid entries only; <see cref="Validate"/> names the others).</summary>
+    public IReadOnlyList<Core.Storage.ReportTarget> ReportTargets() => AdminChannels
+        .Select(ParseAdminChannel).Where(t => t is not null).Select(t => t!).Distinct().ToArray();
+
+    private static Core.Storage.ReportTarget? ParseAdminChannel(string entry)
+    {
+        var text = entry.Trim();
+        if (string.Equals(text, Platforms.Console, StringComparison.OrdinalIgnoreCase)) return new(Platforms.Console, Platforms.Console);
+        var colon = text.IndexOf(':');
+        if (colon <= 0 || colon == text.Length - 1) return null;
+        var platform = text[..colon].Trim().ToLowerInvariant();
+        var channel = text[(colon + 1)..].Trim();
+        return platform is Platforms.Discord or Platforms.Slack && channel.Length > 0 ? new(platform, channel) : null;
+    }
+
     public IEnumerable<string> Validate()
     {
-        if (MaxAttempts < 1) yield return "Alerts:MaxAttempts must be at least 1.";
+        if (GiveUpAfter < TimeSpan.FromSeconds(1) || GiveUpAfter > TimeSpan.FromDays(90))
+            yield return $"Alerts:GiveUpAfter '{GiveUpAfter}' is out of range: use 00:00:01 to 90.00:00:00 (default 2.00:00:00).";
+        if (Retention < TimeSpan.FromHours(1))
+            yield return $"Alerts:Retention '{Retention}' is too short: use at least 01:00:00 (default 30.00:00:00).";
         if (RetryBaseDelay <= TimeSpan.Zero) yield return "Alerts:RetryBaseDelay must be positive, e.g. 00:00:02.";
         if (RetryMaxDelay < RetryBaseDelay) yield return "Alerts:RetryMaxDelay must be at least Alerts:RetryBaseDelay.";
+        if (PlatformProbeInterval < TimeSpan.FromSeconds(1) || PlatformProbeInterval > TimeSpan.FromMinutes(10))
+            yield return $"Alerts:PlatformProbeInterval '{PlatformProbeInterval}' is out of range: use 00:00:01 to 00:10:00 (default 00:00:30).";
+        if (ChannelRetryInterval < TimeSpan.FromSeconds(1) || ChannelRetryInterval > TimeSpan.FromHours(1))
+            yield return $"Alerts:ChannelRetryInterval '{ChannelRetryInterval}' is out of range: use 00:00:01 to 01:00:00 (default 00:05:00).";
+        if (AdminChannels.Count == 0) yield return "Alerts:AdminChannels is empty: list at least one of discord:<channel id>, slack:<channel id>, console.";
+        foreach (var entry in AdminChannels.Where(e => ParseAdminChannel(e) is null))
+            yield return $"Alerts:AdminChannels '{entry}' is not discord:<channel id>, slack:<channel id> or console.";
     }
 }

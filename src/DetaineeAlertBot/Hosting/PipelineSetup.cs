@@ -23,8 +23,7 @@ public static class PipelineSetup
         var configuration = builder.Configuration;
         var services = builder.Services;
 
-        var alerts = new AlertOptions();
-        configuration.GetSection(AlertOptions.SectionName).Bind(alerts);
+        var alerts = AlertOptions.Read(configuration);
         var polled = SourcesOptions.Read(configuration).Items.Select(s => s.Name).ToArray();
         var ingest = IngestOptions.Read(configuration);
         var seeds = WatchlistSeedOptions.Read(configuration);
@@ -43,24 +42,38 @@ public static class PipelineSetup
         services.AddSingleton<CaseSyncService>();
         services.AddSingleton<CaseCommands>();
         services.AddSingleton<WatchlistCommands>();
+        services.AddSingleton<AlertCommands>();
         services.AddSingleton<BotCommands>();
-        services.AddSingleton(new DeliveryRetryPolicy { MaxAttempts = alerts.MaxAttempts, BaseDelay = alerts.RetryBaseDelay, MaxDelay = alerts.RetryMaxDelay });
+        services.AddSingleton(provider => new DeliveryPolicy
+        {
+            Time = provider.GetRequiredService<TimeProvider>(),
+            GiveUpAfter = alerts.GiveUpAfter,
+            BaseDelay = alerts.RetryBaseDelay,
+            MaxDelay = alerts.RetryMaxDelay,
+            PlatformProbeInterval = alerts.PlatformProbeInterval,
+            ChannelRetryInterval = alerts.ChannelRetryInterval,
+        });
+        services.AddSingleton(provider => new AdminReporter(
+            provider.GetRequiredService<IAlertOutbox>(), alerts.ReportTargets(), provider.GetRequiredService<ILogger<AdminReporter>>(),
+            provider.GetRequiredService<AlertSignal>()));
         services.AddSingleton<ConsoleAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<ConsoleAlertSink>());
         var cluster = ClusterOptions.Read(configuration);
         services.AddSingleton(provider => new AlertDispatcher(
             provider.GetRequiredService<IAlertOutbox>(),
             provider.GetServices<IAlertSink>(),
-            provider.GetRequiredService<DeliveryRetryPolicy>(),
+            provider.GetRequiredService<DeliveryPolicy>(),
+            provider.GetRequiredService<AdminReporter>(),
             provider.GetRequiredService<BotMetrics>(),
-            provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<AlertDispatcher>>(),
             provider.GetServices<IDeliveryProbe>(),
+            provider.GetServices<IPlatformProbe>(),
             cluster.DeliveryLease));
 
         // Order matters: start-up (migrate, load, seed) finishes before any loop starts.
         services.AddHostedService<StartupService>();
         services.AddHostedService<AlertDispatchService>();
+        services.AddHostedService<OutboxPruneService>();
         return builder;
     }
 

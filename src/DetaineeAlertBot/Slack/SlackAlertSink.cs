@@ -1,6 +1,7 @@
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Slack.Blocks;
 using DetaineeAlertBot.Slack.Models;
@@ -34,28 +35,62 @@ public sealed class SlackAlertSink(SlackApiClient api, HealthRegistry health, IL
             UnfurlLinks = false,
             UnfurlMedia = false,
         };
+        return await PostAsync(request, cancellationToken).ConfigureAwait(false);
+    }
 
+    public async Task<DeliveryResult> SendReportAsync(string deliveryId, string channelId, AdminReport report, CancellationToken cancellationToken)
+    {
+        var message = new SlackMessageBuilder()
+            .Header(report.Title)
+            .Section(SlackText.Escape(string.Join('\n', report.Lines)))
+            .Build(report.ToPlainText());
+        var request = new ChatPostMessageRequest(channelId, message.Text, message.Blocks,
+            new MessageMetadata(MetadataEventType, new Dictionary<string, string> { ["delivery_id"] = deliveryId }))
+        {
+            UnfurlLinks = false,
+            UnfurlMedia = false,
+        };
+        return await PostAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Errors that stop every post of this token, whatever the channel: pause Slack, probe with auth.test.</summary>
+    internal static bool IsPlatformWide(string error) => error is "invalid_auth" or "not_authed" or "account_inactive" or "token_revoked"
+        or "token_expired" or "missing_scope" or "not_allowed_token_type" or "invalid_token" or "team_access_not_granted" or "ekm_access_denied";
+
+    /// <summary>Errors of one channel: pause it and retry slowly.</summary>
+    internal static bool IsChannelLevel(string error) => error is "channel_not_found" or "not_in_channel" or "is_archived" or "restricted_action";
+
+    private async Task<DeliveryResult> PostAsync(ChatPostMessageRequest request, CancellationToken cancellationToken)
+    {
         try
         {
             var posted = await api.PostMessageAsync(request, cancellationToken).ConfigureAwait(false);
             return DeliveryResult.Sent($"{posted.Channel}/{posted.Ts}");
         }
+        catch (SlackApiException e) when (e.ErrorClass == SlackErrorClass.Retryable)
+        {
+            // Rate limits and pacing say "later"; a 5xx or internal_error may have posted (the history check covers it).
+            return e.RetryAfter is not null || e.Error is "ratelimited" or "rate_limited" or "message_limit_exceeded"
+                ? DeliveryResult.RateLimited(e.Message, e.RetryAfter)
+                : DeliveryResult.Failed(e.Message, mayHaveArrived: true);
+        }
+        catch (SlackApiException e) when (IsPlatformWide(e.Error))
+        {
+            health.Report(SlackWiring.HealthComponent, healthy: false, e.Message);
+            return DeliveryResult.PlatformDown(e.Message);
+        }
+        catch (SlackApiException e) when (IsChannelLevel(e.Error))
+        {
+            return DeliveryResult.ChannelDown($"{e.Message} (Slack channel {request.Channel})");
+        }
         catch (SlackApiException e)
         {
-            switch (e.ErrorClass)
-            {
-                case SlackErrorClass.Retryable:
-                    return DeliveryResult.Retry(e.Message, e.RetryAfter);
-                case SlackErrorClass.Configuration:
-                    if (e.Error is "invalid_auth" or "not_authed" or "account_inactive" or "token_revoked" or "token_expired" or "missing_scope")
-                    {
-                        health.Report(SlackWiring.HealthComponent, healthy: false, e.Message);
-                    }
-
-                    return DeliveryResult.Rejected($"{e.Message} (Slack channel {alert.ChannelId})");
-                default:
-                    return DeliveryResult.Rejected(e.Message);
-            }
+            // invalid_blocks and the like: this message can never be posted.
+            return DeliveryResult.Rejected($"{e.Message} (Slack channel {request.Channel})");
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException)
+        {
+            return DeliveryResult.Failed($"Slack unreachable: {e.Message}", mayHaveArrived: true);
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class SlackCommandHandler
     /// <summary>Anywhere in a lookup, asks for the answer to be posted in the channel instead of privately.</summary>
     public const string ShareFlag = "--share";
 
-    private static readonly string[] Subcommands = ["lookup", "history", "add", "remove", "list", "help"];
+    private static readonly string[] Subcommands = ["lookup", "history", "add", "remove", "list", "help", "status", "dead", "retry"];
 
     private readonly BotCommands _commands;
     private readonly SlackAccess _access;
@@ -96,6 +96,7 @@ public sealed class SlackCommandHandler
     {
         BotCommands.CaseCommand => BotCommands.CaseCommand,
         BotCommands.WatchlistCommand => BotCommands.WatchlistCommand,
+        BotCommands.AlertsCommand => BotCommands.AlertsCommand,
         _ => null,
     };
 

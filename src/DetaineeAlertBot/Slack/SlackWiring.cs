@@ -33,6 +33,7 @@ public static class SlackWiring
             provider.GetRequiredService<ILogger<SlackApiClient>>()));
         services.AddSingleton<SlackAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<SlackAlertSink>());
+        services.AddSingleton<IPlatformProbe, SlackPlatformProbe>();
         services.AddSingleton<SlackWorkspace>();
         services.AddSingleton<SlackAccess>();
         services.AddSingleton<SlackCommandHandler>();

@@ -21,10 +21,14 @@ public sealed class AlertDispatchService(
     protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken, CancellationToken lead)
     {
         var failures = 0;
+        var termTaken = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // A new term on every lead: whatever an earlier leader had claimed is ours at once, and its late marks are refused.
+                if (!termTaken) await dispatcher.BeginTermAsync(stoppingToken);
+                termTaken = true;
                 var handled = await dispatcher.DispatchDueAsync(stoppingToken, lead);
                 if (failures > 0) health.Report(Component, true, "delivering again");
                 failures = 0;

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Storage;
@@ -14,7 +15,9 @@ namespace DetaineeAlertBot.Workers;
 public sealed class StartupService(
     ICaseStore cases,
     IWatchlistStore watchlists,
-    IAlertOutbox outbox,
+    StorageDatabase database,
+    AlertDispatcher dispatcher,
+    AdminReporter reporter,
     CaseCatalog catalog,
     StorageOptions storage,
     WatchlistSeeds seeds,
@@ -49,13 +52,32 @@ public sealed class StartupService(
         var seeded = await watchlists.SeedAsync(seeds.ToEntries(now), cancellationToken);
         if (seeded > 0) logger.LogInformation("Seeded {Count} watchlist entr{Plural} from configuration", seeded, seeded == 1 ? "y" : "ies");
 
-        if (StorageSetup.IsSqlite(storage))
-        {
-            // SQLite runs one instance: a row still "sending" can only be left over from a crash of this bot.
-            var released = await outbox.ReleaseAllLeasesAsync(cancellationToken);
-            if (released > 0) logger.LogWarning("{Count} alert(s) were mid-send when the bot last stopped; they are queued again", released);
-        }
+        // Rows a crash left mid-send need nothing here: the dispatcher's new delivery term takes them over and checks
+        // whether they arrived before sending them again.
+        await WarnAboutWaitingPlatformsAsync(cancellationToken);
         health.Report(StorageComponent, true, $"{storage.Provider} ready");
+    }
+
+    /// <summary>Watchlist entries and admin channels on a platform without credentials: their alerts wait (never printed,
+    /// never marked sent). Say so once at start, naming them and the missing key; /healthz says it until it is fixed.</summary>
+    private async Task WarnAboutWaitingPlatformsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var platform in new[] { Platforms.Discord, Platforms.Slack }.Where(p => !dispatcher.SendingPlatforms.Contains(p)))
+        {
+            var waiting = await watchlists.ListPlatformAsync(platform, 1000, cancellationToken);
+            var admin = reporter.Targets.Where(t => t.Platform == platform).ToArray();
+            if (waiting.Count == 0 && admin.Length == 0) continue;
+            var key = platform == Platforms.Slack ? "Slack:BotToken" : "Discord:BotToken";
+            var named = string.Join(", ", waiting.Take(20).Select(e => $"{e.ChannelId} → {e.CaseSource}:{e.CaseId}"))
+                + (waiting.Count > 20 ? $" and {waiting.Count - 20} more" : "");
+            logger.LogWarning(
+                "{Key} is not set, so nothing is sent to {Platform}: alerts for {Count} watchlist entr{Plural} ({Entries}){Admin} wait until it is set and the bot restarted",
+                key, platform, waiting.Count, waiting.Count == 1 ? "y" : "ies", named,
+                admin.Length > 0 ? $" and {admin.Length} admin channel(s)" : "");
+            // The component carries the platform's name, as it would if the platform were configured.
+            health.Report(platform, false, $"{key} is not set: alerts for {waiting.Count} watchlist entr{(waiting.Count == 1 ? "y" : "ies")}"
+                + (admin.Length > 0 ? $" and {admin.Length} admin channel(s)" : "") + " wait, neither sent nor printed, until it is set");
+        }
     }
 
     /// <summary>Earlier versions stored bare-id seeds as matching any source ('*'); such an entry would also match a source
@@ -85,5 +107,17 @@ public sealed class StartupService(
         return (snapshot.Cases.Count, snapshot.Sources.Count);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Stops last (registered first): the dispatcher and pollers have finished, so the WAL can be folded back.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!await database.CheckpointAsync(cancellationToken))
+                logger.LogWarning("The SQLite WAL checkpoint could not complete on stop (a reader was busy); it completes at the next start");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("The SQLite WAL checkpoint failed on stop: {Error}", ex.Message);
+        }
+    }
 }

@@ -28,7 +28,7 @@ public class CommandTests
     {
         var catalog = Catalog(_search, Stored(Amiry), Stored(Amini));
         var time = new FakeTimeProvider(Now);
-        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, time), catalog, NullLogger<BotCommands>.Instance);
+        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, time), new AlertCommands(new Mock<IAlertOutbox>().Object), catalog, NullLogger<BotCommands>.Instance);
     }
 
     private static CommandContext Admin => new("discord", "chan-1", "u1", "lead", IsAdmin: true);
@@ -227,6 +227,9 @@ public class CommandTests
     /// <summary>A list-backed watchlist store with the real store's rules (one active entry per key, soft removal).</summary>
     private sealed class InMemoryWatchlists : IWatchlistStore
     {
+        public Task<IReadOnlyList<WatchlistEntry>> ListPlatformAsync(string platform, int max, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("not used by the command tests");
+
         private readonly List<(WatchlistEntry Entry, bool Active)> _rows = [];
 
         public IReadOnlyList<WatchlistEntry> Entries => _rows.Where(r => r.Active).Select(r => r.Entry).ToArray();

@@ -25,10 +25,10 @@ public sealed class ApplicationCommandSyncTests : IAsyncLifetime
         var result = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, BotCommandDefinitions.Build(), CancellationToken.None);
 
         Assert.True(result.Changed);
-        Assert.Equal(2, result.Count);
+        Assert.Equal(3, result.Count);
         Assert.Equal(1, Puts);
         var registered = _fake.Commands[Guild];
-        Assert.Equal(["case", "watchlist"], registered.Select(c => (string?)c!["name"]));
+        Assert.Equal(["case", "watchlist", "alerts"], registered.Select(c => (string?)c!["name"]));
         Assert.Equal(["lookup", "history"], registered[0]!["options"]!.AsArray().Select(o => (string?)o!["name"]));
         Assert.True((bool)registered[0]!["options"]![0]!["options"]![0]!["autocomplete"]!);
     }

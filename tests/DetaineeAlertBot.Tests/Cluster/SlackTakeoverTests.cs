@@ -34,14 +34,22 @@ public sealed class SlackTakeoverTests : IAsyncLifetime
         deliveryId, "slack", "C0001", new CaseRecord { Source = "push", Id = "c-1", Name = "Amir Amiry", Status = CaseStatus.Released },
         CaseStatus.Detained, CaseStatus.Released, ObservedAt, attempt);
 
+    private const long Term = 3;
+
     private AlertDispatcher Dispatcher(AlertMessage due)
     {
-        _outbox.SetupSequence(o => o.ClaimDueAsync(It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<TimeSpan>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync([due])
-            .ReturnsAsync([]);
+        // Attempt 2 stands for a row whose earlier send had an unknown outcome (in doubt).
+        var item = new OutboxItem(due.DeliveryId, due.Platform, due.ChannelId, due, null, due.Attempt - 1, due.Attempt > 1,
+            due.Attempt > 1 ? ObservedAt : null, null, ObservedAt);
+        _outbox.Setup(o => o.BeginTermAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Term);
+        _outbox.Setup(o => o.GetPausesAsync(It.IsAny<CancellationToken>())).ReturnsAsync([]);
+        _outbox.Setup(o => o.MarkSentAsync(It.IsAny<string>(), Term, It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
+        _outbox.SetupSequence(o => o.ClaimAsync(It.IsAny<ClaimRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new ClaimedBatch(DateTimeOffset.UtcNow, [item]))
+            .ReturnsAsync(ClaimedBatch.Empty);
         var sink = new SlackAlertSink(_api, new HealthRegistry(TimeProvider.System), NullLogger<SlackAlertSink>.Instance);
-        return new AlertDispatcher(_outbox.Object, [sink], new DeliveryRetryPolicy(), new BotMetrics(), TimeProvider.System,
-            NullLogger<AlertDispatcher>.Instance, [new SlackDeliveryProbe(_api)], TimeSpan.FromSeconds(10));
+        return new AlertDispatcher(_outbox.Object, [sink], new DeliveryPolicy(), new AdminReporter(_outbox.Object, [], NullLogger<AdminReporter>.Instance),
+            new BotMetrics(), NullLogger<AlertDispatcher>.Instance, [new SlackDeliveryProbe(_api)], [], TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -57,7 +65,7 @@ public sealed class SlackTakeoverTests : IAsyncLifetime
         var message = Assert.Single(_slack.Messages);
         Assert.Equal(1, _slack.Calls("conversations.history"));
         Assert.Equal(1, _slack.Calls("chat.postMessage"));
-        _outbox.Verify(o => o.MarkSentAsync("d0000000000000000000000a", $"C0001/{message.Ts}", It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+        _outbox.Verify(o => o.MarkSentAsync("d0000000000000000000000a", Term, $"C0001/{message.Ts}", It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -71,7 +79,7 @@ public sealed class SlackTakeoverTests : IAsyncLifetime
 
         Assert.Equal(2, _slack.Messages.Count);
         Assert.Equal(1, _slack.Calls("conversations.history"));
-        _outbox.Verify(o => o.MarkSentAsync("d0000000000000000000000c", It.Is<string>(id => id.StartsWith("C0001/", StringComparison.Ordinal)), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+        _outbox.Verify(o => o.MarkSentAsync("d0000000000000000000000c", Term, It.Is<string>(id => id.StartsWith("C0001/", StringComparison.Ordinal)), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -82,7 +90,7 @@ public sealed class SlackTakeoverTests : IAsyncLifetime
         await Dispatcher(Alert("d0000000000000000000000d", attempt: 2)).DispatchDueAsync(CancellationToken.None);
 
         Assert.Single(_slack.Messages);
-        _outbox.Verify(o => o.MarkSentAsync("d0000000000000000000000d", It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Once);
+        _outbox.Verify(o => o.MarkSentAsync("d0000000000000000000000d", Term, It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public class DiscordHostTests
         }
 
         var commands = fake.Commands[DiscordHost.Guild];
-        Assert.Equal(["case", "watchlist"], commands.Select(c => (string?)c!["name"]));
+        Assert.Equal(["case", "watchlist", "alerts"], commands.Select(c => (string?)c!["name"]));
         Assert.Equal(1, fake.Requests.Count(r => r.Method == "PUT"));
         Assert.Equal(2, fake.Requests.Count(r => r.Method == "GET" && r.Path.EndsWith($"/guilds/{DiscordHost.Guild}/commands")));
     }
@@ -84,7 +84,7 @@ public class DiscordHostTests
     }
 
     [Fact]
-    public async Task Sink_UnknownOrForbiddenChannel_RejectedAtOnceWithReason()
+    public async Task Sink_UnknownOrForbiddenChannel_PausesTheChannelWithReason_AndABadIdIsRejected()
     {
         await using var host = await DiscordHost.StartAsync(null, "--Discord:UseGateway=false");
         host.Fake.UnknownChannels["645027906669510001"] = true;
@@ -95,9 +95,9 @@ public class DiscordHostTests
         var forbidden = await sink.SendAsync(Alert("645027906669510002"), CancellationToken.None);
         var notAnId = await sink.SendAsync(Alert("general"), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcome.Rejected, unknown.Outcome);
+        Assert.Equal(DeliveryOutcome.ChannelDown, unknown.Outcome);
         Assert.Contains("Unknown Channel", unknown.Error);
-        Assert.Equal(DeliveryOutcome.Rejected, forbidden.Outcome);
+        Assert.Equal(DeliveryOutcome.ChannelDown, forbidden.Outcome);
         Assert.Contains("View Channel", forbidden.Error);
         Assert.Equal(DeliveryOutcome.Rejected, notAnId.Outcome);
         Assert.Equal(2, host.Fake.Requests.Count(r => r.Path.EndsWith("/messages")));
@@ -114,7 +114,8 @@ public class DiscordHostTests
 
         var result = await host.App.Services.GetRequiredService<DiscordAlertSink>().SendAsync(Alert(DiscordHost.Channel), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcome.Retry, result.Outcome);
+        Assert.Equal(DeliveryOutcome.Failed, result.Outcome);
+        Assert.True(result.MayHaveArrived);
     }
 
     [Fact]

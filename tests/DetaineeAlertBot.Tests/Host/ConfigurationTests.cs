@@ -74,7 +74,8 @@ public class ConfigurationTests
     [InlineData("--Sources:0:Path=", "Sources:0:Path is empty")]
     [InlineData("--Watchlists:0:Platform=teams", "Watchlists:0:Platform 'teams' is not supported")]
     [InlineData("--Ingest:ApiKey=short", "Ingest:ApiKey is shorter than 16 characters")]
-    [InlineData("--Alerts:MaxAttempts=0", "Alerts:MaxAttempts must be at least 1.")]
+    [InlineData("--Alerts:GiveUpAfter=00:00:00", "Alerts:GiveUpAfter '00:00:00' is out of range")]
+    [InlineData("--Alerts:AdminChannels=teams:123", "Alerts:AdminChannels 'teams:123' is not discord:<channel id>, slack:<channel id> or console.")]
     public void Validation_BadKey_FailsAtStartNamingTheKeyAndTheFix(string arg, string message)
     {
         var root = BotTestHost.CreateRoot("[]", """{ "Sources": [ { "Name": "s", "Type": "File", "Path": "config/cases.json" } ], "Watchlists": [ { "Platform": "console", "ChannelId": "c", "Cases": "x" } ] }""");
@@ -97,11 +98,11 @@ public class ConfigurationTests
         try
         {
             var error = Assert.Throws<OptionsValidationException>(() => BotApplication.Build(
-                ["--Urls=http://127.0.0.1:0", "--Storage:Provider=Oracle", "--Sources:0:Type=Ftp", "--Alerts:MaxAttempts=0"], root: root));
+                ["--Urls=http://127.0.0.1:0", "--Storage:Provider=Oracle", "--Sources:0:Type=Ftp", "--Alerts:GiveUpAfter=00:00:00"], root: root));
 
             Assert.Contains(error.Failures, f => f.StartsWith("Storage:Provider 'Oracle'", StringComparison.Ordinal));
             Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:Type 'Ftp'", StringComparison.Ordinal));
-            Assert.Contains(error.Failures, f => f.StartsWith("Alerts:MaxAttempts", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.StartsWith("Alerts:GiveUpAfter", StringComparison.Ordinal));
         }
         finally
         {

@@ -25,6 +25,9 @@ public class GracefulShutdownTests
             await Release.Task;
             return DeliveryResult.Sent("held");
         }
+
+        public Task<DeliveryResult> SendReportAsync(string deliveryId, string channelId, AdminReport report, CancellationToken cancellationToken) =>
+            Task.FromResult(DeliveryResult.Sent("report"));
     }
 
     [Fact]
@@ -57,7 +60,7 @@ public class GracefulShutdownTests
             await stopping.WaitAsync(TimeSpan.FromSeconds(30));
 
             var stats = await outbox.GetStatsAsync(CancellationToken.None);
-            Assert.Equal((0, 0, 1), (stats.Pending, stats.Sending, stats.Sent));
+            Assert.Equal((0L, 0L, 1L), (stats.Pending, stats.Sending, stats.Delivered));
         }
         finally
         {

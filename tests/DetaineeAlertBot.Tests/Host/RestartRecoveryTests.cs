@@ -36,7 +36,7 @@ public class RestartRecoveryTests
         }
 
         await using var second = await BotTestHost.StartAsync(root, $"--Storage:ConnectionString=Data Source={database}");
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(second).Result.Contains("\"sent\":2")));
+        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(second).Result.Contains("\"delivered\":2")));
         await Task.Delay(1500);
         Assert.Equal(0, second.Console.Count("==== ALERT"));
     }
@@ -66,10 +66,11 @@ public class RestartRecoveryTests
             [], []), CancellationToken.None);
         Assert.Equal(2, applied.AlertsQueued);
 
-        var claimed = await outbox.ClaimDueAsync("dead-process", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30), 1, CancellationToken.None);
-        Assert.Single(claimed);
+        var term = await outbox.BeginTermAsync(CancellationToken.None);
+        var claimed = await outbox.ClaimAsync(new ClaimRequest(term, "dead-process", TimeSpan.FromMinutes(30), 1, ["console"]), CancellationToken.None);
+        Assert.Single(claimed.Items);
         var stats = await outbox.GetStatsAsync(CancellationToken.None);
-        Assert.Equal((1, 1, 0), (stats.Pending, stats.Sending, stats.Sent));
+        Assert.Equal((1L, 1L, 0L), (stats.Pending, stats.Sending, stats.Delivered));
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 }

@@ -42,7 +42,8 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
             $"--Slack:BotToken={FakeSlackServer.DefaultBotToken}",
             $"--Slack:ApiBaseUrl={slack.ApiBaseUrl}",
             "--Cluster:LeaderCheckInterval=00:00:01",
-            "--Cluster:DeliveryLease=00:00:10",
+            // A lease far longer than the test: the takeover must come from the new term, not from a lease running out.
+            "--Cluster:DeliveryLease=00:10:00",
             "--Alerts:RetryBaseDelay=00:00:01",
             "--Alerts:RetryMaxDelay=00:00:05",
         };
@@ -64,6 +65,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
             var applied = 0;
             BotProcess? killed = null;
             var takeover = TimeSpan.Zero;
+            Stopwatch? sinceKill = null;
             for (var k = 1; k <= changes; k++)
             {
                 var killNow = k == changes / 2;
@@ -91,6 +93,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
                 {
                     Assert.True(await BotTestHost.EventuallyAsync(() => slack.Messages.Count > posted && discord.Messages.Count > created, TimeSpan.FromSeconds(60)), leader!.Output);
                     var clock = Stopwatch.StartNew();
+                    sinceKill = clock;
                     leader!.Kill();
                     slack.PostMessageAnswerDelay = TimeSpan.Zero;
                     discord.MessageAnswerDelay = TimeSpan.Zero;
@@ -116,7 +119,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
             Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count >= changes && slack.Messages.Count >= changes, TimeSpan.FromSeconds(120)),
                 $"discord {discord.Messages.Count}, slack {slack.Messages.Count}\n" + string.Join("\n----\n", bots.Select(b => b.Output)));
             // The two rows the dead leader had mid-send exist as messages already; they are resent (Discord, answered from
-            // its nonce) or found in the history (Slack) once their lease runs out. Wait for every row to be stored sent.
+            // its nonce) or found in the history (Slack) at once under the new leader's term. Wait for every row to be stored sent.
             var expectedStates = new Dictionary<string, long> { ["sent"] = 2L * changes };
             Dictionary<string, long> states = [];
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
@@ -126,6 +129,9 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
                 if (states.Count == 1 && states.GetValueOrDefault("sent") == 2L * changes) break;
                 await Task.Delay(250);
             }
+            var allDelivered = sinceKill!.Elapsed;
+            output.WriteLine($"{provider}: every change delivered and stored sent {allDelivered.TotalSeconds:0.0} s after the kill (lease 10 min)");
+            Assert.True(allDelivered < TimeSpan.FromSeconds(30), $"all delivered only {allDelivered.TotalSeconds:0.0} s after the kill: something waited for the lease");
             await Task.Delay(TimeSpan.FromSeconds(3)); // a late duplicate, if any, would arrive now
 
             // Delivered: exactly one message per (channel, case) on both platforms, each in the channel that watches it.

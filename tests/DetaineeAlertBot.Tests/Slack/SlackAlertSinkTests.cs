@@ -141,10 +141,14 @@ public sealed class SlackAlertSinkTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("channel_not_found", DeliveryOutcome.Rejected)]
-    [InlineData("not_in_channel", DeliveryOutcome.Rejected)]
+    [InlineData("channel_not_found", DeliveryOutcome.ChannelDown)]
+    [InlineData("not_in_channel", DeliveryOutcome.ChannelDown)]
+    [InlineData("is_archived", DeliveryOutcome.ChannelDown)]
+    [InlineData("invalid_auth", DeliveryOutcome.PlatformDown)]
+    [InlineData("token_revoked", DeliveryOutcome.PlatformDown)]
+    [InlineData("missing_scope", DeliveryOutcome.PlatformDown)]
     [InlineData("invalid_blocks", DeliveryOutcome.Rejected)]
-    [InlineData("internal_error", DeliveryOutcome.Retry)]
+    [InlineData("internal_error", DeliveryOutcome.Failed)]
     public async Task Send_OkFalse_MapsToDeliveryOutcome(string error, DeliveryOutcome expected)
     {
         _slack.Enqueue("chat.postMessage", FakeResponse.Error(error));
@@ -162,18 +166,18 @@ public sealed class SlackAlertSinkTests : IAsyncLifetime
 
         var result = await Sink().SendAsync(Alert(Amir), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcome.Retry, result.Outcome);
+        Assert.Equal(DeliveryOutcome.RateLimited, result.Outcome);
         Assert.Equal(TimeSpan.FromSeconds(90), result.RetryAfter);
     }
 
     [Fact]
-    public async Task Send_InvalidAuth_RejectedAndHealthUnhealthy()
+    public async Task Send_InvalidAuth_PausesThePlatformAndHealthUnhealthy()
     {
         _slack.Enqueue("chat.postMessage", FakeResponse.Error("invalid_auth"));
 
         var result = await Sink().SendAsync(Alert(Amir), CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcome.Rejected, result.Outcome);
+        Assert.Equal(DeliveryOutcome.PlatformDown, result.Outcome);
         var slack = Assert.Single(_health.Snapshot(), c => c.Component == "slack");
         Assert.False(slack.Healthy);
         Assert.Contains("Slack:BotToken", slack.Detail, StringComparison.Ordinal);
