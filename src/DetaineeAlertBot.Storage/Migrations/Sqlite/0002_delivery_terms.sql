@@ -37,10 +37,13 @@ FROM alert_outbox ORDER BY created_at, history_id, platform, channel_id;
 DROP TABLE alert_outbox;
 ALTER TABLE alert_outbox_v2 RENAME TO alert_outbox;
 
-CREATE INDEX ix_alert_outbox_open ON alert_outbox (state, next_attempt_at) WHERE state IN ('pending', 'sending');
+-- Full (not partial) indexes on state: counting one state is a range scan of that state's rows only, whatever the planner
+-- can prove about partial index predicates (SQLite cannot match state = 'pending' to state IN (...)).
+CREATE INDEX ix_alert_outbox_state_due ON alert_outbox (state, next_attempt_at);
+CREATE INDEX ix_alert_outbox_state_created ON alert_outbox (state, created_at);
 CREATE INDEX ix_alert_outbox_open_key ON alert_outbox (platform, channel_id, case_source, case_id, seq) WHERE state IN ('pending', 'sending');
-CREATE INDEX ix_alert_outbox_dead ON alert_outbox (dead_at) WHERE state = 'dead';
-CREATE INDEX ix_alert_outbox_sent ON alert_outbox (sent_at) WHERE state = 'sent';
+CREATE INDEX ix_alert_outbox_dead ON alert_outbox (state, dead_at);
+CREATE INDEX ix_alert_outbox_sent ON alert_outbox (state, sent_at);
 
 -- Delivered totals per platform, maintained on each mark, so counting never scans the delivered rows.
 CREATE TABLE outbox_delivered (
