@@ -242,7 +242,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                backlog.Add(new ChannelBacklog(reader.GetString(0), reader.GetString(1), Long(reader, 2), ReadTimestampText(reader, 3),
+                backlog.Add(new ChannelBacklog(reader.GetString(0), reader.GetString(1), Long(reader, 2), _dialect.ReadTimestamp(reader, 3),
                     reader.IsDBNull(4) ? null : reader.GetString(4)));
             }
             return backlog;
@@ -343,9 +343,6 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
 
     private static long Long(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? 0 : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
-
-    // MIN over a SQLite text column comes back as text, over timestamptz as a timestamp: ReadTimestamp reads both.
-    private DateTimeOffset ReadTimestampText(DbDataReader reader, int ordinal) => _dialect.ReadTimestamp(reader, ordinal);
 
     private static string WriteReport(AdminReport report)
     {

@@ -48,32 +48,21 @@ public sealed class WatchlistStore(StorageDatabase database) : IWatchlistStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<WatchlistEntry>> ListPlatformAsync(string platform, int max, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<WatchlistEntry>>("Listing a platform's watchlists", async connection =>
-        {
-            await using var command = connection.Command(
-                    "SELECT platform, channel_id, case_source, case_id, added_by, added_at FROM watchlist " +
-                    "WHERE platform = @platform AND removed_at IS NULL ORDER BY channel_id, added_at, id LIMIT @max")
-                .With("@platform", platform)
-                .With("@max", Math.Max(1, max));
-            var entries = new List<WatchlistEntry>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                entries.Add(new WatchlistEntry(
-                    reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    _dialect.ReadTimestamp(reader, 5)));
-            }
-            return entries;
-        }, cancellationToken);
+        ReadEntriesAsync("Listing a platform's watchlists",
+            "WHERE platform = @platform AND removed_at IS NULL ORDER BY channel_id, added_at, id LIMIT @max",
+            command => command.With("@platform", platform).With("@max", Math.Max(1, max)), cancellationToken);
 
     public Task<IReadOnlyList<WatchlistEntry>> ListAsync(string platform, string channelId, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<WatchlistEntry>>("Listing a watchlist", async connection =>
+        ReadEntriesAsync("Listing a watchlist",
+            "WHERE platform = @platform AND channel_id = @channel_id AND removed_at IS NULL ORDER BY added_at, id",
+            command => command.With("@platform", platform).With("@channel_id", channelId), cancellationToken);
+
+    /// <summary>Entries selected by <paramref name="where"/> (with its ORDER BY), parameters bound by <paramref name="bind"/>.</summary>
+    private Task<IReadOnlyList<WatchlistEntry>> ReadEntriesAsync(string operation, string where, Action<System.Data.Common.DbCommand> bind, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<WatchlistEntry>>(operation, async connection =>
         {
-            await using var command = connection.Command(
-                    "SELECT platform, channel_id, case_source, case_id, added_by, added_at FROM watchlist " +
-                    "WHERE platform = @platform AND channel_id = @channel_id AND removed_at IS NULL ORDER BY added_at, id")
-                .With("@platform", platform)
-                .With("@channel_id", channelId);
+            await using var command = connection.Command("SELECT platform, channel_id, case_source, case_id, added_by, added_at FROM watchlist " + where);
+            bind(command);
             var entries = new List<WatchlistEntry>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -9,8 +9,9 @@ namespace DetaineeAlertBot.Core.Storage;
 /// time comparison uses the database's clock, so instances with skewed clocks agree on leases and due times.</summary>
 public interface IAlertOutbox
 {
-    /// <summary>Starts a new delivery term and returns its number (the fencing token). From now on claims and marks
-    /// made under an older term are refused, and rows an older term had claimed are claimable at once.</summary>
+    /// <summary>Starts a new delivery term and returns its number (the fencing token). From now on claims under an older
+    /// term are refused and rows an older term had claimed are claimable at once; once such a row is claimed again, the
+    /// older term's marks on it are refused (before that, a late but true mark of the older term still counts).</summary>
     Task<long> BeginTermAsync(CancellationToken cancellationToken);
 
     /// <summary>Claims up to <see cref="ClaimRequest.Max"/> due rows, oldest first. A row is due when it is pending

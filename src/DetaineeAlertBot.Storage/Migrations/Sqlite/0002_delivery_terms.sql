@@ -31,7 +31,7 @@ INSERT INTO alert_outbox_v2 (delivery_id, kind, history_id, platform, channel_id
     next_attempt_at, lease_owner, lease_until, in_doubt, first_try_at, last_error, external_id, created_at, sent_at, dead_at)
 SELECT delivery_id, 'alert', history_id, platform, channel_id, case_source, case_id, payload_json,
     CASE WHEN state = 'sending' THEN 'pending' ELSE state END, attempts, next_attempt_at, NULL, NULL,
-    CASE WHEN state = 'sending' OR attempts > 0 THEN 1 ELSE 0 END, CASE WHEN attempts > 0 THEN created_at END,
+    CASE WHEN state = 'sending' OR attempts > 0 THEN 1 ELSE 0 END, CASE WHEN state = 'sending' OR attempts > 0 THEN created_at END,
     last_error, external_id, created_at, sent_at, dead_at
 FROM alert_outbox ORDER BY created_at, history_id, platform, channel_id;
 DROP TABLE alert_outbox;
