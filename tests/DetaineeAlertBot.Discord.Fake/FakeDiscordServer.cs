@@ -27,7 +27,8 @@ public sealed record RecordedRequest(
     int Status);
 
 /// <summary>A message the fake created (Create Message).</summary>
-public sealed record RecordedMessage(string Id, string ChannelId, string? Nonce, JsonObject Body);
+/// <param name="AuthorId">Who posted it: null for the bot itself, else another user (<see cref="FakeDiscordServer.PostAsUser"/>).</param>
+public sealed record RecordedMessage(string Id, string ChannelId, string? Nonce, JsonObject Body, DateTimeOffset CreatedAt = default, string? AuthorId = null);
 
 /// <summary>An interaction callback or follow-up: the id in the path (interaction or application), the token and the body.</summary>
 public sealed record RecordedCallback(string Id, string Token, string Body, DateTimeOffset ReceivedAt)
@@ -44,7 +45,8 @@ public sealed record ScriptedResponse(Func<string, string, bool> Matches, int St
 /// <summary>
 /// An in-process Discord: Kestrel on 127.0.0.1 (port 0) with the REST routes the bot uses and a WebSocket gateway.
 /// Enforces per-channel message limits and a global requests-per-second limit with Discord's headers and 429
-/// bodies, answers 401/403/404 like Discord, de-duplicates nonces, and records every request.
+/// bodies, answers 401/403/404 like Discord, de-duplicates nonces within <see cref="NonceWindow"/> (on <see cref="Clock"/>),
+/// lists channel messages newest first, and records every request.
 /// </summary>
 public sealed class FakeDiscordServer : IAsyncDisposable
 {
@@ -137,6 +139,16 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     /// <summary>How long Create Message holds its answer after the message is created: the message exists but the client
     /// does not know yet (a lost or slow response, a client killed meanwhile).</summary>
     public TimeSpan MessageAnswerDelay { get; set; }
+
+    /// <summary>The next this many Create Message requests take effect (a new message, or the nonce's earlier one) but are
+    /// answered with 502, as if the answer was lost on the way.</summary>
+    public int LoseMessageAnswers { get; set; }
+
+    /// <summary>How long a nonce with <c>enforce_nonce</c> de-duplicates: Discord says "the past few minutes".</summary>
+    public TimeSpan NonceWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The fake's clock (nonce window, rate-limit windows, message timestamps); a test may share its fake time.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>What <c>GET /gateway/bot</c> recommends: shards and session_start_limit.max_concurrency.</summary>
     public int RecommendedShards { get; set; } = 1;
@@ -255,11 +267,11 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             return;
         }
 
-        var receivedAt = DateTimeOffset.UtcNow;
+        var receivedAt = Clock.GetUtcNow();
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync().ConfigureAwait(false);
         var method = context.Request.Method;
-        var reply = Answer(method, path, context.Request.Headers, body, receivedAt);
+        var reply = Answer(method, path, context.Request.Query, context.Request.Headers, body, receivedAt);
 
         lock (_lock)
         {
@@ -298,7 +310,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         public static Reply Error(int status, int code, string message) => Json(status, new JsonObject { ["message"] = message, ["code"] = code });
     }
 
-    private Reply Answer(string method, string path, IHeaderDictionary headers, string body, DateTimeOffset now)
+    private Reply Answer(string method, string path, IQueryCollection query, IHeaderDictionary headers, string body, DateTimeOffset now)
     {
         if (!path.StartsWith("/api/v10/", StringComparison.Ordinal))
         {
@@ -366,6 +378,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             ["applications", var app, "commands"] when app == ApplicationId => CommandsRoute(method, "global", body),
             ["applications", var app, "guilds", var guild, "commands"] when app == ApplicationId => CommandsRoute(method, guild, body),
             ["channels", var channel, "messages"] when method == "POST" => CreateMessage(channel, body, now),
+            ["channels", var channel, "messages"] when method == "GET" => ListMessages(channel, query),
             ["users", "@me", "guilds", var guild] when method == "DELETE" => LeaveGuild(guild),
             _ => Reply.Error(404, 0, "404: Not Found"),
         };
@@ -452,14 +465,19 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         var nonce = request["nonce"]?.ToString();
         lock (_lock)
         {
-            if (nonce is not null && request["enforce_nonce"]?.GetValue<bool>() == true
-                && _messages.FirstOrDefault(m => m.ChannelId == channel && m.Nonce == nonce) is { } existing)
+            if (nonce is null || request["enforce_nonce"]?.GetValue<bool>() != true
+                || _messages.FirstOrDefault(m => m.ChannelId == channel && m.Nonce == nonce && now - m.CreatedAt < NonceWindow) is not { } message)
             {
-                return Reply.Json(200, MessageJson(existing), rateHeaders);
+                message = new RecordedMessage(NewSnowflake(), channel, nonce, request, now);
+                _messages.Add(message);
             }
 
-            var message = new RecordedMessage(NewSnowflake(), channel, nonce, request);
-            _messages.Add(message);
+            if (LoseMessageAnswers > 0)
+            {
+                LoseMessageAnswers--;
+                return Reply.Error(502, 0, "502: Bad Gateway");
+            }
+
             return Reply.Json(200, MessageJson(message), rateHeaders);
         }
     }
@@ -481,12 +499,66 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         return new Reply(204, null, []);
     }
 
-    private static JsonObject MessageJson(RecordedMessage message) => new()
+    /// <summary>A message someone else posted in a channel (not recorded as a request).</summary>
+    public RecordedMessage PostAsUser(string channel, string authorId, JsonObject body)
+    {
+        lock (_lock)
+        {
+            var message = new RecordedMessage(NewSnowflake(), channel, null, body, Clock.GetUtcNow(), authorId);
+            _messages.Add(message);
+            return message;
+        }
+    }
+
+    /// <summary>Get Channel Messages: newest first, <c>limit</c> 1-100 (default 50), <c>before</c> a message id. The
+    /// nonce is left out: a client must not count on it being kept.</summary>
+    private Reply ListMessages(string channel, IQueryCollection query)
+    {
+        if (UnknownChannels.ContainsKey(channel))
+        {
+            return Reply.Error(404, 10003, "Unknown Channel");
+        }
+
+        if (ForbiddenChannels.ContainsKey(channel))
+        {
+            return Reply.Error(403, 50001, "Missing Access");
+        }
+
+        var limit = query.TryGetValue("limit", out var l) ? int.Parse(l.ToString(), CultureInfo.InvariantCulture) : 50;
+        if (limit is < 1 or > 100)
+        {
+            return Reply.Json(400, new JsonObject { ["code"] = 50035, ["message"] = "Invalid Form Body" });
+        }
+
+        var before = query.TryGetValue("before", out var b) ? ulong.Parse(b.ToString(), CultureInfo.InvariantCulture) : ulong.MaxValue;
+        lock (_lock)
+        {
+            var page = _messages
+                .Where(m => m.ChannelId == channel && ulong.Parse(m.Id, CultureInfo.InvariantCulture) < before)
+                .OrderByDescending(m => ulong.Parse(m.Id, CultureInfo.InvariantCulture))
+                .Take(limit)
+                .Select(m => (JsonNode)StoredMessageJson(m));
+            return Reply.Json(200, new JsonArray([.. page]));
+        }
+    }
+
+    private JsonObject MessageJson(RecordedMessage message)
+    {
+        var json = StoredMessageJson(message);
+        json["nonce"] = message.Nonce;
+        return json;
+    }
+
+    private JsonObject StoredMessageJson(RecordedMessage message) => new()
     {
         ["id"] = message.Id,
         ["channel_id"] = message.ChannelId,
-        ["nonce"] = message.Nonce,
-        ["embeds"] = message.Body["embeds"]?.DeepClone(),
+        ["author"] = message.AuthorId is null
+            ? new JsonObject { ["id"] = ApplicationId, ["username"] = "alertbot", ["bot"] = true }
+            : new JsonObject { ["id"] = message.AuthorId, ["username"] = "someone" },
+        ["timestamp"] = message.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture),
+        ["content"] = message.Body["content"]?.DeepClone() ?? "",
+        ["embeds"] = message.Body["embeds"]?.DeepClone() ?? new JsonArray(),
     };
 
     /// <summary>The documented limits, answered with 50035 and Discord's nested errors shape.</summary>

@@ -18,6 +18,7 @@ namespace DetaineeAlertBot.Discord.Models;
 [JsonSerializable(typeof(InteractionCallbackData))]
 [JsonSerializable(typeof(CurrentApplication))]
 [JsonSerializable(typeof(DiscordUser))]
+[JsonSerializable(typeof(List<DiscordMessage>))]
 [JsonSerializable(typeof(ApplicationCommand))]
 [JsonSerializable(typeof(List<ApplicationCommand>))]
 [JsonSerializable(typeof(IReadOnlyList<ApplicationCommand>))]

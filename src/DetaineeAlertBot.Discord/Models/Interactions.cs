@@ -54,6 +54,7 @@ public sealed record DiscordUser
     [JsonPropertyName("id")] public string Id { get; init; } = "";
     [JsonPropertyName("username")] public string? Username { get; init; }
     [JsonPropertyName("global_name")] public string? GlobalName { get; init; }
+    [JsonPropertyName("bot")] public bool? Bot { get; init; }
 }
 
 /// <summary>An interaction response: <c>{"type", "data"?}</c>.</summary>

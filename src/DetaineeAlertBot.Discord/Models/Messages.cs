@@ -55,4 +55,10 @@ public sealed record DiscordMessage
     [JsonPropertyName("id")] public string Id { get; init; } = "";
     [JsonPropertyName("channel_id")] public string? ChannelId { get; init; }
     [JsonPropertyName("nonce")] public System.Text.Json.JsonElement? Nonce { get; init; }
+
+    /// <summary>Who posted it (Get Channel Messages; absent on some partial objects).</summary>
+    [JsonPropertyName("author")] public DiscordUser? Author { get; init; }
+
+    [JsonPropertyName("timestamp")] public DateTimeOffset? Timestamp { get; init; }
+    [JsonPropertyName("embeds")] public IReadOnlyList<Embed>? Embeds { get; init; }
 }

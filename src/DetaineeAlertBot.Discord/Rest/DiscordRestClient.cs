@@ -61,6 +61,21 @@ public sealed class DiscordRestClient
         SendAsync(DiscordRoute.CreateMessage(channelId), Body(request, DiscordJsonContext.Default.CreateMessageRequest),
             DiscordJsonContext.Default.DiscordMessage, ct)!;
 
+    /// <summary>Get Channel Messages (<c>GET /channels/{channel.id}/messages</c>): up to <paramref name="limit"/> (1-100)
+    /// messages, newest first, older than <paramref name="before"/> when given. Needs View Channel; without Read Message
+    /// History Discord answers with an empty list.</summary>
+    public async Task<IReadOnlyList<DiscordMessage>> GetChannelMessagesAsync(string channelId, string? before, int limit, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 100);
+        return await SendAsync(DiscordRoute.GetChannelMessages(channelId, before, limit), null, DiscordJsonContext.Default.ListDiscordMessage, ct)
+            .ConfigureAwait(false) ?? [];
+    }
+
+    /// <summary><c>GET /users/@me</c>: the bot's own user (its id is the author id of the messages it posts).</summary>
+    public Task<DiscordUser> GetCurrentUserAsync(CancellationToken ct) =>
+        SendAsync(DiscordRoute.GetCurrentUser(), null, DiscordJsonContext.Default.DiscordUser, ct)!;
+
     /// <summary><c>GET /gateway/bot</c>: the gateway URL and the session start budget.</summary>
     public Task<GatewayBotResponse> GetGatewayBotAsync(CancellationToken ct) =>
         SendAsync(DiscordRoute.GetGatewayBot(), null, DiscordJsonContext.Default.GatewayBotResponse, ct)!;

@@ -15,6 +15,12 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute CreateMessage(string channelId) =>
         new(HttpMethod.Post, "/channels/{channel_id}/messages", $"channels/{Id(channelId)}/messages", channelId);
 
+    /// <summary>Get Channel Messages, newest first; <paramref name="before"/> pages back from that message id.</summary>
+    public static DiscordRoute GetChannelMessages(string channelId, string? before, int limit) =>
+        new(HttpMethod.Get, "/channels/{channel_id}/messages",
+            $"channels/{Id(channelId)}/messages?limit={limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}{(before is null ? "" : $"&before={Id(before)}")}",
+            channelId);
+
     public static DiscordRoute GetGatewayBot() => new(HttpMethod.Get, "/gateway/bot", "gateway/bot", "global");
 
     public static DiscordRoute LeaveGuild(string guildId) =>

@@ -12,7 +12,8 @@ namespace DetaineeAlertBot.Discord;
 /// <summary>
 /// Posts an alert as one embed (Create Message) with the same words as every other platform (<see cref="AlertText"/>).
 /// Always <c>allowed_mentions: {"parse": []}</c>, and the outbox delivery id as <c>nonce</c> with
-/// <c>enforce_nonce: true</c>, so a retry after a lost response returns the first message instead of a duplicate.
+/// <c>enforce_nonce: true</c>, so a retry after a lost response returns the first message instead of a duplicate; the
+/// footer ends with the delivery ref, so a resend after the nonce window can find the first message (<see cref="DiscordDeliveryProbe"/>).
 /// </summary>
 public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry health, ILogger<DiscordAlertSink> logger) : IAlertSink
 {
@@ -98,6 +99,14 @@ public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry heal
 
     private static readonly TimeSpan InvalidBudgetWait = TimeSpan.FromMinutes(1);
 
+    /// <summary>What marks a message as this delivery in the channel: Discord keeps the nonce for a few minutes only and
+    /// does not return it when messages are read back, so <see cref="DiscordDeliveryProbe"/> looks for this instead.</summary>
+    public static string DeliveryRef(string deliveryId) => $"ref {deliveryId}";
+
+    /// <summary>The shared footer words plus the delivery ref, last, where a footer cut to fit would never reach it
+    /// (footers are short: <see cref="AlertText.Footer"/> is under 200 of Discord's 2,048 characters).</summary>
+    public static string Footer(AlertMessage alert) => $"{AlertText.Footer(alert)} · {DeliveryRef(alert.DeliveryId)}";
+
     /// <summary>The alert as a Create Message body; <paramref name="truncated"/> names any part cut to fit.</summary>
     public static CreateMessageRequest Render(AlertMessage alert, out IReadOnlyList<string> truncated)
     {
@@ -121,7 +130,7 @@ public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry heal
             Color = AlertText.Color(alert.NewStatus),
             Timestamp = alert.ObservedAt,
             Fields = fields,
-            Footer = new EmbedFooter(AlertText.Footer(alert)),
+            Footer = new EmbedFooter(Footer(alert)),
         };
 
         return new CreateMessageRequest

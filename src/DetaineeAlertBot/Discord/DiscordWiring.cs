@@ -48,6 +48,8 @@ public static class DiscordWiring
         services.AddSingleton<DiscordAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<DiscordAlertSink>());
         services.AddSingleton<IPlatformProbe, DiscordPlatformProbe>();
+        // After the nonce window, look in the channel before resending a delivery whose first attempt may have arrived.
+        services.AddSingleton<IDeliveryProbe, DiscordDeliveryProbe>();
         services.AddSingleton<DiscordCommandRegistrar>();
         if (options.HttpInteractionsEnabled)
         {

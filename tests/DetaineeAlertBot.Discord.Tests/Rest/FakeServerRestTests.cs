@@ -142,4 +142,42 @@ public sealed class FakeServerRestTests : IAsyncLifetime
         Assert.Equal(64, (int)callback.Json["data"]!["flags"]!);
         Assert.IsType<JsonObject>(callback.Json["data"]);
     }
+    [Fact]
+    public async Task GetChannelMessages_PagesNewestFirstWithBeforeAndLimit()
+    {
+        var client = Clients.Rest(_fake);
+        var sent = new List<string>();
+        for (var i = 0; i < 5; i++) sent.Add((await client.CreateMessageAsync(Channel, Alert(i), CancellationToken.None)).Id);
+        await client.CreateMessageAsync("645027906669510668", Alert(9), CancellationToken.None);
+
+        var first = await client.GetChannelMessagesAsync(Channel, null, 3, CancellationToken.None);
+        var second = await client.GetChannelMessagesAsync(Channel, first[^1].Id, 3, CancellationToken.None);
+
+        Assert.Equal([sent[4], sent[3], sent[2]], first.Select(m => m.Id));
+        Assert.Equal([sent[1], sent[0]], second.Select(m => m.Id));
+        Assert.All(first.Concat(second), m => Assert.Equal(FakeDiscordServer.DefaultApplicationId, m.Author?.Id));
+        Assert.Equal("Case 4", first[0].Embeds?.Single().Title);
+        Assert.NotNull(first[0].Timestamp);
+        Assert.Contains(_fake.Requests, r => r.Method == "GET" && r.Path == $"/api/v10/channels/{Channel}/messages");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(101)]
+    public async Task GetChannelMessages_LimitOutsideOneToHundred_RefusedBeforeSending(int limit)
+    {
+        var client = Clients.Rest(_fake);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetChannelMessagesAsync(Channel, null, limit, CancellationToken.None));
+        Assert.Empty(_fake.Requests);
+    }
+
+    [Fact]
+    public async Task GetCurrentUser_ReturnsTheBotUser()
+    {
+        var user = await Clients.Rest(_fake).GetCurrentUserAsync(CancellationToken.None);
+
+        Assert.Equal(FakeDiscordServer.DefaultApplicationId, user.Id);
+        Assert.True(user.Bot);
+    }
 }

@@ -318,4 +318,38 @@ public sealed class DeliveryResilienceTests
         var deceased = Array.FindIndex(titles, t => t.Contains("Amir Amiry", StringComparison.Ordinal) && t.Contains("Deceased", StringComparison.Ordinal));
         Assert.True(released >= 0 && deceased > released, string.Join("\n", titles));
     }
+    [Fact]
+    public async Task DiscordAnswerLost_ResentAfterTheNonceWindow_FindsTheFirstMessageInsteadOfPostingAgain()
+    {
+        // SQLite on the bot's fake clock, shared with the fake Discord, so the nonce can expire without waiting minutes.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var discord = await FakeDiscordServer.StartAsync();
+        discord.Clock = time;
+        await using var bot = await Bot.StartAsync("Sqlite", "discord", DiscordChannel, builder => builder.Services.AddSingleton<TimeProvider>(time),
+            [.. DiscordArgs(discord), "--Alerts:RetryBaseDelay=00:05:00"]);
+        await bot.PushAsync(("af-1", "Amir Amiry", "detained"));
+        // The message is created, but its answer and the answers to the client's 3 retries are lost.
+        discord.LoseMessageAnswers = 4;
+        await bot.PushAsync(("af-1", "Amir Amiry", "released"));
+
+        var posts = () => discord.Requests.Count(r => r.Method == "POST" && r.Path == $"/api/v10/channels/{DiscordChannel}/messages");
+        Assert.True(await BotTestHost.EventuallyAsync(() =>
+        {
+            if (posts() == 4 && discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 1) return true;
+            time.Advance(TimeSpan.FromSeconds(1)); // the client's retries back off on the fake clock
+            return false;
+        }, TimeSpan.FromSeconds(30)), string.Join("\n", discord.Requests.Select(r => $"{r.Method} {r.Path} {r.Status}")));
+        var message = Assert.Single(discord.Messages, m => m.ChannelId == DiscordChannel);
+        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None).Result is { State: OutboxState.Pending, Attempts: 1 }));
+
+        // Past the next attempt (4-5 minutes) and Discord's nonce window: a plain resend would post a second message.
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None).Result?.State == OutboxState.Sent, TimeSpan.FromSeconds(20)));
+        var row = await bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None);
+        Assert.Equal(message.Id, row!.ExternalId);
+        Assert.Single(discord.Messages, m => m.ChannelId == DiscordChannel);
+        Assert.Equal(4, posts());
+        Assert.Contains(discord.Requests, r => r.Method == "GET" && r.Path == $"/api/v10/channels/{DiscordChannel}/messages");
+    }
 }
