@@ -13,6 +13,7 @@ COPY src/DetaineeAlertBot.Storage/DetaineeAlertBot.Storage.csproj src/DetaineeAl
 COPY src/DetaineeAlertBot.Search/DetaineeAlertBot.Search.csproj src/DetaineeAlertBot.Search/
 COPY src/DetaineeAlertBot.Discord/DetaineeAlertBot.Discord.csproj src/DetaineeAlertBot.Discord/
 COPY src/DetaineeAlertBot.Slack/DetaineeAlertBot.Slack.csproj src/DetaineeAlertBot.Slack/
+COPY src/DetaineeAlertBot.Resilience/DetaineeAlertBot.Resilience.csproj src/DetaineeAlertBot.Resilience/
 RUN dotnet restore src/DetaineeAlertBot/DetaineeAlertBot.csproj
 COPY src/ src/
 RUN dotnet publish src/DetaineeAlertBot/DetaineeAlertBot.csproj -c Release -o /out --no-restore
