@@ -41,7 +41,7 @@ public sealed class PipelineBench : IBenchCommand
         using var search = new CaseSearchIndex();
         var catalog = new CaseCatalog(search);
         catalog.Load(await store.LoadAsync(CancellationToken.None));
-        var sync = new CaseSyncService(store, catalog, new AlertSignal(), new BotMetrics(), TimeProvider.System, NullLogger<CaseSyncService>.Instance);
+        var sync = SyncPipeline.Create(store, catalog, new AppliedDocuments(), new AlertSignal(), new BotMetrics(), TimeProvider.System, NullLoggerFactory.Instance);
 
         const string source = "bench";
         // The generated records die with this call: only the two documents stay, as they would arrive over the wire.

@@ -25,6 +25,7 @@ public sealed class BotMetrics : IDisposable
         AlertsDeadLettered = _meter.CreateCounter<long>("detaineebot.alerts.dead_lettered", description: "Alerts given up on, by platform.");
         ChangeToDelivery = _meter.CreateHistogram<double>("detaineebot.alerts.change_to_delivery", unit: "s", description: "Time from observing a change to delivering its alert, by platform.");
         SyncDuration = _meter.CreateHistogram<double>("detaineebot.source.sync_duration", unit: "s", description: "Time to parse, diff and store one document.");
+        SyncStageDuration = _meter.CreateHistogram<double>("detaineebot.sync.stage_duration", unit: "s", description: "Time spent in each sync pipeline stage, by stage.");
         RateLimited = _meter.CreateCounter<long>("detaineebot.chat.rate_limited", description: "HTTP 429 answers from a chat API, by platform.");
         SourcePolls = _meter.CreateCounter<long>("detaineebot.source.polls", description: "Source fetches, by source and result (modified, unchanged, failed).");
         SourcePollDuration = _meter.CreateHistogram<double>("detaineebot.source.poll_duration", unit: "s", description: "Time to fetch one source and apply what it returned, by source.");
@@ -43,6 +44,7 @@ public sealed class BotMetrics : IDisposable
     public Counter<long> AlertsDeadLettered { get; }
     public Histogram<double> ChangeToDelivery { get; }
     public Histogram<double> SyncDuration { get; }
+    public Histogram<double> SyncStageDuration { get; }
     public Counter<long> RateLimited { get; }
     public Counter<long> SourcePolls { get; }
     public Histogram<double> SourcePollDuration { get; }

@@ -2,6 +2,7 @@ using DetaineeAlertBot.Alerts;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
 using DetaineeAlertBot.Storage;
 using DetaineeAlertBot.Slack;

@@ -1,5 +1,4 @@
 using DetaineeAlertBot.Core.Cases;
-using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
 using DetaineeAlertBot.Security;
@@ -25,7 +24,7 @@ public static class IngestEndpoints
         var key = new BearerKey(options.ApiKey);
         var pushable = options.Sources.ToHashSet(StringComparer.Ordinal);
         var polled = app.Services.GetRequiredService<SourcesOptions>().Items.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        app.MapPost(Path, async (HttpContext context, CaseSyncService sync, UnauthenticatedRequestGate gate, AuthFailureThrottle throttle,
+        app.MapPost(Path, async (HttpContext context, SyncPipeline sync, UnauthenticatedRequestGate gate, AuthFailureThrottle throttle,
             SecretRedactor redactor, CancellationToken cancellationToken) =>
         {
             var caller = context.Connection.RemoteIpAddress;
@@ -80,8 +79,6 @@ public static class IngestEndpoints
             SyncReport report;
             try
             {
-                // With a shared database, first catch up with what other instances wrote, so the diff is against the truth.
-                if (context.RequestServices.GetService<CatalogRefresher>() is { } refresher) await refresher.RefreshAsync(cancellationToken);
                 report = await sync.SyncAsync(source, body, cancellationToken);
             }
             catch (Exception ex) when (ex is StorageException or System.Data.Common.DbException)

@@ -39,7 +39,17 @@ public static class PipelineSetup
         services.AddSingleton<ICaseSearch, CaseSearchIndex>();
         services.AddSingleton<CaseCatalog>();
         services.AddSingleton<AlertSignal>();
-        services.AddSingleton<CaseSyncService>();
+        services.AddSingleton<AppliedDocuments>();
+        // The sync stages are listed in SyncPipeline.Create; the catch-up stage runs when a shared database registered a refresher.
+        services.AddSingleton(provider => SyncPipeline.Create(
+            provider.GetRequiredService<ICaseStore>(),
+            provider.GetRequiredService<CaseCatalog>(),
+            provider.GetRequiredService<AppliedDocuments>(),
+            provider.GetRequiredService<AlertSignal>(),
+            provider.GetRequiredService<BotMetrics>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetService<CatalogRefresher>()));
         services.AddSingleton<CaseCommands>();
         services.AddSingleton<WatchlistCommands>();
         services.AddSingleton<AlertCommands>();

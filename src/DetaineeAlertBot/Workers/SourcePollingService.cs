@@ -6,6 +6,7 @@ using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Sources;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
+using DetaineeAlertBot.Resilience;
 using DetaineeAlertBot.Sources;
 
 namespace DetaineeAlertBot.Workers;
@@ -16,18 +17,15 @@ namespace DetaineeAlertBot.Workers;
 public sealed class SourcePollingService(
     SourcesOptions options,
     CaseSourceFactory factory,
-    CaseSyncService sync,
+    SyncPipeline sync,
     HealthRegistry health,
     BotMetrics metrics,
     ILeadership leadership,
-    IServiceProvider services,
+    TimeProvider time,
     ILogger<SourcePollingService> logger) : LeaderGatedService(leadership, logger)
 {
-    // Present with a shared database: read what other instances wrote before diffing a document against the catalog.
-    private readonly CatalogRefresher? _refresher = services.GetService<CatalogRefresher>();
-
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+    /// <summary>1 s, 2 s, 4 s ... capped at 5 min, each with ±20% jitter.</summary>
+    internal static readonly Backoff FailureBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5));
 
     public static string Component(string source) => $"source:{source}";
 
@@ -62,7 +60,6 @@ public sealed class SourcePollingService(
                     var fetch = await source.FetchAsync(stoppingToken);
                     if (fetch.IsModified)
                     {
-                        if (_refresher is not null) await _refresher.RefreshAsync(stoppingToken);
                         var report = await sync.SyncAsync(source.Name, fetch.Document!.Value, stoppingToken);
                         health.Report(component, report.Succeeded, report.Succeeded
                             ? $"last document applied: {report.Summary}"
@@ -89,11 +86,11 @@ public sealed class SourcePollingService(
                     metrics.SourcePollDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
                     // The document may not have been applied (e.g. storage down): fetch it whole next time.
                     source.ForgetVersion();
-                    var delay = Backoff(failures);
+                    var delay = FailureBackoff.Delay(failures);
                     health.Report(component, false, $"{ex.GetType().Name}: {ex.Message}");
                     logger.LogError("Source {Source} ({Location}) failed ({Failures} in a row), retrying in {Delay:0.#} s: {Error}",
                         source.Name, source.Location, failures, delay.TotalSeconds, ex.Message);
-                    await Task.Delay(delay, stoppingToken);
+                    await Task.Delay(delay, time, stoppingToken);
                 }
             }
         }
@@ -105,12 +102,5 @@ public sealed class SourcePollingService(
         {
             (source as IDisposable)?.Dispose();
         }
-    }
-
-    /// <summary>1 s, 2 s, 4 s ... capped at 5 min, each with ±20% jitter.</summary>
-    internal static TimeSpan Backoff(int failures)
-    {
-        var raw = Math.Min(MaxBackoff.TotalMilliseconds, MinBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
-        return TimeSpan.FromMilliseconds(raw * (0.8 + 0.4 * Random.Shared.NextDouble()));
     }
 }

@@ -6,7 +6,7 @@ using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Moq;
+using DetaineeAlertBot.Core.Tests.Fakes;
 using static DetaineeAlertBot.Core.Tests.TestData;
 
 namespace DetaineeAlertBot.Core.Tests.Sync;
@@ -14,17 +14,11 @@ namespace DetaineeAlertBot.Core.Tests.Sync;
 /// <summary>Rejected records are still listed (never "no longer listed", never changed), and their log is bounded.</summary>
 public class CaseSyncRejectionTests
 {
-    private readonly Mock<ICaseStore> _store = new(MockBehavior.Strict);
-    private readonly List<SyncPlan> _applied = [];
-    private readonly RecordingLogger _log = new();
+    private readonly InMemoryCaseStore _store = new();
+    private readonly RecordingLoggers _log = new();
 
-    private CaseSyncService Service(CaseCatalog catalog)
-    {
-        _store.Setup(s => s.ApplyAsync(It.IsAny<SyncPlan>(), It.IsAny<CancellationToken>()))
-            .Callback<SyncPlan, CancellationToken>((plan, _) => _applied.Add(plan))
-            .ReturnsAsync((SyncPlan plan, CancellationToken _) => new ApplyResult(plan.Upserts.Count, 0, 0, 0));
-        return new CaseSyncService(_store.Object, catalog, new AlertSignal(), new BotMetrics(), new FakeTimeProvider(Now), _log);
-    }
+    private SyncPipeline Service(CaseCatalog catalog) =>
+        SyncPipeline.Create(_store, catalog, new AppliedDocuments(), new AlertSignal(), new BotMetrics(), new FakeTimeProvider(Now), _log);
 
     private static string Json(CaseRecord record) => CaseJson.Serialize(record);
 
@@ -38,7 +32,7 @@ public class CaseSyncRejectionTests
         var report = await service.SyncAsync("feed", Encoding.UTF8.GetBytes(document), CancellationToken.None);
 
         Assert.True(report.Succeeded, report.Error);
-        var plan = Assert.Single(_applied);
+        var plan = Assert.Single(_store.Applied);
         Assert.Empty(plan.NotSeen);
         Assert.Equal(["1"], plan.Upserts.Select(u => u.Case.Id));
         Assert.Equal(CaseStatus.Detained, catalog.Find(new CaseKey("feed", "2"))!.Case.Status);
@@ -55,7 +49,7 @@ public class CaseSyncRejectionTests
         var report = await service.SyncAsync("feed", Encoding.UTF8.GetBytes(document), CancellationToken.None);
 
         Assert.True(report.Succeeded, report.Error);
-        Assert.Empty(Assert.Single(_applied).NotSeen);
+        Assert.Empty(Assert.Single(_store.Applied).NotSeen);
         Assert.Null(catalog.Find(new CaseKey("feed", "2"))!.NotSeenSince);
     }
 
@@ -68,7 +62,7 @@ public class CaseSyncRejectionTests
 
         await service.SyncAsync("feed", Encoding.UTF8.GetBytes(document), CancellationToken.None);
 
-        Assert.Equal([new CaseKey("feed", "3")], Assert.Single(_applied).NotSeen);
+        Assert.Equal([new CaseKey("feed", "3")], Assert.Single(_store.Applied).NotSeen);
     }
 
     [Fact]
@@ -99,17 +93,5 @@ public class CaseSyncRejectionTests
 
         Assert.Single(_log.Lines, l => l.StartsWith("Rejected a feed record:", StringComparison.Ordinal));
         Assert.DoesNotContain(_log.Lines, l => l.Contains("not shown", StringComparison.Ordinal));
-    }
-
-    private sealed class RecordingLogger : ILogger<CaseSyncService>
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
     }
 }

@@ -6,24 +6,17 @@ using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Moq;
+using DetaineeAlertBot.Core.Tests.Fakes;
 using static DetaineeAlertBot.Core.Tests.TestData;
 
 namespace DetaineeAlertBot.Core.Tests.Sync;
 
 public class CaseSyncServiceTests
 {
-    private readonly Mock<ICaseStore> _store = new(MockBehavior.Strict);
-    private readonly List<SyncPlan> _applied = [];
+    private readonly InMemoryCaseStore _store = new();
 
-    private CaseSyncService Service(CaseCatalog catalog)
-    {
-        _store.Setup(s => s.ApplyAsync(It.IsAny<SyncPlan>(), It.IsAny<CancellationToken>()))
-            .Callback<SyncPlan, CancellationToken>((plan, _) => _applied.Add(plan))
-            .ReturnsAsync((SyncPlan plan, CancellationToken _) =>
-                new ApplyResult(plan.Upserts.Count, plan.IsBaseline ? 0 : plan.Upserts.Count(u => u.Kind == DetaineeAlertBot.Core.Changes.ChangeKind.StatusChanged), 0, 0));
-        return new CaseSyncService(_store.Object, catalog, new AlertSignal(), new BotMetrics(), new FakeTimeProvider(Now), NullLogger<CaseSyncService>.Instance);
-    }
+    private SyncPipeline Service(CaseCatalog catalog) =>
+        SyncPipeline.Create(_store, catalog, new AppliedDocuments(), new AlertSignal(), new BotMetrics(), new FakeTimeProvider(Now), NullLoggerFactory.Instance);
 
     [Fact]
     public async Task Sync_MalformedDocument_ChangesNothing()
@@ -35,7 +28,7 @@ public class CaseSyncServiceTests
 
         Assert.False(report.Succeeded);
         Assert.Contains("not valid JSON", report.Error);
-        Assert.Empty(_applied);
+        Assert.Empty(_store.Applied);
         Assert.Equal(CaseStatus.Detained, catalog.Find(new CaseKey("feed", "1"))!.Case.Status);
     }
 
@@ -49,7 +42,7 @@ public class CaseSyncServiceTests
 
         Assert.False(report.Succeeded);
         Assert.Contains("lists no cases", report.Error);
-        Assert.Empty(_applied);
+        Assert.Empty(_store.Applied);
     }
 
     [Fact]
@@ -78,7 +71,7 @@ public class CaseSyncServiceTests
 
         Assert.True(report.Succeeded);
         Assert.False(report.HasChanges);
-        Assert.Empty(_applied);
+        Assert.Empty(_store.Applied);
     }
 
     [Fact]
@@ -95,7 +88,7 @@ public class CaseSyncServiceTests
         var rejection = Assert.Single(report.Rejections);
         Assert.Equal("2", rejection.Id);
         Assert.Contains("unknown status 'jailed'", rejection.Reason);
-        Assert.Empty(Assert.Single(_applied).NotSeen);
+        Assert.Empty(Assert.Single(_store.Applied).NotSeen);
     }
 
     [Fact]
@@ -113,7 +106,7 @@ public class CaseSyncServiceTests
         Assert.Equal("identical to the last document applied; nothing to do", again.Summary);
         Assert.False(respaced.Identical); // other bytes are parsed and diffed (and change nothing here)
         Assert.False(respaced.HasChanges);
-        Assert.Single(_applied);
+        Assert.Single(_store.Applied);
     }
 
     [Fact]

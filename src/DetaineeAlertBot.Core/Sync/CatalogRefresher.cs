@@ -1,14 +1,15 @@
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Storage;
-using DetaineeAlertBot.Core.Sync;
+using Microsoft.Extensions.Logging;
 
-namespace DetaineeAlertBot.Cluster;
+namespace DetaineeAlertBot.Core.Sync;
 
 /// <summary>CatalogRefresher brings this instance's in-memory catalog up to what other instances wrote to the shared
 /// database: every case with a newer status history row (new cases, status changes) and every source's baseline.
-/// It runs on a timer and right before each document is applied, so diffs and lookups on any instance are current.
+/// It runs on a timer (the host's CatalogRefreshService) and right before each document is applied (the pipeline's
+/// <see cref="Stages.CatchUpStage"/>), so diffs and lookups on any instance are current.
 /// Cost: one indexed query on the history id while nothing changed.</summary>
-public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catalog, CaseSyncService sync, ILogger<CatalogRefresher> logger)
+public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catalog, AppliedDocuments applied, ILogger<CatalogRefresher> logger)
 {
     // History ids come from a sequence: a transaction that took a lower id can commit after one with a higher id.
     // Re-reading a window below the mark picks such late commits up; unchanged cases in it cost a comparison only.
@@ -41,7 +42,7 @@ public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catal
             if (updated.Count > 0) catalog.Search.Upsert(updated.Select(s => s.Case).ToArray());
             // A document this instance applied before is no longer the state of its source: the same bytes pushed here
             // again must be diffed (against the other instance's change), not skipped as identical.
-            foreach (var source in updated.Select(s => s.Case.Source).Distinct(StringComparer.Ordinal)) sync.ForgetLastDocument(source);
+            foreach (var source in updated.Select(s => s.Case.Source).Distinct(StringComparer.Ordinal)) applied.Forget(source);
 
             foreach (var source in changes.Sources)
             {
@@ -69,52 +70,4 @@ public sealed class CatalogRefresher(ICaseChangeReader reader, CaseCatalog catal
         && known.Case.Name == stored.Case.Name
         && known.Case.Aliases.SequenceEqual(stored.Case.Aliases)
         && known.NotSeenSince == stored.NotSeenSince;
-}
-
-/// <summary>CatalogRefreshService runs <see cref="CatalogRefresher"/> on every instance of a shared database: it
-/// takes the mark before the start-up load (it is registered before StartupService) and refreshes on a timer.</summary>
-public sealed class CatalogRefreshService(
-    CatalogRefresher refresher, ClusterOptions options, IHostApplicationLifetime lifetime, ILogger<CatalogRefreshService> logger) : BackgroundService
-{
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await refresher.InitializeAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning("Could not read the history mark before loading the catalog ({Error}); the first refresh reads all history", ex.Message);
-        }
-        await base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            // Not before the start-up load: a refresh older than the load must not overwrite it.
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-            {
-                await started.Task.WaitAsync(stoppingToken);
-            }
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                try
-                {
-                    await refresher.RefreshAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    logger.LogWarning("Catalog refresh failed, trying again in {Interval}: {Error}", options.CatalogRefreshInterval, ex.Message);
-                }
-                await Task.Delay(options.CatalogRefreshInterval, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
 }

@@ -1,0 +1,42 @@
+using DetaineeAlertBot.Core.Feeds;
+
+namespace DetaineeAlertBot.Core.Sync;
+
+/// <summary>SyncContext is one feed document on its way through the <see cref="SyncPipeline"/>: each stage reads what
+/// the stages before it left and adds its own part. A stage that settles the document early (identical bytes, a
+/// refused document) sets <see cref="Report"/>, and the stages after it do not run.</summary>
+public sealed class SyncContext(string source, ReadOnlyMemory<byte> document)
+{
+    public string Source { get; } = source;
+
+    public ReadOnlyMemory<byte> Document { get; } = document;
+
+    /// <summary>SHA-256 of <see cref="Document"/> (set by <see cref="Stages.SkipIdenticalStage"/>).</summary>
+    public byte[]? Hash { get; set; }
+
+    /// <summary>The parsed records and rejections (set by <see cref="Stages.ParseStage"/>).</summary>
+    public FeedParseResult? Parsed { get; set; }
+
+    /// <summary>What the document changes (set by <see cref="Stages.PlanStage"/>).</summary>
+    public SyncPlan? Plan { get; set; }
+
+    /// <summary>What the store did with the plan (set by <see cref="Stages.StoreStage"/>).</summary>
+    public ApplyResult? Result { get; set; }
+
+    /// <summary>The outcome; once set, the pipeline stops.</summary>
+    public SyncReport? Report { get; set; }
+
+    internal FeedParseResult ParsedOrThrow => Parsed ?? throw new InvalidOperationException("the parse stage has not run");
+
+    internal SyncPlan PlanOrThrow => Plan ?? throw new InvalidOperationException("the plan stage has not run");
+}
+
+/// <summary>One step of the sync: a small type with one method. Stages are listed, in order, in
+/// <see cref="SyncPipeline.Create"/>.</summary>
+public interface ISyncStage
+{
+    /// <summary>The stage's name in traces and the stage-duration histogram.</summary>
+    string Name { get; }
+
+    Task RunAsync(SyncContext context, CancellationToken cancellationToken);
+}

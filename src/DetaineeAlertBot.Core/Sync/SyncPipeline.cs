@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Sync.Stages;
+using Microsoft.Extensions.Logging;
+
+namespace DetaineeAlertBot.Core.Sync;
+
+/// <summary>
+/// SyncPipeline is what happens to one feed document, whatever delivered it (a file, an HTTP poll, a push):
+/// <list type="number">
+/// <item>read: catch up with other instances (shared database only), skip a byte-identical document;</item>
+/// <item>parse: records and rejections, refuse a broken or empty document;</item>
+/// <item>plan: diff against the catalog;</item>
+/// <item>store: one transaction (cases, history, outbox rows), then the catalog;</item>
+/// <item>publish: wake the dispatcher, count, report.</item>
+/// </list>
+/// The list is built in <see cref="Create"/> and nowhere else. Documents of one source run one at a time; different
+/// sources run in parallel. Each document is one trace (activity "sync") with one child per stage, and each stage's time
+/// is recorded in <see cref="BotMetrics.SyncStageDuration"/>.
+/// </summary>
+public sealed class SyncPipeline
+{
+    private readonly IReadOnlyList<ISyncStage> _stages;
+    private readonly BotMetrics _metrics;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _sourceLocks = new(StringComparer.Ordinal);
+
+    public SyncPipeline(IReadOnlyList<ISyncStage> stages, BotMetrics metrics)
+    {
+        _stages = stages;
+        _metrics = metrics;
+    }
+
+    /// <summary>The stages, in order: the product's data flow from a document to queued alerts.</summary>
+    public IReadOnlyList<ISyncStage> Stages => _stages;
+
+    /// <param name="refresher">With a shared database: the catalog catch-up run before each document; null otherwise.</param>
+    public static SyncPipeline Create(
+        ICaseStore store, CaseCatalog catalog, AppliedDocuments applied, AlertSignal alertSignal, BotMetrics metrics, TimeProvider time,
+        ILoggerFactory loggers, CatalogRefresher? refresher = null)
+    {
+        var stages = new List<ISyncStage>(6);
+        if (refresher is not null) stages.Add(new CatchUpStage(refresher));
+        stages.Add(new SkipIdenticalStage(applied, metrics));
+        stages.Add(new ParseStage(catalog, metrics, loggers.CreateLogger<ParseStage>()));
+        stages.Add(new PlanStage(catalog, time, loggers.CreateLogger<PlanStage>()));
+        stages.Add(new StoreStage(store, catalog, applied, loggers.CreateLogger<StoreStage>()));
+        stages.Add(new PublishStage(alertSignal, metrics, loggers.CreateLogger<PublishStage>()));
+        return new SyncPipeline(stages, metrics);
+    }
+
+    public async Task<SyncReport> SyncAsync(string source, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = BotActivity.Source.StartActivity("sync");
+        activity?.SetTag("source", source);
+        activity?.SetTag("document.bytes", document.Length);
+        var gate = _sourceLocks.GetOrAdd(source, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var context = new SyncContext(source, document);
+            foreach (var stage in _stages)
+            {
+                await RunStageAsync(stage, context, cancellationToken).ConfigureAwait(false);
+                if (context.Report is not null) break;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var report = (context.Report ?? throw new InvalidOperationException("no stage reported the document's outcome")) with { Duration = elapsed };
+            if (report.Succeeded && !report.Identical) _metrics.SyncDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("source", source));
+            activity?.SetTag("result", report.Error is not null ? "refused" : report.Identical ? "identical" : "applied");
+            activity?.SetTag("alerts.queued", report.AlertsQueued);
+            return report;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task RunStageAsync(ISyncStage stage, SyncContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = BotActivity.Source.StartActivity(stage.Name);
+        try
+        {
+            await stage.RunAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        finally
+        {
+            _metrics.SyncStageDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("stage", stage.Name));
+        }
+    }
+}
