@@ -13,6 +13,9 @@ public sealed class FileCaseSource : ICaseSource, IDisposable
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
     private const int ReadAttempts = 5;
 
+    /// <summary>100 ms, 200 ms, 400 ms …: an editor or exporter still holding the file finishes within a second.</summary>
+    private static readonly Resilience.Backoff SaveInProgressBackoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1));
+
     private readonly CaseSourceOptions _options;
     private readonly string _fullPath;
     private readonly TimeProvider _time;
@@ -114,7 +117,7 @@ public sealed class FileCaseSource : ICaseSource, IDisposable
             catch (IOException ex) when (attempt < ReadAttempts && ex is not FileNotFoundException)
             {
                 // Another process may still hold the file mid-save; try again shortly (bounded).
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time, cancellationToken).ConfigureAwait(false);
+                await SaveInProgressBackoff.WaitAsync(attempt, _time, cancellationToken).ConfigureAwait(false);
             }
         }
     }

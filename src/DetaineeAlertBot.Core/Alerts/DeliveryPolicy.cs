@@ -28,12 +28,7 @@ public sealed class DeliveryPolicy
 
     /// <summary>Delay before the next attempt after <paramref name="attempt"/> failures (1-based): capped exponential,
     /// with jitter in [80%, 120%) so retries from one outage spread out, and the cap held after it.</summary>
-    public TimeSpan Backoff(int attempt, double? unit = null)
-    {
-        var exponent = Math.Clamp(attempt - 1, 0, 30);
-        var raw = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, exponent));
-        return TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, raw * (0.8 + 0.4 * (unit ?? Random.Shared.NextDouble()))));
-    }
+    public TimeSpan Backoff(int attempt, double? unit = null) => new Resilience.Backoff(BaseDelay, MaxDelay).Delay(attempt, unit);
 
     /// <summary>A platform's wait plus up to 250 ms, so many rows do not return in the same instant.</summary>
     public TimeSpan Jitter(TimeSpan wait, double? unit = null) => wait + TimeSpan.FromMilliseconds(250 * (unit ?? Random.Shared.NextDouble()));

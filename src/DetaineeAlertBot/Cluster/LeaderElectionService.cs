@@ -8,7 +8,7 @@ namespace DetaineeAlertBot.Cluster;
 
 /// <summary>LeaderElectionService runs the PostgreSQL election and reports it: "leadership" in /healthz (unhealthy
 /// only while the lead cannot be checked) and the detaineebot.cluster.leader gauge.</summary>
-public sealed class LeaderElectionService(PostgresLeaderElection election, HealthRegistry health, BotMetrics metrics, AlertSignal signal) : BackgroundService
+public sealed class LeaderElectionService(PostgresLeaderElection election, HealthRegistry health, BotMetrics metrics, AlertSignal signal, TimeProvider time) : BackgroundService
 {
     public const string Component = "leadership";
 
@@ -24,7 +24,7 @@ public sealed class LeaderElectionService(PostgresLeaderElection election, Healt
         {
             while (!run.IsCompleted)
             {
-                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1), stoppingToken)).ConfigureAwait(false);
+                await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken)).ConfigureAwait(false);
                 var detail = election.Detail;
                 health.Report(Component, !detail.StartsWith("cannot", StringComparison.Ordinal), $"instance {election.InstanceId}: {detail}");
             }

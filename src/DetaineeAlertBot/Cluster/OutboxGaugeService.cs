@@ -8,7 +8,7 @@ namespace DetaineeAlertBot.Cluster;
 /// <summary>OutboxGaugeService samples the outbox every few seconds, on every instance: the detaineebot.outbox.* gauges
 /// (a gauge callback must not query the database while /metrics is being read) and the "delivery" health component:
 /// unhealthy while a platform is paused, degraded while a channel is paused or dead letters exist.</summary>
-public sealed class OutboxGaugeService(IAlertOutbox outbox, BotMetrics metrics, ILeadership leadership, HealthRegistry health, ILogger<OutboxGaugeService> logger)
+public sealed class OutboxGaugeService(IAlertOutbox outbox, BotMetrics metrics, ILeadership leadership, HealthRegistry health, TimeProvider time, ILogger<OutboxGaugeService> logger)
     : BackgroundService
 {
     public const string DeliveryComponent = "delivery";
@@ -33,7 +33,7 @@ public sealed class OutboxGaugeService(IAlertOutbox outbox, BotMetrics metrics, 
                     // The gauges keep their last values; /healthz reports the storage problem itself.
                     logger.LogDebug("Sampling the outbox failed: {Error}", ex.Message);
                 }
-                await Task.Delay(Interval, stoppingToken);
+                await Task.Delay(Interval, time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

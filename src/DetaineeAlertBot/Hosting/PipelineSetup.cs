@@ -38,7 +38,7 @@ public static class PipelineSetup
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<ICaseSearch, CaseSearchIndex>();
         services.AddSingleton<CaseCatalog>();
-        services.AddSingleton<AlertSignal>();
+        services.AddSingleton(provider => new AlertSignal(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AppliedDocuments>();
         // The sync stages are listed in SyncPipeline.Create; the catch-up stage runs when a shared database registered a refresher.
         services.AddSingleton(provider => SyncPipeline.Create(

@@ -2,6 +2,7 @@ using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Resilience;
 
 namespace DetaineeAlertBot.Workers;
 
@@ -9,12 +10,12 @@ namespace DetaineeAlertBot.Workers;
 /// alerts, otherwise every second (retries come due on their own, and so do other instances' rows). On shutdown it
 /// stops claiming and lets sends in flight finish; on losing the lead it stops sending at once.</summary>
 public sealed class AlertDispatchService(
-    AlertDispatcher dispatcher, AlertSignal signal, HealthRegistry health, ILeadership leadership, ILogger<AlertDispatchService> logger)
+    AlertDispatcher dispatcher, AlertSignal signal, HealthRegistry health, ILeadership leadership, TimeProvider time, ILogger<AlertDispatchService> logger)
     : LeaderGatedService(leadership, logger)
 {
     public const string Component = "dispatcher";
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly Backoff StoreFailureBackoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
 
     protected override string Name => "alert dispatcher";
 
@@ -41,12 +42,12 @@ public sealed class AlertDispatchService(
             catch (Exception ex)
             {
                 failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(failures, 10))));
+                var delay = StoreFailureBackoff.Delay(failures);
                 health.Report(Component, false, $"cannot read the outbox: {ex.Message}");
                 logger.LogError("Alert dispatch failed ({Failures} in a row), retrying in {Delay:0.#} s: {Error}", failures, delay.TotalSeconds, ex.Message);
                 try
                 {
-                    await Task.Delay(delay, stoppingToken);
+                    await Task.Delay(delay, time, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
