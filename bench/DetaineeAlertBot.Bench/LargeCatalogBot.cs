@@ -3,7 +3,6 @@ using System.Text;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
-using DetaineeAlertBot.Search.Evaluation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

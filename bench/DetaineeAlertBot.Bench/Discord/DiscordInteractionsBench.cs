@@ -6,7 +6,6 @@ using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Discord.Fake;
 using DetaineeAlertBot.Hosting;
-using DetaineeAlertBot.Search.Evaluation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

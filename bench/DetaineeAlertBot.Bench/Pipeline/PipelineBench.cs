@@ -7,7 +7,6 @@ using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Search;
-using DetaineeAlertBot.Search.Evaluation;
 using DetaineeAlertBot.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using DetaineeAlertBot.Search.Evaluation;
 
 namespace DetaineeAlertBot.Bench.Search;
 

@@ -6,7 +6,6 @@ using System.Text.Json;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Hosting;
-using DetaineeAlertBot.Search.Evaluation;
 using DetaineeAlertBot.Slack.Fake;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

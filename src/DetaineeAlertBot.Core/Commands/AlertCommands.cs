@@ -4,7 +4,8 @@ using DetaineeAlertBot.Core.Storage;
 namespace DetaineeAlertBot.Core.Commands;
 
 /// <summary>/alerts status (anyone in the team), /alerts dead and /alerts retry id:&lt;delivery id|all&gt; (admins): what
-/// is waiting, what could not be delivered, and sending it again once the cause is fixed.</summary>
+/// is waiting, what could not be delivered, and sending it again once the cause is fixed. Who may run which is in the
+/// <see cref="CommandTable"/>; <see cref="BotCommands"/> refuses everyone else before these run.</summary>
 public sealed class AlertCommands(IAlertOutbox outbox)
 {
     private const int MaxListed = 15;
@@ -35,9 +36,8 @@ public sealed class AlertCommands(IAlertOutbox outbox)
         return new CommandReply("Alert delivery", fields, text, Ephemeral: true, stats.Dead > 0 || pauses.Count > 0 ? ReplyTone.Error : ReplyTone.Info);
     }
 
-    public async Task<CommandReply> DeadAsync(CommandContext context, CancellationToken cancellationToken)
+    public async Task<CommandReply> DeadAsync(CancellationToken cancellationToken)
     {
-        if (!context.IsAdmin) return CommandReply.Refusal("Only admins can list dead letters. /alerts status shows how many there are.");
         var dead = await outbox.ListDeadAsync(MaxListed, cancellationToken).ConfigureAwait(false);
         if (dead.Count == 0) return CommandReply.Success("Dead letters", "None: every alert was delivered or is still being retried.");
         var fields = dead.Select(d => new ReplyField(
@@ -50,7 +50,6 @@ public sealed class AlertCommands(IAlertOutbox outbox)
 
     public async Task<CommandReply> RetryAsync(string? query, CommandContext context, CancellationToken cancellationToken)
     {
-        if (!context.IsAdmin) return CommandReply.Refusal("Only admins can send dead letters again.");
         var id = query?.Trim() ?? "";
         if (id.StartsWith("id:", StringComparison.OrdinalIgnoreCase)) id = id[3..].Trim();
         if (id.Length == 0) return CommandReply.Info(null, "Usage: /alerts retry id:<delivery id> or /alerts retry id:all (/alerts dead lists the ids).");

@@ -7,19 +7,15 @@ using DetaineeAlertBot.Core.Watchlists;
 namespace DetaineeAlertBot.Core.Commands;
 
 /// <summary>WatchlistCommands answers /watchlist add|remove|list for the channel the command was run in.
-/// Changing a watchlist is for admins only, and never binds a case the user did not clearly mean.</summary>
+/// Changing a watchlist is for admins only (<see cref="CommandTable"/>; <see cref="BotCommands"/> refuses everyone
+/// else before these run), and never binds a case the user did not clearly mean.</summary>
 public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, TimeProvider time)
 {
     /// <summary>Below this score a fuzzy match is not bound: the user is asked for the case id instead.</summary>
     public const double BindConfidence = 0.85;
 
-    public static string RefusalText(string platform) => platform == Platforms.Slack
-        ? "Only admins can change this channel's watchlist (ask a workspace admin, or someone listed in the bot's admin users)."
-        : "Only admins can change this channel's watchlist (ask someone with Manage Server).";
-
     public async Task<CommandReply> AddAsync(string? query, CommandContext context, CancellationToken cancellationToken)
     {
-        if (!context.IsAdmin) return CommandReply.Refusal(RefusalText(context.Platform));
         var (target, reply) = ResolveForChange(query, "add");
         if (target is null) return reply!;
 
@@ -33,7 +29,6 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
 
     public async Task<CommandReply> RemoveAsync(string? query, CommandContext context, CancellationToken cancellationToken)
     {
-        if (!context.IsAdmin) return CommandReply.Refusal(RefusalText(context.Platform));
         var (target, reply) = ResolveForChange(query, "remove");
         if (target is null) return reply!;
 

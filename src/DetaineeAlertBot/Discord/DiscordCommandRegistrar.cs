@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Commands;
 using DetaineeAlertBot.Discord.Rest;
@@ -5,7 +6,7 @@ using DetaineeAlertBot.Discord.Rest;
 namespace DetaineeAlertBot.Discord;
 
 /// <summary>
-/// Registers /case and /watchlist at start: in each of Discord:CommandGuildIds (instant), else globally. Each scope
+/// Registers the <see cref="CommandTable"/>'s commands at start (<see cref="DiscordCommandDefinitions"/>): in each of Discord:CommandGuildIds (instant), else globally. Each scope
 /// is compared with what Discord has (GET) and overwritten (PUT) only when different, so restarts cost nothing
 /// against the daily command-create limit.
 /// </summary>
@@ -13,7 +14,7 @@ public sealed class DiscordCommandRegistrar(DiscordRestClient rest, DiscordOptio
 {
     public async Task RegisterAsync(string applicationId, CancellationToken ct)
     {
-        var desired = BotCommandDefinitions.Build();
+        var desired = DiscordCommandDefinitions.Build();
         IReadOnlyList<string?> scopes = options.CommandGuildIds.Count > 0 ? [.. options.CommandGuildIds] : [null];
         var problems = new List<string>();
         foreach (var guild in scopes)
@@ -37,6 +38,6 @@ public sealed class DiscordCommandRegistrar(DiscordRestClient rest, DiscordOptio
         }
 
         health.Report(DiscordWiring.CommandsHealthComponent, problems.Count == 0,
-            problems.Count == 0 ? $"/case and /watchlist registered {(scopes is [null] ? "globally" : $"in {scopes.Count} guild(s)")}" : string.Join(" ", problems));
+            problems.Count == 0 ? $"{CommandTable.CommandList()} registered {(scopes is [null] ? "globally" : $"in {scopes.Count} guild(s)")}" : string.Join(" ", problems));
     }
 }

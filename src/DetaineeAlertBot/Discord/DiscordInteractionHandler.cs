@@ -1,6 +1,5 @@
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Watchlists;
-using DetaineeAlertBot.Discord.Commands;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Models;
 
@@ -9,7 +8,8 @@ namespace DetaineeAlertBot.Discord;
 /// <summary>
 /// Turns an interaction (from the gateway or the HTTP endpoint) into a <see cref="CommandRequest"/> for
 /// <see cref="BotCommands"/> and its reply into a Discord response, within the 3-second window
-/// (<see cref="InteractionResponder"/> defers slow ones). Autocomplete on <c>query</c> suggests case names.
+/// (<see cref="InteractionResponder"/> defers slow ones). Autocomplete on an option that names a case
+/// (<see cref="OptionSpec.SuggestsCases"/>) suggests case names.
 /// </summary>
 public sealed class DiscordInteractionHandler(
     BotCommands commands,
@@ -49,13 +49,22 @@ public sealed class DiscordInteractionHandler(
         }
 
         var context = Context(interaction);
-        var request = new CommandRequest(invocation.Command, invocation.Subcommand ?? "", invocation.Get(BotCommandDefinitions.QueryOption) ?? invocation.Get(BotCommandDefinitions.IdOption));
-        // Ephemerality is fixed when deferring: only a permitted watchlist change is posted for the channel to see.
-        var publicReply = context.IsAdmin && request.Command == BotCommands.WatchlistCommand && request.Subcommand is "add" or "remove";
+        var subcommand = CommandTable.Find(invocation.Command, invocation.Subcommand);
+        var request = Request(invocation);
+        // Ephemerality is fixed when deferring: only a permitted call the table posts in the channel is deferred visibly.
+        var publicReply = subcommand is { PostedInChannel: true } && (context.IsAdmin || !subcommand.AdminOnly);
         logger.LogDebug("Discord /{Command} {Subcommand} from {User} in {Channel} (admin: {IsAdmin})",
             request.Command, request.Subcommand, context.UserId, context.ChannelId, context.IsAdmin);
         return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: !publicReply,
             async token => Render(await commands.ExecuteAsync(request, context, token).ConfigureAwait(false)), ct);
+    }
+
+    /// <summary>The command as <see cref="BotCommands"/> takes it: the value is the subcommand's option, by the name the
+    /// <see cref="CommandTable"/> gave it at registration.</summary>
+    internal static CommandRequest Request(SlashCommandInvocation invocation)
+    {
+        var option = CommandTable.Find(invocation.Command, invocation.Subcommand)?.Option;
+        return new CommandRequest(invocation.Command, invocation.Subcommand ?? "", option is null ? null : invocation.Get(option.Name));
     }
 
     /// <summary>ADMINISTRATOR or MANAGE_GUILD in <c>member.permissions</c>, or one of <c>Discord:AdminRoleIds</c>.</summary>
@@ -73,7 +82,8 @@ public sealed class DiscordInteractionHandler(
     private InteractionResponse Autocomplete(SlashCommandInvocation invocation)
     {
         var partial = invocation.FocusedOption is { } focused ? invocation.Get(focused) ?? "" : "";
-        var choices = invocation.FocusedOption == BotCommandDefinitions.QueryOption
+        var option = CommandTable.Find(invocation.Command, invocation.Subcommand)?.Option;
+        var choices = option is { SuggestsCases: true } && option.Name == invocation.FocusedOption
             ? commands.Autocomplete(partial, MaxChoices)
                 .Select(c => new AutocompleteChoice(Cut(c.Label, ChoiceLength), Cut(c.Value, ChoiceLength)))
                 .Where(c => c.Name.Length > 0 && c.Value.Length > 0)
@@ -127,7 +137,7 @@ public sealed class DiscordInteractionHandler(
     private static InteractionResponse Unsupported() => new()
     {
         Type = InteractionCallbackType.ChannelMessageWithSource,
-        Data = new InteractionCallbackData { Content = "This bot only answers /case and /watchlist.", Flags = MessageFlags.Ephemeral, AllowedMentions = NoPings },
+        Data = new InteractionCallbackData { Content = CommandTable.NotOurs(), Flags = MessageFlags.Ephemeral, AllowedMentions = NoPings },
     };
 
     private static string Cut(string text, int max) => EmbedLimits.Truncate(text.Trim(), max);

@@ -23,8 +23,6 @@ public sealed class SlackCommandHandler
     /// <summary>Anywhere in a lookup, asks for the answer to be posted in the channel instead of privately.</summary>
     public const string ShareFlag = "--share";
 
-    private static readonly string[] Subcommands = ["lookup", "history", "add", "remove", "list", "help", "status", "dead", "retry"];
-
     private readonly BotCommands _commands;
     private readonly SlackAccess _access;
     private readonly SlackApiClient _api;
@@ -69,36 +67,29 @@ public sealed class SlackCommandHandler
     }
 
     /// <summary>
-    /// Parses "/case lookup amir" or "/watchlist add amiry": the first word is the subcommand, the rest the query.
-    /// Returns null for input that is not a known command and subcommand (the caller answers with the usage).
+    /// Parses "/case lookup amir" or "/watchlist add amiry" by the <see cref="CommandTable"/>: the first word is the
+    /// subcommand (empty text is "help"), the rest the option's value. Returns null for input that is not one of the
+    /// table's commands and subcommands (the caller answers with the usage).
     /// </summary>
     public static (CommandRequest Request, bool Share)? Parse(string slashCommand, string? text)
     {
-        var name = CommandName(slashCommand);
-        if (name is null)
+        if (CommandTable.Find(slashCommand) is not { } command)
         {
             return null;
         }
 
         var words = (text ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         var share = words.RemoveAll(w => string.Equals(w, ShareFlag, StringComparison.OrdinalIgnoreCase)) > 0;
-        var subcommand = words.Count > 0 ? words[0].ToLowerInvariant() : "help";
-        if (!Subcommands.Contains(subcommand))
+        var word = words.Count > 0 ? words[0] : CommandTable.Help;
+        var subcommand = command.Find(word);
+        if (subcommand is null && !string.Equals(word, CommandTable.Help, StringComparison.OrdinalIgnoreCase))
         {
             return null;
         }
 
         var query = words.Count > 1 ? string.Join(' ', words.Skip(1)) : null;
-        return (new CommandRequest(name, subcommand, query), share && subcommand == "lookup");
+        return (new CommandRequest(command.Name, subcommand?.Name ?? CommandTable.Help, query), share && subcommand == CommandTable.CaseLookup);
     }
-
-    private static string? CommandName(string slashCommand) => slashCommand.TrimStart('/').ToLowerInvariant() switch
-    {
-        BotCommands.CaseCommand => BotCommands.CaseCommand,
-        BotCommands.WatchlistCommand => BotCommands.WatchlistCommand,
-        BotCommands.AlertsCommand => BotCommands.AlertsCommand,
-        _ => null,
-    };
 
     private async Task<SlashCommandResponse> ExecuteAsync(SlashCommand command, (CommandRequest Request, bool Share)? parsed, CancellationToken ct)
     {
@@ -111,7 +102,8 @@ public sealed class SlackCommandHandler
 
         if (parsed is not { } valid)
         {
-            return Render(CommandReply.Info(null, BotCommands.Usage(CommandName(command.Command) ?? BotCommands.CaseCommand)), share: false);
+            var usage = CommandTable.Find(command.Command)?.Usage() ?? CommandTable.NotOurs();
+            return Render(CommandReply.Info(null, usage), share: false);
         }
 
         var context = new CommandContext(Platforms.Slack, command.ChannelId, command.UserId, command.UserName, caller.IsAdmin);

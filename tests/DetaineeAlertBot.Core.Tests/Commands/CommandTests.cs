@@ -22,13 +22,15 @@ public class CommandTests
     private readonly Mock<ICaseSearch> _search = new();
     private readonly Mock<ICaseStore> _store = new();
     private readonly InMemoryWatchlists _watchlists = new();
+    // Strict: a test that reaches the outbox unasked fails (BotCommands answers such a failure with an error reply).
+    private readonly Mock<IAlertOutbox> _outbox = new(MockBehavior.Strict);
     private readonly BotCommands _commands;
 
     public CommandTests()
     {
         var catalog = Catalog(_search, Stored(Amiry), Stored(Amini));
         var time = new FakeTimeProvider(Now);
-        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, time), new AlertCommands(new Mock<IAlertOutbox>().Object), catalog, NullLogger<BotCommands>.Instance);
+        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
     }
 
     private static CommandContext Admin => new("discord", "chan-1", "u1", "lead", IsAdmin: true);
@@ -202,14 +204,64 @@ public class CommandTests
     }
 
     [Theory]
-    [InlineData("case", "frobnicate", "Unknown command 'case frobnicate'")]
-    [InlineData("watchlist", "nuke", "Unknown subcommand 'nuke'")]
+    [InlineData("case", "frobnicate", "Unknown subcommand 'frobnicate'.\nUsage: /case lookup")]
+    [InlineData("watchlist", "nuke", "Unknown subcommand 'nuke'.\nUsage: /watchlist add")]
+    [InlineData("alerts", "lookup", "Unknown subcommand 'lookup'.\nUsage: /alerts status")]
+    [InlineData("other", "lookup", "Unknown command 'other lookup'. This bot only answers /case, /watchlist and /alerts.")]
     [InlineData("case", "help", "Usage: /case lookup")]
+    [InlineData("alerts", "", "Usage: /alerts status")]
     public async Task UnknownOrHelp_GetsUsage(string command, string sub, string expected)
     {
         var reply = await Run(command, sub, null);
 
-        Assert.Contains(expected, reply.Text);
+        Assert.StartsWith(expected, reply.Text);
+    }
+
+    public static TheoryData<string, string> AdminOnly()
+    {
+        var rows = new TheoryData<string, string>();
+        foreach (var command in CommandTable.All)
+        {
+            foreach (var subcommand in command.Subcommands.Where(s => s.AdminOnly))
+            {
+                rows.Add(command.Name, subcommand.Name);
+            }
+        }
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(AdminOnly))]
+    public async Task AdminOnlySubcommand_Member_RefusedWithTheTablesWordsBeforeAnythingRuns(string command, string sub)
+    {
+        var reply = await Run(command, sub, "af-2024-0012", Member);
+
+        Assert.Equal(ReplyTone.Refusal, reply.Tone);
+        Assert.Equal(CommandTable.Find(command, sub)!.AdminRefusal!(Platforms.Discord), reply.Text);
+        Assert.Empty(_watchlists.Entries);
+        _search.Verify(s => s.Search(It.IsAny<string>(), It.IsAny<int>()), Times.Never());
+    }
+
+    [Fact]
+    public async Task AlertsDead_Admin_IsNotRefused()
+    {
+        _outbox.Setup(o => o.ListDeadAsync(It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync([]);
+
+        var reply = await Run("alerts", "dead", null, Admin);
+
+        Assert.Equal(("Dead letters", ReplyTone.Success), (reply.Title, reply.Tone));
+    }
+
+    [Fact]
+    public void Usage_EveryCommand_NamesEachSubcommandAndMarksTheAdminOnesOnly()
+    {
+        foreach (var command in CommandTable.All)
+        {
+            var usage = command.Usage().Split('\n')[0]["Usage: ".Length..].Split(" · ");
+
+            Assert.Equal(command.Subcommands.Select(s => s.Name).Append(CommandTable.Help), usage.Select(form => form.Split(' ')[1]));
+            Assert.Equal(command.Subcommands.Select(s => s.AdminOnly).Append(false), usage.Select(form => form.EndsWith(" (admins)", StringComparison.Ordinal)));
+        }
     }
 
     [Fact]

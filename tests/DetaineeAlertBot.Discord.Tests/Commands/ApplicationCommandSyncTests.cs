@@ -22,14 +22,14 @@ public sealed class ApplicationCommandSyncTests : IAsyncLifetime
     {
         var rest = Clients.Rest(_fake);
 
-        var result = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, BotCommandDefinitions.Build(), CancellationToken.None);
+        var result = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, SampleCommands.Build(), CancellationToken.None);
 
         Assert.True(result.Changed);
-        Assert.Equal(3, result.Count);
+        Assert.Equal(2, result.Count);
         Assert.Equal(1, Puts);
         var registered = _fake.Commands[Guild];
-        Assert.Equal(["case", "watchlist", "alerts"], registered.Select(c => (string?)c!["name"]));
-        Assert.Equal(["lookup", "history"], registered[0]!["options"]!.AsArray().Select(o => (string?)o!["name"]));
+        Assert.Equal(["library", "shelf"], registered.Select(c => (string?)c!["name"]));
+        Assert.Equal(["find", "loans"], registered[0]!["options"]!.AsArray().Select(o => (string?)o!["name"]));
         Assert.True((bool)registered[0]!["options"]![0]!["options"]![0]!["autocomplete"]!);
     }
 
@@ -37,9 +37,9 @@ public sealed class ApplicationCommandSyncTests : IAsyncLifetime
     public async Task Sync_SameCommandsAlreadyRegistered_NoPut()
     {
         var rest = Clients.Rest(_fake);
-        await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, BotCommandDefinitions.Build(), CancellationToken.None);
+        await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, SampleCommands.Build(), CancellationToken.None);
 
-        var again = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, BotCommandDefinitions.Build(), CancellationToken.None);
+        var again = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, SampleCommands.Build(), CancellationToken.None);
 
         Assert.False(again.Changed);
         Assert.Equal(1, Puts);
@@ -49,9 +49,9 @@ public sealed class ApplicationCommandSyncTests : IAsyncLifetime
     public async Task Sync_GlobalScopeSameCommands_NoPut()
     {
         var rest = Clients.Rest(_fake);
-        await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, null, BotCommandDefinitions.Build(), CancellationToken.None);
+        await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, null, SampleCommands.Build(), CancellationToken.None);
 
-        var again = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, null, BotCommandDefinitions.Build(), CancellationToken.None);
+        var again = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, null, SampleCommands.Build(), CancellationToken.None);
 
         Assert.False(again.Changed);
         Assert.True(_fake.Commands.ContainsKey("global"));
@@ -63,9 +63,9 @@ public sealed class ApplicationCommandSyncTests : IAsyncLifetime
     {
         var rest = Clients.Rest(_fake);
         _fake.SetCommands(Guild, JsonNode.Parse(System.Text.Encoding.UTF8.GetString(DiscordJson.Serialize(
-            BotCommandDefinitions.Build().Select(c => c with { Description = c.Description + " (old)" }).ToList())))!.AsArray());
+            SampleCommands.Build().Select(c => c with { Description = c.Description + " (old)" }).ToList())))!.AsArray());
 
-        var result = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, BotCommandDefinitions.Build(), CancellationToken.None);
+        var result = await ApplicationCommandSync.SyncAsync(rest, FakeDiscordServer.DefaultApplicationId, Guild, SampleCommands.Build(), CancellationToken.None);
 
         Assert.True(result.Changed);
         Assert.Equal(1, Puts);
@@ -86,7 +86,7 @@ public sealed class ApplicationCommandSyncTests : IAsyncLifetime
     [MemberData(nameof(Differences))]
     public void SameCommands_RegisteredVariant_DetectsOnlyRealDifferences(string what, Func<ApplicationCommand, ApplicationCommand> change, bool same)
     {
-        var desired = BotCommandDefinitions.Build();
+        var desired = SampleCommands.Build();
         var registered = desired.Select(change).ToList();
 
         Assert.True(same == ApplicationCommandComparer.SameCommands(desired, registered, guildScope: true), what);

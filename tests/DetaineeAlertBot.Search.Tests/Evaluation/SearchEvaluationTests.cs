@@ -31,6 +31,16 @@ public sealed class SearchEvaluationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ProductionAssembly_ShipsNoEvaluationCode()
+    {
+        // Scoring, synthetic names and latency runs live in the test-support project and the bench, not in the bot.
+        string[] evaluationTypes = [nameof(SearchEvaluation), nameof(EvaluationSet), "SearchLatency", "SyntheticCases"];
+        var shipped = typeof(CaseSearchIndex).Assembly.GetTypes();
+
+        Assert.DoesNotContain(shipped, t => t.Namespace?.Contains("Evaluation", StringComparison.Ordinal) == true || evaluationTypes.Contains(t.Name));
+    }
+
+    [Fact]
     public void EvaluationSet_IsLargeEnough_CoversEveryKind()
     {
         var set = LoadSet();

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Rest;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,6 +90,28 @@ public sealed class DiscordEndpointTests : IAsyncLifetime
         var data = body!["data"]!;
         Assert.Equal(64, (int)data["flags"]!);
         Assert.Contains("admins", (string?)data["embeds"]![0]!["description"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(DiscordAndSlackCommandTableTests.AdminOnlySubcommands), MemberType = typeof(DiscordAndSlackCommandTableTests))]
+    public async Task Interactions_AdminOnlySubcommandByMember_RefusedAsTheTableSaysAndNothingChanges(string command, string subcommand)
+    {
+        var spec = CommandTable.Find(command, subcommand)!;
+        var watchlists = _host.App.Services.GetRequiredService<IWatchlistStore>();
+        var outbox = _host.App.Services.GetRequiredService<IAlertOutbox>();
+        var watchedBefore = await watchlists.ListAsync(Platforms.Discord, DiscordHost.Channel, CancellationToken.None);
+        var outboxBefore = await outbox.GetStatsAsync(CancellationToken.None);
+        Assert.Contains(watchedBefore, entry => entry.CaseId == "af-1");
+
+        // af-1 is watched in the channel (removing it would change something), ir-2 is not (adding it would).
+        var value = spec.Option is null ? null : subcommand == "remove" ? "af-1" : spec.Option.SuggestsCases ? "ir-2" : "all";
+        var (_, body, _) = await PostAsync(_host.Signed(DiscordHost.Command(command, subcommand, value, permissions: "3072", optionName: spec.Option?.Name ?? "query")));
+
+        var data = body!["data"]!;
+        Assert.Equal(64, (int)data["flags"]!);
+        Assert.Equal(DetaineeAlertBot.Discord.DiscordMarkdown.Escape(spec.AdminRefusal!(Platforms.Discord)), (string?)data["embeds"]![0]!["description"]);
+        Assert.Equal(watchedBefore, await watchlists.ListAsync(Platforms.Discord, DiscordHost.Channel, CancellationToken.None));
+        Assert.Equal(outboxBefore, await outbox.GetStatsAsync(CancellationToken.None));
     }
 
     public static TheoryData<string, string[]> Admins => new()

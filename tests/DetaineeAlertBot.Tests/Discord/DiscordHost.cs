@@ -87,14 +87,15 @@ internal sealed class DiscordHost : IAsyncDisposable
     }
 
     /// <summary>An APPLICATION_COMMAND (or AUTOCOMPLETE) interaction shaped like the docs' guild example.</summary>
+    /// <param name="optionName">The name of the option that carries <paramref name="query"/>.</param>
     public static string Command(string command, string subcommand, string? query, string permissions = "3072", string[]? roles = null,
         bool autocomplete = false, string id = "1300000000000000001", string guildId = Guild,
-        string channelId = Channel)
+        string channelId = Channel, string optionName = "query")
     {
         var options = new JsonArray();
         if (query is not null)
         {
-            var option = new JsonObject { ["type"] = 3, ["name"] = "query", ["value"] = query };
+            var option = new JsonObject { ["type"] = 3, ["name"] = optionName, ["value"] = query };
             if (autocomplete)
             {
                 option["focused"] = true;

@@ -36,6 +36,9 @@ public sealed class SlackCommandParsingTests
     // Unknown subcommands and commands get the usage.
     [InlineData("/case", "frobnicate x")]
     [InlineData("/watchlist", "delete everything")]
+    // A subcommand of another command is unknown here, as Discord registers it only under its own command.
+    [InlineData("/case", "add amir")]
+    [InlineData("/alerts", "lookup amir")]
     [InlineData("/other", "lookup x")]
     public void Parse_UnknownInput_IsNull(string command, string text)
     {

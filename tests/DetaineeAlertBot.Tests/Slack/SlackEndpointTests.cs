@@ -1,4 +1,6 @@
 using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Watchlists;
+using DetaineeAlertBot.Tests.Discord;
 using System.Net;
 using System.Text.Json;
 using DetaineeAlertBot.Slack.Fake;
@@ -69,6 +71,20 @@ public sealed class SlackEndpointTests(SlackEndpointTests.HostFixture fixture) :
 
         Assert.Contains("Only admins", reply.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Equal(before + 1, _host.Slack.Calls("users.info"));
+    }
+
+    [Theory]
+    [MemberData(nameof(DiscordAndSlackCommandTableTests.AdminOnlySubcommands), MemberType = typeof(DiscordAndSlackCommandTableTests))]
+    public async Task SlackCommands_AdminOnlySubcommandByMember_RefusedAsTheTableSays(string command, string subcommand)
+    {
+        var spec = CommandTable.Find(command, subcommand)!;
+        _host.Slack.AddUser(new FakeUser("UMEMBER"));
+        var text = spec.Option is null ? subcommand : $"{subcommand} {(spec.Option.SuggestsCases ? "af-2024-0012" : "all")}";
+
+        var reply = await AskAsync("/" + command, text, userId: "UMEMBER");
+
+        Assert.Equal("ephemeral", reply.GetProperty("response_type").GetString());
+        Assert.Equal(":no_entry: " + spec.AdminRefusal!(Platforms.Slack), reply.GetProperty("blocks")[0].GetProperty("text").GetProperty("text").GetString());
     }
 
     [Fact]

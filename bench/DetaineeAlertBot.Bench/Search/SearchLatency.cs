@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using DetaineeAlertBot.Search;
 
-namespace DetaineeAlertBot.Search.Evaluation;
+namespace DetaineeAlertBot.Bench.Search;
 
 public sealed record LatencyReport(
     int Cases,

@@ -1,6 +1,6 @@
 using DetaineeAlertBot.Core.Cases;
 
-namespace DetaineeAlertBot.Search.Evaluation;
+namespace DetaineeAlertBot.Bench;
 
 /// <summary>SyntheticCases generates realistic, fictional case names from per-culture name-part lists with a seeded
 /// random generator, for latency measurements at scale. Names repeat parts the way real data does (many people are

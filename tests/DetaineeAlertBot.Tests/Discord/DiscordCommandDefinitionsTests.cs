@@ -1,0 +1,26 @@
+using System.Text.Json.Nodes;
+using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Discord.Models;
+
+namespace DetaineeAlertBot.Tests.Discord;
+
+public sealed class DiscordCommandDefinitionsTests
+{
+    // What the bot has registered since /alerts was added, one command a line. The registrar overwrites Discord's copy
+    // whenever the projection differs (spending the daily command-create budget), so a change here must be deliberate.
+    private const string RegisteredPayload = """
+        [
+        {"name":"case","type":1,"description":"Look up detainee cases","options":[{"type":1,"name":"lookup","description":"Show a case","options":[{"type":3,"name":"query","description":"Name, alias or case id","required":true,"autocomplete":true,"min_length":1,"max_length":100}]},{"type":1,"name":"history","description":"Show a case's status history","options":[{"type":3,"name":"query","description":"Name, alias or case id","required":true,"autocomplete":true,"min_length":1,"max_length":100}]}],"contexts":[0],"integration_types":[0]},
+        {"name":"watchlist","type":1,"description":"Manage this channel's alert watchlist","options":[{"type":1,"name":"add","description":"Watch a case in this channel","options":[{"type":3,"name":"query","description":"Name, alias or case id","required":true,"autocomplete":true,"min_length":1,"max_length":100}]},{"type":1,"name":"remove","description":"Stop watching a case in this channel","options":[{"type":3,"name":"query","description":"Name, alias or case id","required":true,"autocomplete":true,"min_length":1,"max_length":100}]},{"type":1,"name":"list","description":"List cases watched in this channel"}],"contexts":[0],"integration_types":[0]},
+        {"name":"alerts","type":1,"description":"Alert delivery: what waits, what could not be sent","options":[{"type":1,"name":"status","description":"Pending, waiting and dead alerts"},{"type":1,"name":"dead","description":"List alerts that could not be delivered (admins)"},{"type":1,"name":"retry","description":"Send dead letters again (admins)","options":[{"type":3,"name":"id","description":"A delivery id from /alerts dead, or all","required":true,"min_length":1,"max_length":40}]}],"contexts":[0],"integration_types":[0]}
+        ]
+        """;
+
+    [Fact]
+    public void Build_IsTheRegisteredPayload()
+    {
+        var built = JsonNode.Parse(DiscordJson.Serialize(DiscordCommandDefinitions.Build()));
+
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(RegisteredPayload), built), built!.ToJsonString());
+    }
+}
