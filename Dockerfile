@@ -26,8 +26,9 @@ COPY config/ ./config/
 RUN mkdir -p /app/data && chown -R app:app /app/data
 VOLUME ["/app/data"]
 USER app
-# Inside a container the endpoints must listen beyond loopback; override Urls to narrow it.
-ENV Urls=http://0.0.0.0:8080 \
+# Inside a container the endpoints must listen beyond loopback; set Urls or ASPNETCORE_URLS to narrow it.
+# Without Sources__N__* (or with Sample__Enabled=false) see README, "The sample": the sample feed is not for production.
+ENV ASPNETCORE_URLS=http://0.0.0.0:8080 \
     DOTNET_ENVIRONMENT=Production
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

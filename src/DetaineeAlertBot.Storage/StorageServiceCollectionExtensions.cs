@@ -11,9 +11,17 @@ public static class StorageServiceCollectionExtensions
     /// disposes it), so an unknown provider fails then, with Storage:Provider named.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, StorageOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        return services.AddStorage(_ => options);
+    }
+
+    /// <summary>As <see cref="AddStorage(IServiceCollection, StorageOptions)"/>, with the options resolved when the database
+    /// is first used (a host's validated <c>IOptions</c>), so registering reads no configuration.</summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, Func<IServiceProvider, StorageOptions> options)
+    {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        services.AddSingleton(provider => StorageDatabase.Create(options, provider.GetService<TimeProvider>()));
+        services.AddSingleton(provider => StorageDatabase.Create(options(provider), provider.GetService<TimeProvider>()));
         services.AddSingleton<ICaseStore>(provider => new CaseStore(provider.GetRequiredService<StorageDatabase>()));
         services.AddSingleton<IWatchlistStore>(provider => new WatchlistStore(provider.GetRequiredService<StorageDatabase>()));
         services.AddSingleton<IAlertOutbox>(provider => new AlertOutbox(provider.GetRequiredService<StorageDatabase>()));

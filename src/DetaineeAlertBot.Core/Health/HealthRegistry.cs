@@ -11,7 +11,8 @@ public enum HealthState
 }
 
 /// <summary>HealthRegistry collects the last known state of each long-running component (a source, a gateway,
-/// the dispatcher) so /healthz can report them without calling into them.</summary>
+/// the dispatcher) as the component reports it, so the host's health checks (one per component) answer /healthz
+/// without calling into them.</summary>
 public sealed class HealthRegistry(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ComponentHealth> _components = new(StringComparer.Ordinal);
@@ -34,6 +35,9 @@ public sealed class HealthRegistry(TimeProvider time)
 
     /// <summary>Forgets a component that no longer exists (e.g. a problem that was resolved and has nothing left to say).</summary>
     public void Remove(string component) => _components.TryRemove(component, out _);
+
+    /// <summary>The last report of one component; null while it has not reported.</summary>
+    public ComponentHealth? Get(string component) => _components.TryGetValue(component, out var health) ? health : null;
 
     public IReadOnlyList<ComponentHealth> Snapshot() => _components.Values.OrderBy(c => c.Component, StringComparer.Ordinal).ToArray();
 }

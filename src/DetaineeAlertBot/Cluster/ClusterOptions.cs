@@ -1,7 +1,7 @@
 namespace DetaineeAlertBot.Cluster;
 
 /// <summary>Cluster:* — several instances on one PostgreSQL database (see README, "Running several instances").</summary>
-public sealed class ClusterOptions
+public sealed class ClusterOptions : Hosting.IValidatableOptions
 {
     public const string SectionName = "Cluster";
 
@@ -15,13 +15,6 @@ public sealed class ClusterOptions
 
     /// <summary>How often an instance reads the cases other instances changed, so lookups and diffs everywhere are current.</summary>
     public TimeSpan CatalogRefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-    public static ClusterOptions Read(IConfiguration configuration)
-    {
-        var options = new ClusterOptions();
-        configuration.GetSection(SectionName).Bind(options);
-        return options;
-    }
 
     public IEnumerable<string> Validate()
     {

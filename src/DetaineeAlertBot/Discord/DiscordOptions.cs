@@ -4,7 +4,7 @@ using DetaineeAlertBot.Hosting;
 namespace DetaineeAlertBot.Discord;
 
 /// <summary>The Discord:* keys of the contract. Discord is off while BotToken is empty.</summary>
-public sealed class DiscordOptions
+public sealed class DiscordOptions : IValidatableOptions
 {
     public const string SectionName = "Discord";
     public const string DefaultApiBaseUrl = "https://discord.com/api/v10";
@@ -24,11 +24,27 @@ public sealed class DiscordOptions
     public bool UseGateway { get; set; } = true;
 
     /// <summary>Guilds to register the commands in (instant); empty registers them globally.</summary>
-    public IReadOnlyList<string> CommandGuildIds { get; set; } = [];
+    public IReadOnlyList<string> CommandGuildIds
+    {
+        get;
+        set
+        {
+            field = value;
+            _served = null;
+        }
+    } = [];
 
     /// <summary>Servers the bot serves besides <see cref="CommandGuildIds"/>. Interactions from any other server or from a
     /// DM are refused, and the bot leaves other servers that add it.</summary>
-    public IReadOnlyList<string> AllowedGuildIds { get; set; } = [];
+    public IReadOnlyList<string> AllowedGuildIds
+    {
+        get;
+        set
+        {
+            field = value;
+            _served = null;
+        }
+    } = [];
 
     /// <summary>Allowed ∪ command guilds: the only servers whose members may see or change anything.</summary>
     public IReadOnlySet<string> ServedGuildIds => _served ??= new HashSet<string>(AllowedGuildIds.Concat(CommandGuildIds), StringComparer.Ordinal);
@@ -44,36 +60,18 @@ public sealed class DiscordOptions
 
     public bool GatewayEnabled => Enabled && UseGateway;
 
-    public static DiscordOptions Read(IConfiguration configuration)
+    /// <summary>What the binder cannot do: trim the credentials, default an empty ApiBaseUrl, and read the id lists from an
+    /// array or one comma-separated string. (A UseGateway that is not true or false fails binding, naming the key.)</summary>
+    public static void Normalize(DiscordOptions options, IConfiguration configuration)
     {
         var section = configuration.GetSection(SectionName);
-        var useGateway = section["UseGateway"]?.Trim();
-        return new DiscordOptions
-        {
-            BotToken = section["BotToken"]?.Trim() ?? "",
-            ApplicationId = section["ApplicationId"]?.Trim() ?? "",
-            PublicKey = section["PublicKey"]?.Trim() ?? "",
-            ApiBaseUrl = section["ApiBaseUrl"] is { Length: > 0 } url ? url.Trim() : DefaultApiBaseUrl,
-            UseGateway = string.IsNullOrEmpty(useGateway) || !bool.TryParse(useGateway, out var value) || value,
-            CommandGuildIds = BotConfiguration.ReadList(section.GetSection("CommandGuildIds")),
-            AllowedGuildIds = BotConfiguration.ReadList(section.GetSection("AllowedGuildIds")),
-            AdminRoleIds = BotConfiguration.ReadList(section.GetSection("AdminRoleIds")),
-        };
-    }
-
-    /// <summary>Each problem names the key and says how to fix it.</summary>
-    public static IEnumerable<string> Validate(IConfiguration configuration)
-    {
-        var useGateway = configuration.GetSection(SectionName)["UseGateway"]?.Trim();
-        if (!string.IsNullOrEmpty(useGateway) && !bool.TryParse(useGateway, out _))
-        {
-            yield return $"Discord:UseGateway is '{useGateway}': use true (receive commands over the gateway) or false (only the HTTP endpoint).";
-        }
-
-        foreach (var problem in Read(configuration).Validate())
-        {
-            yield return problem;
-        }
+        options.BotToken = options.BotToken.Trim();
+        options.ApplicationId = options.ApplicationId.Trim();
+        options.PublicKey = options.PublicKey.Trim();
+        options.ApiBaseUrl = string.IsNullOrWhiteSpace(options.ApiBaseUrl) ? DefaultApiBaseUrl : options.ApiBaseUrl.Trim();
+        options.CommandGuildIds = BotConfiguration.ReadList(section.GetSection(nameof(CommandGuildIds)));
+        options.AllowedGuildIds = BotConfiguration.ReadList(section.GetSection(nameof(AllowedGuildIds)));
+        options.AdminRoleIds = BotConfiguration.ReadList(section.GetSection(nameof(AdminRoleIds)));
     }
 
     public IEnumerable<string> Validate()

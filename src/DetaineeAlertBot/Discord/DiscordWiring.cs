@@ -2,6 +2,7 @@ using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Discord.Gateway;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Rest;
+using DetaineeAlertBot.Health;
 using DetaineeAlertBot.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -19,26 +20,37 @@ public static class DiscordWiring
     public const string GatewayHealthComponent = "discord-gateway";
     public const string CommandsHealthComponent = "discord-commands";
 
+    /// <summary>Discord is on while this key is set.</summary>
+    public const string BotTokenKey = $"{DiscordOptions.SectionName}:BotToken";
+
     /// <summary>Gateway intent GUILDS (1 &lt;&lt; 0), not privileged.</summary>
     private const int GuildsIntent = 1 << 0;
 
     public static WebApplicationBuilder AddDiscord(this WebApplicationBuilder builder)
     {
-        PipelineSetup.ThrowIfInvalid(DiscordOptions.SectionName, DiscordOptions.Validate(builder.Configuration));
-        var options = DiscordOptions.Read(builder.Configuration);
-        if (!options.Enabled)
+        // Whether Discord is on is a registration decision (BotOptions.Setting); the section is validated either way, so keys
+        // set without a token are reported.
+        var enabled = builder.Configuration.IsSet(BotTokenKey);
+        var services = builder.Services;
+        services.AddBotOptions<DiscordOptions>(DiscordOptions.SectionName, registerValue: enabled)
+            .PostConfigure<IConfiguration>(DiscordOptions.Normalize).ValidateItself();
+        // Checked either way: without a token, start-up reports here which alerts wait for one.
+        var health = services.AddHealthChecks().AddReportedComponent(HealthComponent);
+        if (!enabled)
         {
             return builder;
         }
 
-        var services = builder.Services;
-        services.AddSingleton(options);
-        services.AddSingleton(provider => new DiscordRestClient(
-            // One long-lived client; the pooled connection lifetime picks up DNS changes.
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
-            Options.Create(new DiscordRestOptions { ApiBaseUrl = new Uri(options.ApiBaseUrl), BotToken = options.BotToken }),
-            provider.GetRequiredService<ILogger<DiscordRestClient>>(),
-            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<DiscordOptions>();
+            return new DiscordRestClient(
+                // One long-lived client; the pooled connection lifetime picks up DNS changes.
+                new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
+                Options.Create(new DiscordRestOptions { ApiBaseUrl = new Uri(options.ApiBaseUrl), BotToken = options.BotToken }),
+                provider.GetRequiredService<ILogger<DiscordRestClient>>(),
+                provider.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton(provider => new InteractionResponder(
             provider.GetRequiredService<DiscordRestClient>(),
             provider.GetRequiredService<ILogger<InteractionResponder>>(),
@@ -51,22 +63,19 @@ public static class DiscordWiring
         // After the nonce window, look in the channel before resending a delivery whose first attempt may have arrived.
         services.AddSingleton<IDeliveryProbe, DiscordDeliveryProbe>();
         services.AddSingleton<DiscordCommandRegistrar>();
-        if (options.HttpInteractionsEnabled)
-        {
-            services.AddSingleton(new DiscordSignatureVerifier(options.PublicKey));
-        }
+        // Made only when used: the endpoint is mapped only with Discord:PublicKey (MapDiscordEndpoints), and
+        // DiscordGatewayService asks for the gateway only with Discord:UseGateway.
+        services.AddSingleton(provider => new DiscordSignatureVerifier(provider.GetRequiredService<DiscordOptions>().PublicKey));
+        // As many shards as GET /gateway/bot recommends (one for most bots).
+        services.AddSingleton(provider => new DiscordShardedGateway(
+            provider.GetRequiredService<DiscordRestClient>(),
+            // GUILDS: GUILD_CREATE tells us which servers the bot is in, so it can leave those it must not serve.
+            new DiscordGatewayOptions { BotToken = provider.GetRequiredService<DiscordOptions>().BotToken, Intents = GuildsIntent },
+            provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<TimeProvider>()));
 
-        if (options.GatewayEnabled)
-        {
-            // As many shards as GET /gateway/bot recommends (one for most bots).
-            services.AddSingleton(provider => new DiscordShardedGateway(
-                provider.GetRequiredService<DiscordRestClient>(),
-                // GUILDS: GUILD_CREATE tells us which servers the bot is in, so it can leave those it must not serve.
-                new DiscordGatewayOptions { BotToken = options.BotToken, Intents = GuildsIntent },
-                provider.GetRequiredService<ILoggerFactory>(),
-                provider.GetRequiredService<TimeProvider>()));
-        }
-
+        health.AddReportedComponent(GatewayHealthComponent).AddReportedComponent(CommandsHealthComponent)
+            .AddReportedComponent(DiscordGuildBoundary.HealthComponent);
         services.AddHostedService<DiscordStartupService>();
         services.AddHostedService<DiscordGatewayService>();
         return builder;

@@ -1,6 +1,7 @@
 using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Discord;
 using DetaineeAlertBot.Endpoints;
+using DetaineeAlertBot.Health;
 using DetaineeAlertBot.Slack;
 using Microsoft.Extensions.Options;
 
@@ -18,32 +19,28 @@ public static class BotApplication
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = root });
         builder.AddBotConfiguration(args, root);
 
-        // Every section is validated before anything starts, and every problem is reported at once, so an operator
-        // fixes the configuration in one pass instead of one key per restart.
-        var failures = new List<string>();
-        void Add(Action<WebApplicationBuilder> add)
-        {
-            try
-            {
-                add(builder);
-            }
-            catch (OptionsValidationException ex)
-            {
-                failures.AddRange(ex.Failures);
-            }
-        }
-        Add(b => b.AddBotSecurity());
-        Add(b => b.AddBotStorage());
-        Add(b => b.AddCluster());
-        Add(b => b.AddPipeline());
-        Add(b => b.AddCaseSources());
-        Add(b => b.AddDiscord());
-        Add(b => b.AddSlack());
-        Add(b => b.AddBotMetrics());
-        if (failures.Count > 0) throw new OptionsValidationException("configuration", typeof(BotApplication), failures);
+        builder.AddBotSecurity();
+        builder.AddBotStorage();
+        builder.AddCluster();
+        builder.AddPipeline();
+        builder.AddCaseSources();
+        builder.AddDiscord();
+        builder.AddSlack();
+        builder.AddBotMetrics();
+        builder.AddBotHealth();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Before anything starts, every options section at once: one error listing every bad key and its fix.
+        try
+        {
+            BotOptions.ThrowIfInvalid(app.Services);
+        }
+        catch (OptionsValidationException)
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
         // Before any endpoint runs: management endpoints (detail, metrics) refuse callers from elsewhere without the key.
         Security.ManagementAccess.UseGuard(app);
         app.MapHealthEndpoints();

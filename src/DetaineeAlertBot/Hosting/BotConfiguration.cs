@@ -31,6 +31,7 @@ public static class BotConfiguration
             .AddJsonFile(Path.Combine(root, "config", $"appsettings.{environment}.json"), optional: true, reloadOnChange: false)
             .AddEnvironmentVariables()
             .AddCommandLine(args);
+        AddSampleWhenUnconfigured(configuration);
 
         builder.WebHost.UseUrls(ListenUrls(configuration));
         builder.Services.AddSingleton(new BotPaths(root));
@@ -38,7 +39,34 @@ public static class BotConfiguration
         return builder;
     }
 
-    /// <summary>Urls, else the standard ASPNETCORE_URLS, else <see cref="DefaultUrls"/>.</summary>
+    /// <summary>The sample, as the lowest configuration layer: one File source on config/cases.sample.json and a console
+    /// watchlist for two of its cases, so the bot shows something with no configuration at all. It is added only while
+    /// nothing else (JSON, environment, arguments) configures Sources, and only with <c>Sample:Enabled</c> not false: a
+    /// deployment's <c>Sources__0__*</c> replaces the sample instead of merging with it by index, and the sample watchlist
+    /// goes with the sample source (Watchlists configured elsewhere replace it).</summary>
+    public static void AddSampleWhenUnconfigured(IConfigurationManager configuration)
+    {
+        if (configuration.GetSection(SourcesOptions.SectionName).Exists()) return;
+        if (string.Equals(configuration.Setting($"{SampleOptions.SectionName}:Enabled"), bool.FalseString, StringComparison.OrdinalIgnoreCase)) return;
+
+        var sample = new Dictionary<string, string?>
+        {
+            ["Sources:0:Name"] = SourcesOptions.SampleName,
+            ["Sources:0:Type"] = "File",
+            ["Sources:0:Path"] = SourcesOptions.SamplePath,
+        };
+        if (!configuration.GetSection(WatchlistSeedOptions.SectionName).Exists())
+        {
+            sample["Watchlists:0:Platform"] = Core.Watchlists.Platforms.Console;
+            sample["Watchlists:0:ChannelId"] = "console";
+            sample["Watchlists:0:Cases:0"] = "af-2024-0012";
+            sample["Watchlists:0:Cases:1"] = "us-2025-0101";
+        }
+        configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = sample });
+    }
+
+    /// <summary>Urls, else the standard ASPNETCORE_URLS, else <see cref="DefaultUrls"/>. (config/appsettings.json sets
+    /// neither, so either one set in the environment is honoured.)</summary>
     public static string ListenUrls(IConfiguration configuration) =>
         configuration["Urls"] is { Length: > 0 } urls ? urls
         : configuration["ASPNETCORE_URLS"] is { Length: > 0 } standard ? standard

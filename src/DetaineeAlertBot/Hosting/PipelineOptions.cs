@@ -4,30 +4,32 @@ using DetaineeAlertBot.Sources;
 
 namespace DetaineeAlertBot.Hosting;
 
-/// <summary>The contract's Sources array, with its default: one File source on the sample feed.</summary>
-public sealed class SourcesOptions
+/// <summary>The contract's Sources array (Sources:N). With no Sources configured anywhere the sample is configured
+/// instead (<see cref="BotConfiguration.AddSampleWhenUnconfigured"/>), so an empty list means Sample:Enabled=false.</summary>
+public sealed class SourcesOptions : IValidatableOptions
 {
     public const string SectionName = "Sources";
-    public const string DefaultName = "sample";
-    public const string DefaultPath = "config/cases.sample.json";
+    public const string SampleName = "sample";
+    public const string SamplePath = "config/cases.sample.json";
 
     public List<CaseSourceOptions> Items { get; } = [];
 
-    public static SourcesOptions Read(IConfiguration configuration)
+    /// <summary>Binds Sources:N one entry at a time: binding the list whole, the binder drops an entry with a value it
+    /// cannot convert without a word, and that source would silently not be polled.</summary>
+    public static void Bind(SourcesOptions options, IConfiguration configuration)
     {
-        var options = new SourcesOptions();
         foreach (var child in configuration.GetSection(SectionName).GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue))
         {
             var item = new CaseSourceOptions();
             child.Bind(item);
             options.Items.Add(item);
         }
-        if (options.Items.Count == 0)
-        {
-            options.Items.Add(new CaseSourceOptions { Name = DefaultName, Type = "File", Path = DefaultPath });
-        }
-        return options;
     }
+
+    /// <summary>The configured source names, read without binding, for checks of other sections: they must not fail,
+    /// or repeat Sources' own problems, because a source has a bad value.</summary>
+    public static IReadOnlyList<string> ConfiguredNames(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).GetChildren().Select(child => child["Name"] ?? "").ToArray();
 
     public IEnumerable<string> Validate()
     {
@@ -63,22 +65,15 @@ public sealed class IngestOptions
 
     public bool Enabled => ApiKey.Length > 0;
 
-    public static IngestOptions Read(IConfiguration configuration)
+    /// <summary>What the binder cannot do: trim the key, and read Ingest:Sources as a list that replaces the default.</summary>
+    public static void Normalize(IngestOptions options, IConfiguration configuration)
     {
-        var section = configuration.GetSection(SectionName);
-        var options = new IngestOptions { ApiKey = section["ApiKey"]?.Trim() ?? "" };
-        if (section.GetSection("Sources") is { } sources && (sources.Value is not null || sources.GetChildren().Any()))
-        {
-            options.Sources = BotConfiguration.ReadList(sources);
-        }
-
-        if (section["MaxDocumentBytes"] is { Length: > 0 } max)
-        {
-            options.MaxDocumentBytes = long.TryParse(max, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes) ? bytes : -1;
-        }
-
-        return options;
+        options.ApiKey = options.ApiKey.Trim();
+        options.Sources = PushSources(configuration);
     }
+
+    public static IReadOnlyList<string> PushSources(IConfiguration configuration) =>
+        BotOptions.ListOr(configuration.GetSection($"{SectionName}:Sources"), [DefaultSource]);
 
     public IEnumerable<string> Validate(IEnumerable<string> polledSources)
     {
@@ -105,6 +100,12 @@ public sealed class IngestOptions
 /// ingest is on); a bare id is bound to the only one.</summary>
 public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeedOptions> Seeds, IReadOnlyList<string> KnownSources)
 {
+    /// <summary>The source names cases can come from: polled, and pushed while push ingest is on.</summary>
+    public static IReadOnlyList<string> KnownSourcesIn(IConfiguration configuration) =>
+        SourcesOptions.ConfiguredNames(configuration)
+            .Concat(configuration.IsSet($"{IngestOptions.SectionName}:ApiKey") ? IngestOptions.PushSources(configuration) : [])
+            .Distinct(StringComparer.Ordinal).ToArray();
+
     public IReadOnlyList<WatchlistEntry> ToEntries(DateTimeOffset now) => WatchlistSeedOptions.ToEntries(Seeds, KnownSources, now);
 }
 
@@ -119,16 +120,10 @@ public sealed class WatchlistSeedOptions
 
     public IReadOnlyList<string> Cases { get; set; } = [];
 
-    /// <summary>Reads Watchlists:N; Cases may be an array or one comma-separated string. With no section at all the
-    /// default is one console entry for the sample's released US citizen.</summary>
-    public static List<WatchlistSeedOptions> Read(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(SectionName);
-        if (!section.Exists())
-        {
-            return [new WatchlistSeedOptions { Platform = Platforms.Console, ChannelId = "console", Cases = ["af-2024-0012"] }];
-        }
-        return section.GetChildren()
+    /// <summary>Reads Watchlists:N; Cases may be an array or one comma-separated string. With no Watchlists configured
+    /// anywhere the list is empty, unless the sample is on (<see cref="BotConfiguration.AddSampleWhenUnconfigured"/>).</summary>
+    public static List<WatchlistSeedOptions> Read(IConfiguration configuration) =>
+        configuration.GetSection(SectionName).GetChildren()
             .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
             .Select(child => new WatchlistSeedOptions
             {
@@ -137,7 +132,6 @@ public sealed class WatchlistSeedOptions
                 Cases = BotConfiguration.ReadList(child.GetSection("Cases")),
             })
             .ToList();
-    }
 
     /// <summary>Problems with the entries, each naming the key and the fix. A case written as a bare id must name its
     /// source unless exactly one source is configured, polled or pushed (<paramref name="knownSources"/>): an entry that matched an id in any
@@ -177,7 +171,7 @@ public sealed class WatchlistSeedOptions
 
 /// <summary>Alert delivery (Alerts:*): how long failing alerts are retried, where problems are reported, how long
 /// delivered rows are kept.</summary>
-public sealed class AlertOptions
+public sealed class AlertOptions : IValidatableOptions
 {
     public const string SectionName = "Alerts";
 
@@ -200,15 +194,9 @@ public sealed class AlertOptions
     /// <summary>How often a paused channel (deleted, no access) is tried again.</summary>
     public TimeSpan ChannelRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
 
-    public static AlertOptions Read(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(SectionName);
-        var options = new AlertOptions();
-        section.Bind(options);
-        var admin = section.GetSection(nameof(AdminChannels));
-        options.AdminChannels = admin.Value is not null || admin.GetChildren().Any() ? BotConfiguration.ReadList(admin) : [Platforms.Console];
-        return options;
-    }
+    /// <summary>What the binder cannot do: read Alerts:AdminChannels as a list that replaces the default.</summary>
+    public static void Normalize(AlertOptions options, IConfiguration configuration) =>
+        options.AdminChannels = BotOptions.ListOr(configuration.GetSection($"{SectionName}:{nameof(AdminChannels)}"), [Platforms.Console]);
 
     /// <summary>The admin channels as report targets (valid entries only; <see cref="Validate"/> names the others).</summary>
     public IReadOnlyList<Core.Storage.ReportTarget> ReportTargets() => AdminChannels
@@ -241,4 +229,33 @@ public sealed class AlertOptions
         foreach (var entry in AdminChannels.Where(e => ParseAdminChannel(e) is null))
             yield return $"Alerts:AdminChannels '{entry}' is not discord:<channel id>, slack:<channel id> or console.";
     }
+}
+
+/// <summary>The Watchlists:N section as options (see <see cref="WatchlistSeedOptions.Read"/>).</summary>
+public sealed class WatchlistsOptions
+{
+    public List<WatchlistSeedOptions> Entries { get; set; } = [];
+}
+
+/// <summary>Ingest:Sources must not name a polled source: checked against Sources:N:Name as configured.</summary>
+public sealed class IngestOptionsValidator(IConfiguration configuration) : BotOptionsValidator<IngestOptions>
+{
+    protected override IEnumerable<string> Failures(IngestOptions options) => options.Validate(SourcesOptions.ConfiguredNames(configuration));
+}
+
+/// <summary>A bare case id needs exactly one source it can come from: checked against the configured sources.</summary>
+public sealed class WatchlistsOptionsValidator(IConfiguration configuration) : BotOptionsValidator<WatchlistsOptions>
+{
+    protected override IEnumerable<string> Failures(WatchlistsOptions options) =>
+        WatchlistSeedOptions.Validate(options.Entries, WatchlistSeeds.KnownSourcesIn(configuration));
+}
+
+/// <summary>Sample:Enabled (default true): whether the sample source and console watchlist are configured while nothing
+/// else configures Sources (<see cref="BotConfiguration.AddSampleWhenUnconfigured"/>). Bound only so that a value that is
+/// not true or false is reported with the other problems.</summary>
+public sealed class SampleOptions
+{
+    public const string SectionName = "Sample";
+
+    public bool Enabled { get; set; } = true;
 }

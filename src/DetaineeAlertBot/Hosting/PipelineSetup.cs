@@ -7,33 +7,31 @@ using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Search;
 using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Health;
 using DetaineeAlertBot.Search;
 using DetaineeAlertBot.Sources;
 using DetaineeAlertBot.Workers;
-using Microsoft.Extensions.Options;
 
 namespace DetaineeAlertBot.Hosting;
 
 /// <summary>Registers the platform-neutral pipeline: catalog and search, sync, commands, outbox dispatch, and the
-/// case sources. Every options section is validated here, before anything starts.</summary>
+/// case sources. Their options sections are validated with every other section before anything starts (BotOptions).</summary>
 public static class PipelineSetup
 {
     public static WebApplicationBuilder AddPipeline(this WebApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
         var services = builder.Services;
 
-        var alerts = AlertOptions.Read(configuration);
-        var polled = SourcesOptions.Read(configuration).Items.Select(s => s.Name).ToArray();
-        var ingest = IngestOptions.Read(configuration);
-        var seeds = WatchlistSeedOptions.Read(configuration);
+        services.AddBotOptions<AlertOptions>(AlertOptions.SectionName)
+            .PostConfigure<IConfiguration>(AlertOptions.Normalize).ValidateItself();
+        services.AddBotOptions<IngestOptions>(IngestOptions.SectionName)
+            .PostConfigure<IConfiguration>(IngestOptions.Normalize).ValidateWith<IngestOptions, IngestOptionsValidator>();
+        services.AddBotOptions<WatchlistsOptions>(WatchlistSeedOptions.SectionName,
+                bind: options => options.Configure<IConfiguration>((watchlists, configuration) => watchlists.Entries = WatchlistSeedOptions.Read(configuration)))
+            .ValidateWith<WatchlistsOptions, WatchlistsOptionsValidator>();
         // A bare case id in Watchlists:N:Cases is bound to the one source cases can come from, polled or pushed.
-        var known = polled.Concat(ingest.Enabled ? ingest.Sources : []).Distinct(StringComparer.Ordinal).ToArray();
-        ThrowIfInvalid("Pipeline", alerts.Validate().Concat(ingest.Validate(polled)).Concat(WatchlistSeedOptions.Validate(seeds, known)));
-
-        services.AddSingleton(alerts);
-        services.AddSingleton(ingest);
-        services.AddSingleton(new WatchlistSeeds(seeds, known));
+        services.AddSingleton(provider => new WatchlistSeeds(
+            provider.GetRequiredService<WatchlistsOptions>().Entries, WatchlistSeeds.KnownSourcesIn(provider.GetRequiredService<IConfiguration>())));
         services.AddSingleton<BotMetrics>();
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<ICaseSearch, CaseSearchIndex>();
@@ -54,21 +52,24 @@ public static class PipelineSetup
         services.AddSingleton<WatchlistCommands>();
         services.AddSingleton<AlertCommands>();
         services.AddSingleton<BotCommands>();
-        services.AddSingleton(provider => new DeliveryPolicy
+        services.AddSingleton(provider =>
         {
-            Time = provider.GetRequiredService<TimeProvider>(),
-            GiveUpAfter = alerts.GiveUpAfter,
-            BaseDelay = alerts.RetryBaseDelay,
-            MaxDelay = alerts.RetryMaxDelay,
-            PlatformProbeInterval = alerts.PlatformProbeInterval,
-            ChannelRetryInterval = alerts.ChannelRetryInterval,
+            var alerts = provider.GetRequiredService<AlertOptions>();
+            return new DeliveryPolicy
+            {
+                Time = provider.GetRequiredService<TimeProvider>(),
+                GiveUpAfter = alerts.GiveUpAfter,
+                BaseDelay = alerts.RetryBaseDelay,
+                MaxDelay = alerts.RetryMaxDelay,
+                PlatformProbeInterval = alerts.PlatformProbeInterval,
+                ChannelRetryInterval = alerts.ChannelRetryInterval,
+            };
         });
         services.AddSingleton(provider => new AdminReporter(
-            provider.GetRequiredService<IAlertOutbox>(), alerts.ReportTargets(), provider.GetRequiredService<ILogger<AdminReporter>>(),
-            provider.GetRequiredService<AlertSignal>()));
+            provider.GetRequiredService<IAlertOutbox>(), provider.GetRequiredService<AlertOptions>().ReportTargets(),
+            provider.GetRequiredService<ILogger<AdminReporter>>(), provider.GetRequiredService<AlertSignal>()));
         services.AddSingleton<ConsoleAlertSink>();
         services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<ConsoleAlertSink>());
-        var cluster = ClusterOptions.Read(configuration);
         services.AddSingleton(provider => new AlertDispatcher(
             provider.GetRequiredService<IAlertOutbox>(),
             provider.GetServices<IAlertSink>(),
@@ -78,9 +79,11 @@ public static class PipelineSetup
             provider.GetRequiredService<ILogger<AlertDispatcher>>(),
             provider.GetServices<IDeliveryProbe>(),
             provider.GetServices<IPlatformProbe>(),
-            cluster.DeliveryLease));
+            // Cluster:* is AddCluster's section, read when the dispatcher is made, so the two may be added in either order.
+            provider.GetRequiredService<ClusterOptions>().DeliveryLease));
 
         // Order matters: start-up (migrate, load, seed) finishes before any loop starts.
+        services.AddHealthChecks().AddReportedComponent(AlertDispatchService.Component);
         services.AddHostedService<StartupService>();
         services.AddHostedService<AlertDispatchService>();
         services.AddHostedService<OutboxPruneService>();
@@ -89,12 +92,16 @@ public static class PipelineSetup
 
     public static WebApplicationBuilder AddCaseSources(this WebApplicationBuilder builder)
     {
-        var sources = SourcesOptions.Read(builder.Configuration);
-        ThrowIfInvalid(SourcesOptions.SectionName, sources.Validate());
-        var paths = new BotPaths(builder.Environment.ContentRootPath);
-        foreach (var source in sources.Items.Where(s => s.IsFile)) source.Path = paths.Resolve(source.Path!);
-
-        builder.Services.AddSingleton(sources);
+        builder.Services.AddBotOptions<SourcesOptions>(SourcesOptions.SectionName, bind: options => options
+                .Configure<IConfiguration>(SourcesOptions.Bind)
+                // A relative feed path means "next to config/", wherever the bot was started from.
+                .PostConfigure<BotPaths>((sources, paths) =>
+                {
+                    foreach (var source in sources.Items.Where(s => s.IsFile && !string.IsNullOrWhiteSpace(s.Path))) source.Path = paths.Resolve(source.Path!);
+                }))
+            .ValidateItself();
+        builder.Services.AddBotOptions<SampleOptions>(SampleOptions.SectionName, registerValue: false);
+        builder.Services.AddSourceHealthChecks();
         // No automatic redirects: HttpCaseSource follows same-origin ones itself (SourceHttp.CreateHandler says why).
         builder.Services.AddHttpClient(CaseSourceFactory.HttpClientName).ConfigurePrimaryHttpMessageHandler(SourceHttp.CreateHandler);
         builder.Services.AddSingleton<CaseSourceFactory>();
@@ -102,9 +109,4 @@ public static class PipelineSetup
         return builder;
     }
 
-    internal static void ThrowIfInvalid(string section, IEnumerable<string> failures)
-    {
-        var list = failures.ToArray();
-        if (list.Length > 0) throw new OptionsValidationException(section, typeof(object), list);
-    }
 }

@@ -9,16 +9,16 @@ public static class SecuritySetup
 {
     public static WebApplicationBuilder AddBotSecurity(this WebApplicationBuilder builder)
     {
-        var management = ManagementOptions.Read(builder.Configuration);
-        PipelineSetup.ThrowIfInvalid(ManagementOptions.SectionName, management.Validate());
-
         var services = builder.Services;
-        services.AddSingleton(management);
+        services.AddBotOptions<ManagementOptions>(ManagementOptions.SectionName)
+            // Trimmed once here, so the key that is validated is the key that is compared.
+            .PostConfigure(management => management.ApiKey = management.ApiKey.Trim())
+            .ValidateItself();
         services.AddSingleton<ManagementAccess>();
         services.AddSingleton(provider => new ReplayGuard(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new UnauthenticatedRequestGate());
         services.AddSingleton(provider => new AuthFailureThrottle(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(SecretRedactor.FromConfiguration(builder.Configuration));
+        services.AddSingleton(provider => SecretRedactor.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
 
         // Console only (the default Debug and EventSource providers show nothing to an operator), in our redacting format.
         builder.Logging.ClearProviders();

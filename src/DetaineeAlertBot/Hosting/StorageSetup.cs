@@ -1,6 +1,5 @@
 using DetaineeAlertBot.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DetaineeAlertBot.Hosting;
@@ -10,26 +9,39 @@ public static class StorageSetup
 {
     public static WebApplicationBuilder AddBotStorage(this WebApplicationBuilder builder)
     {
-        var options = new StorageOptions();
-        builder.Configuration.GetSection(StorageOptions.SectionName).Bind(options);
-        var failures = Validate(options).ToArray();
-        if (failures.Length > 0) throw new OptionsValidationException(StorageOptions.SectionName, typeof(StorageOptions), failures);
-
-        if (IsSqlite(options))
-        {
-            // A relative SQLite path means "next to config/", wherever the bot was started from.
-            var paths = new BotPaths(builder.Environment.ContentRootPath);
-            var connection = new SqliteConnectionStringBuilder(options.ConnectionString);
-            if (!string.IsNullOrEmpty(connection.DataSource) && connection.DataSource != ":memory:")
-            {
-                connection.DataSource = paths.Resolve(connection.DataSource);
-            }
-            options.ConnectionString = connection.ToString();
-        }
-        builder.Services.AddSingleton(options);
-        builder.Services.AddStorage(options);
+        builder.Services.AddBotOptions<StorageOptions>(StorageOptions.SectionName)
+            .PostConfigure<BotPaths>(ResolveSqlitePath)
+            .ValidateWith<StorageOptions, StorageOptionsValidator>();
+        builder.Services.AddStorage(provider => provider.GetRequiredService<StorageOptions>());
         return builder;
     }
+
+    /// <summary>A relative SQLite path means "next to config/", wherever the bot was started from. A connection string
+    /// that does not parse is left as it is, for <see cref="Validate"/> to name.</summary>
+    private static void ResolveSqlitePath(StorageOptions options, BotPaths paths)
+    {
+        if (!IsSqlite(options) || string.IsNullOrWhiteSpace(options.ConnectionString)) return;
+        SqliteConnectionStringBuilder connection;
+        try
+        {
+            connection = new SqliteConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException)
+        {
+            return;
+        }
+        if (!string.IsNullOrEmpty(connection.DataSource) && connection.DataSource != ":memory:")
+        {
+            connection.DataSource = paths.Resolve(connection.DataSource);
+        }
+        options.ConnectionString = connection.ToString();
+    }
+
+    /// <summary>For registration decisions (which leadership services exist): Storage:Provider as configured, read the
+    /// one way (<see cref="BotOptions.Setting"/>); a value that is neither provider fails validation anyway.</summary>
+    public static bool ConfiguresSqlite(IConfiguration configuration) =>
+        configuration.Setting($"{StorageOptions.SectionName}:Provider") is not { Length: > 0 } provider
+        || string.Equals(provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase);
 
     public static bool IsSqlite(StorageOptions options) => string.Equals(options.Provider, StorageOptions.Sqlite, StringComparison.OrdinalIgnoreCase);
 
@@ -73,4 +85,9 @@ public static class StorageSetup
                 + (sqlite ? $"use e.g. \"{StorageOptions.DefaultConnectionString}\"." : "use e.g. \"Host=127.0.0.1;Username=bot;Password=...;Database=detaineebot\".");
         }
     }
+}
+
+public sealed class StorageOptionsValidator : BotOptionsValidator<StorageOptions>
+{
+    protected override IEnumerable<string> Failures(StorageOptions options) => StorageSetup.Validate(options);
 }

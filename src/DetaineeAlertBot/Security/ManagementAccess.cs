@@ -3,7 +3,7 @@ using System.Net;
 namespace DetaineeAlertBot.Security;
 
 /// <summary>Management:* — who may read /healthz/detail and /metrics from outside this machine.</summary>
-public sealed class ManagementOptions
+public sealed class ManagementOptions : Hosting.IValidatableOptions
 {
     public const string SectionName = "Management";
 
@@ -11,10 +11,6 @@ public sealed class ManagementOptions
     public string ApiKey { get; set; } = "";
 
     public bool HasKey => ApiKey.Length > 0;
-
-    public static ManagementOptions Read(IConfiguration configuration) =>
-        // Trimmed once here, so the key that is validated is the key that is compared.
-        new() { ApiKey = configuration.GetSection(SectionName)["ApiKey"]?.Trim() ?? "" };
 
     public IEnumerable<string> Validate()
     {

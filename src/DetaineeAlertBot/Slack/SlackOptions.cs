@@ -3,7 +3,7 @@ using DetaineeAlertBot.Hosting;
 namespace DetaineeAlertBot.Slack;
 
 /// <summary>The Slack:* keys of the contract. Slack is off while BotToken is empty.</summary>
-public sealed class SlackOptions
+public sealed class SlackOptions : IValidatableOptions
 {
     public const string SectionName = "Slack";
     public const string DefaultApiBaseUrl = "https://slack.com/api/";
@@ -32,33 +32,15 @@ public sealed class SlackOptions
 
     public bool HttpCommandsEnabled => Enabled && !string.IsNullOrWhiteSpace(SigningSecret);
 
-    public static SlackOptions Read(IConfiguration configuration)
+    /// <summary>What the binder cannot do: trim the credentials, default an empty ApiBaseUrl, and read AdminUserIds from an
+    /// array or one comma-separated string. (An AllowGuests that is not true or false fails binding, naming the key.)</summary>
+    public static void Normalize(SlackOptions options, IConfiguration configuration)
     {
-        var section = configuration.GetSection(SectionName);
-        return new SlackOptions
-        {
-            BotToken = section["BotToken"]?.Trim() ?? "",
-            AppToken = section["AppToken"]?.Trim() ?? "",
-            SigningSecret = section["SigningSecret"]?.Trim() ?? "",
-            ApiBaseUrl = section["ApiBaseUrl"] is { Length: > 0 } url ? url.Trim() : DefaultApiBaseUrl,
-            AdminUserIds = BotConfiguration.ReadList(section.GetSection("AdminUserIds")),
-            AllowGuests = bool.TryParse(section["AllowGuests"]?.Trim(), out var allowGuests) && allowGuests,
-        };
-    }
-
-    /// <summary>Each problem names the key and says how to fix it.</summary>
-    public static IEnumerable<string> Validate(IConfiguration configuration)
-    {
-        var allowGuests = configuration.GetSection(SectionName)["AllowGuests"]?.Trim();
-        if (!string.IsNullOrEmpty(allowGuests) && !bool.TryParse(allowGuests, out _))
-        {
-            yield return $"Slack:AllowGuests is '{allowGuests}': use false (the default: only members of the bot's workspace) or true (guests and Slack Connect users may look cases up).";
-        }
-
-        foreach (var problem in Read(configuration).Validate())
-        {
-            yield return problem;
-        }
+        options.BotToken = options.BotToken.Trim();
+        options.AppToken = options.AppToken.Trim();
+        options.SigningSecret = options.SigningSecret.Trim();
+        options.ApiBaseUrl = string.IsNullOrWhiteSpace(options.ApiBaseUrl) ? DefaultApiBaseUrl : options.ApiBaseUrl.Trim();
+        options.AdminUserIds = BotConfiguration.ReadList(configuration.GetSection($"{SectionName}:{nameof(AdminUserIds)}"));
     }
 
     public IEnumerable<string> Validate()

@@ -151,4 +151,60 @@ public class ConfigurationTests
             Directory.Delete(root, true);
         }
     }
+
+    [Fact]
+    public void Validation_ValuesTheBinderCannotConvert_AreReportedWithTheOtherProblems()
+    {
+        var root = BotTestHost.CreateRoot("[]", "{}");
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => BotApplication.Build(
+                ["--Urls=http://127.0.0.1:0", "--Alerts:Retention=soon", "--Sources:0:Name=web", "--Sources:0:Type=Http", "--Sources:0:Url=http://127.0.0.1:9/",
+                 "--Sources:0:PollInterval=often", "--Slack:AllowGuests=perhaps", "--Storage:Provider=Oracle"], root: root));
+
+            Assert.Contains("Alerts:Retention is 'soon', which is not a duration: write it as [d.]hh:mm:ss, e.g. 00:05:00 for five minutes.", error.Failures);
+            Assert.Contains(error.Failures, f => f.StartsWith("Sources:0:PollInterval is 'often', which is not a duration", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.StartsWith("Slack:AllowGuests is 'perhaps', which is not true or false", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.StartsWith("Storage:Provider 'Oracle' is not supported", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public async Task Registration_AddMethodsInReverseOrder_SameSettingsAndStartOrder()
+    {
+        var root = BotTestHost.CreateRoot("[]");
+        try
+        {
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = root });
+            builder.AddBotConfiguration(["--Urls=http://127.0.0.1:0", "--Cluster:DeliveryLease=00:00:07", "--Alerts:RetryBaseDelay=00:00:03"], root);
+            // The reverse of BotApplication.Build: once, AddPipeline read Cluster:* itself and had to come after AddCluster.
+            DetaineeAlertBot.Health.HealthSetup.AddBotHealth(builder);
+            builder.AddBotMetrics();
+            DetaineeAlertBot.Slack.SlackWiring.AddSlack(builder);
+            DetaineeAlertBot.Discord.DiscordWiring.AddDiscord(builder);
+            builder.AddCaseSources();
+            builder.AddPipeline();
+            DetaineeAlertBot.Cluster.ClusterSetup.AddCluster(builder);
+            builder.AddBotStorage();
+            builder.AddBotSecurity();
+            await using var app = builder.Build();
+
+            BotOptions.ThrowIfInvalid(app.Services);
+            Assert.Equal(TimeSpan.FromSeconds(7), app.Services.GetRequiredService<DetaineeAlertBot.Cluster.ClusterOptions>().DeliveryLease);
+            Assert.Equal(TimeSpan.FromSeconds(3), app.Services.GetRequiredService<DetaineeAlertBot.Core.Alerts.DeliveryPolicy>().BaseDelay);
+            Assert.NotNull(app.Services.GetRequiredService<DetaineeAlertBot.Core.Alerts.AlertDispatcher>());
+            // The SQLite instance lock is taken before StartupService opens the database.
+            var started = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().Select(s => s.GetType()).ToList();
+            Assert.True(started.IndexOf(typeof(DetaineeAlertBot.Cluster.SqliteInstanceGuard)) < started.IndexOf(typeof(DetaineeAlertBot.Workers.StartupService)),
+                string.Join(", ", started.Select(t => t.Name)));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
 }
