@@ -117,7 +117,8 @@ public sealed class SlackApiClient
             }, idempotent: true, channel: null, ct).ConfigureAwait(false);
             var page = Deserialize(body, "conversations.history", SlackJsonContext.Default.ConversationsHistoryResponse);
             messages.AddRange(page.Messages ?? []);
-            cursor = page.HasMore ? page.ResponseMetadata?.NextCursor : null;
+            // An empty page ends the read even if Slack says has_more, so the page count stays bounded by maxMessages.
+            cursor = page.HasMore && page.Messages is { Count: > 0 } ? page.ResponseMetadata?.NextCursor : null;
         }
         while (!string.IsNullOrEmpty(cursor) && messages.Count < maxMessages);
         return messages;
