@@ -10,33 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace DetaineeAlertBot.Discord.Gateway;
 
-public enum GatewayState
-{
-    Stopped,
-    Connecting,
-    Identifying,
-    Resuming,
-    Ready,
-    Reconnecting,
-    /// <summary>Stopped for good: see <see cref="GatewayStatus.Error"/>.</summary>
-    Fatal,
-}
-
-/// <summary>A snapshot of the gateway connection, for <c>/healthz</c>.</summary>
-public sealed record GatewayStatus(
-    GatewayState State,
-    string? SessionId,
-    int? Sequence,
-    DateTimeOffset? LastHeartbeatAck,
-    TimeSpan? Latency,
-    int Reconnects,
-    int? LastCloseCode,
-    string? Error);
-
-/// <summary>One op-0 event (e.g. <c>INTERACTION_CREATE</c>) with its data.</summary>
-/// <param name="ReceivedTimestamp">From <see cref="TimeProvider.GetTimestamp"/> when the frame was read: deadlines count from here.</param>
-public sealed record GatewayDispatch(string EventName, int? Sequence, JsonElement Data, long ReceivedTimestamp);
-
 /// <summary>
 /// A single-shard Discord gateway v10 connection: Hello, jittered heartbeats with zombie detection, Identify,
 /// READY, Resume with replay, op 7 Reconnect, op 9 Invalid Session, reconnects on the shared <see cref="Backoff"/>, and a
@@ -291,34 +264,44 @@ public sealed class DiscordGatewayClient
                 _sequence = s;
             }
 
-            switch ((GatewayOpcode)payload.Op)
+            if (await HandleAsync(connection, payload, resume, dispatches).ConfigureAwait(false) is { } outcome)
             {
-                case GatewayOpcode.Hello:
-                    if (!await OnHelloAsync(connection, payload, resume).ConfigureAwait(false))
-                    {
-                        return new ConnectionOutcome(GatewayCloseAction.Resume, "HELLO without heartbeat_interval", null, false);
-                    }
-
-                    deadline = _time.GetUtcNow() + _options.ReadyTimeout;
-                    break;
-                case GatewayOpcode.HeartbeatAck:
-                    OnHeartbeatAck(connection);
-                    break;
-                case GatewayOpcode.Heartbeat:
-                    // Discord asks for a heartbeat now.
-                    await (connection.Heartbeat?.BeatNowAsync() ?? connection.SendHeartbeatAsync(_sequence)).ConfigureAwait(false);
-                    break;
-                case GatewayOpcode.Reconnect:
-                    return new ConnectionOutcome(GatewayCloseAction.Resume, "Discord requested a reconnect (op 7)", null, connection.Ready, Immediate: true);
-                case GatewayOpcode.InvalidSession:
-                    return ConnectionOutcome.InvalidSession(resumable: payload.Data is { ValueKind: JsonValueKind.True }, connection.Ready);
-                case GatewayOpcode.Dispatch:
-                    OnDispatch(connection, payload, dispatches);
-                    break;
-                default:
-                    _logger.LogDebug("Discord gateway op {Op} ignored", payload.Op);
-                    break;
+                return outcome;
             }
+
+            if ((GatewayOpcode)payload.Op == GatewayOpcode.Hello)
+            {
+                deadline = _time.GetUtcNow() + _options.ReadyTimeout;
+            }
+        }
+    }
+
+    /// <summary>One payload by opcode; returns how the connection ends when this payload ends it.</summary>
+    private async Task<ConnectionOutcome?> HandleAsync(GatewayConnection connection, GatewayPayload payload, bool resume, ChannelWriter<GatewayDispatch> dispatches)
+    {
+        switch ((GatewayOpcode)payload.Op)
+        {
+            case GatewayOpcode.Hello:
+                return await OnHelloAsync(connection, payload, resume).ConfigureAwait(false)
+                    ? null
+                    : new ConnectionOutcome(GatewayCloseAction.Resume, "HELLO without heartbeat_interval", null, false);
+            case GatewayOpcode.HeartbeatAck:
+                OnHeartbeatAck(connection);
+                return null;
+            case GatewayOpcode.Heartbeat:
+                // Discord asks for a heartbeat now.
+                await (connection.Heartbeat?.BeatNowAsync() ?? connection.SendHeartbeatAsync(_sequence)).ConfigureAwait(false);
+                return null;
+            case GatewayOpcode.Reconnect:
+                return new ConnectionOutcome(GatewayCloseAction.Resume, "Discord requested a reconnect (op 7)", null, connection.Ready, Immediate: true);
+            case GatewayOpcode.InvalidSession:
+                return ConnectionOutcome.InvalidSession(resumable: payload.Data is { ValueKind: JsonValueKind.True }, connection.Ready);
+            case GatewayOpcode.Dispatch:
+                OnDispatch(connection, payload, dispatches);
+                return null;
+            default:
+                _logger.LogDebug("Discord gateway op {Op} ignored", payload.Op);
+                return null;
         }
     }
 
