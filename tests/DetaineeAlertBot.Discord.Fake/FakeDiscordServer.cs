@@ -46,7 +46,8 @@ public sealed record ScriptedResponse(Func<string, string, bool> Matches, int St
 /// An in-process Discord: Kestrel on 127.0.0.1 (port 0) with the REST routes the bot uses and a WebSocket gateway.
 /// Enforces per-channel message limits and a global requests-per-second limit with Discord's headers and 429
 /// bodies, answers 401/403/404 like Discord, de-duplicates nonces within <see cref="NonceWindow"/> (on <see cref="Clock"/>),
-/// lists channel messages newest first, and records every request.
+/// lists channel messages newest first, holds interactions to their 3 s deadline (10062) and to one initial response
+/// (40060), and records every request.
 /// </summary>
 public sealed class FakeDiscordServer : IAsyncDisposable
 {
@@ -69,6 +70,8 @@ public sealed class FakeDiscordServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonArray> _commands = new();
     private readonly List<FakeGuild> _guilds = [];
     private readonly List<string> _leftGuilds = [];
+    private readonly Dictionary<string, DateTimeOffset> _interactionsDelivered = [];
+    private readonly HashSet<string> _interactionsAnswered = [];
     private long _nextId = 1300000000000000000;
 
     private FakeDiscordServer(WebApplication app, Key signingKey)
@@ -149,6 +152,21 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
     /// <summary>The fake's clock (nonce window, rate-limit windows, message timestamps); a test may share its fake time.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>How long after delivery an interaction takes its initial response (Discord: 3 s); a later callback is answered
+    /// 404 code 10062 Unknown interaction, as the token is then invalid.</summary>
+    public TimeSpan InteractionDeadline { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Starts an interaction's deadline on <see cref="Clock"/>, as Discord does when it sends one. The fake gateway
+    /// calls it for every INTERACTION_CREATE; a test that posts an HTTP interaction itself calls it. An interaction the fake
+    /// was never told about has no known start, so only the 40060 rule applies to it.</summary>
+    public void InteractionDelivered(string interactionId)
+    {
+        lock (_lock)
+        {
+            _interactionsDelivered[interactionId] = Clock.GetUtcNow();
+        }
+    }
 
     /// <summary>What <c>GET /gateway/bot</c> recommends: shards and session_start_limit.max_concurrency.</summary>
     public int RecommendedShards { get; set; } = 1;
@@ -335,14 +353,9 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         }
 
         // Interaction callbacks and follow-ups: authorised by the token in the path, no global limit.
-        if (route is ["interactions", _, _, "callback"] && method == "POST")
+        if (route is ["interactions", var interactionId, var interactionToken, "callback"] && method == "POST")
         {
-            lock (_lock)
-            {
-                _callbacks.Add(new RecordedCallback(route[1], route[2], body, now));
-            }
-
-            return new Reply(204, null, []);
+            return InteractionCallback(interactionId, interactionToken, body, now);
         }
 
         if (route is ["webhooks", _, _, "messages", "@original"] && method == "PATCH")
@@ -480,6 +493,29 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
             return Reply.Json(200, MessageJson(message), rateHeaders);
         }
+    }
+
+    /// <summary>Create Interaction Response: one per interaction (a second is 400 code 40060), and only within
+    /// <see cref="InteractionDeadline"/> of delivery (later: 404 code 10062). Only accepted ones are in <see cref="Callbacks"/>.</summary>
+    private Reply InteractionCallback(string interactionId, string token, string body, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            if (_interactionsAnswered.Contains(interactionId))
+            {
+                return Reply.Error(400, 40060, "Interaction has already been acknowledged.");
+            }
+
+            if (_interactionsDelivered.TryGetValue(interactionId, out var deliveredAt) && now - deliveredAt > InteractionDeadline)
+            {
+                return Reply.Error(404, 10062, "Unknown interaction");
+            }
+
+            _interactionsAnswered.Add(interactionId);
+            _callbacks.Add(new RecordedCallback(interactionId, token, body, now));
+        }
+
+        return new Reply(204, null, []);
     }
 
     /// <summary>Leave Guild: 204, then GUILD_DELETE on the gateway; 404 Unknown Guild when the bot is not a member.</summary>

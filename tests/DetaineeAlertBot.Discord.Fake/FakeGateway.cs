@@ -51,9 +51,15 @@ public sealed class FakeGateway : IAsyncDisposable
     /// <summary>Every payload any connection received from the client, in order.</summary>
     public IReadOnlyList<JsonObject> Received => Connections.SelectMany(c => c.Received).ToList();
 
-    /// <summary>Adds a dispatch to the session; sends it now if a ready connection is open, else it waits for a RESUME replay.</summary>
+    /// <summary>Adds a dispatch to the session; sends it now if a ready connection is open, else it waits for a RESUME replay.
+    /// An INTERACTION_CREATE starts that interaction's 3 s deadline now, as on Discord, however late the client reads it.</summary>
     public async Task DispatchAsync(string eventName, JsonNode data)
     {
+        if (eventName == "INTERACTION_CREATE" && (string?)data["id"] is { } interactionId)
+        {
+            _server.InteractionDelivered(interactionId);
+        }
+
         FakeGatewayConnection? target;
         JsonObject payload;
         lock (_lock)

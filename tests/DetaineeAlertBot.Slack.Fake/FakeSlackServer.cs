@@ -18,7 +18,8 @@ namespace DetaineeAlertBot.Slack.Fake;
 /// An in-process Slack on 127.0.0.1 (Kestrel, port 0) that speaks the documented protocol:
 /// <c>/api/{method}</c> with Bearer tokens and <c>ok:false</c> errors, one message per second per
 /// channel enforced with 429 + Retry-After, Block Kit limit checks, <c>apps.connections.open</c> and
-/// Socket Mode WebSockets, and response_url hooks answering a plain <c>ok</c>.
+/// Socket Mode WebSockets (an envelope not acked within <see cref="EnvelopeAckWindow"/> is sent again, as Slack does),
+/// <c>conversations.history</c> in cursor-paginated pages, and response_url hooks answering a plain <c>ok</c>.
 /// </summary>
 public sealed class FakeSlackServer : IAsyncDisposable
 {
@@ -64,6 +65,20 @@ public sealed class FakeSlackServer : IAsyncDisposable
     /// <summary>How long chat.postMessage holds its answer after the message is posted: a window in which the message
     /// exists but the client does not know it yet (a lost or slow response, a client killed meanwhile).</summary>
     public TimeSpan PostMessageAnswerDelay { get; set; }
+
+    /// <summary>Most messages one conversations.history page holds, whatever the <c>limit</c>: Slack may return fewer than
+    /// asked and still have more (https://docs.slack.dev/apis/web-api/pagination). Tests lower it to force pages.</summary>
+    public int MaxHistoryPage { get; set; } = 999;
+
+    /// <summary>How long Slack waits for an envelope's ack before it sends the envelope again on the same socket, with
+    /// <c>retry_attempt</c> incremented and <c>retry_reason</c> "timeout"; null turns redelivery off.</summary>
+    public TimeSpan? EnvelopeAckWindow { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Redeliveries of one unacked envelope before Slack gives up on it.</summary>
+    public int MaxEnvelopeRedeliveries { get; set; } = 3;
+
+    /// <summary>The clock of the ack window; a test may share its fake time.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>Whether a new socket gets hello at once.</summary>
     public bool AutoHello { get; set; } = true;
@@ -250,7 +265,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
     }
 
     /// <summary>conversations.history: the channel's messages at or after <c>oldest</c>, newest first, as posted by our bot,
-    /// with metadata only when <c>include_all_metadata</c> is true (as Slack does).</summary>
+    /// with metadata only when <c>include_all_metadata</c> is true (as Slack does). Paginated like Slack: at most <c>limit</c>
+    /// (default 100, at most 999) and <see cref="MaxHistoryPage"/> per page; <c>has_more</c> and a <c>next_cursor</c> in
+    /// <c>response_metadata</c> while more remain; a cursor this fake did not hand out is <c>invalid_cursor</c>.</summary>
     private FakeResponse History(IQueryCollection query)
     {
         var channel = query["channel"].ToString();
@@ -259,11 +276,19 @@ public sealed class FakeSlackServer : IAsyncDisposable
             return FakeResponse.Error("channel_not_found");
         }
 
+        var cursor = query["cursor"].ToString();
+        var skip = 0;
+        if (cursor.Length > 0 && !TryReadCursor(cursor, out skip))
+        {
+            return FakeResponse.Error("invalid_cursor");
+        }
+
         var oldest = double.TryParse(query["oldest"].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var o) ? o : 0;
-        var limit = int.TryParse(query["limit"].ToString(), out var l) ? Math.Clamp(l, 1, 999) : 100;
+        var limit = Math.Min(MaxHistoryPage, int.TryParse(query["limit"].ToString(), out var l) ? Math.Clamp(l, 1, 999) : 100);
         var withMetadata = query["include_all_metadata"].ToString() == "true";
-        var messages = _messages.Where(m => m.Channel == channel && m.ReceivedAt.ToUnixTimeMilliseconds() / 1000.0 >= oldest - 0.001)
-            .Reverse().Take(limit)
+        var matching = _messages.Where(m => m.Channel == channel && m.ReceivedAt.ToUnixTimeMilliseconds() / 1000.0 >= oldest - 0.001)
+            .Reverse().ToArray();
+        var messages = matching.Skip(skip).Take(limit)
             .Select(m => new Dictionary<string, object?>
             {
                 ["type"] = "message",
@@ -273,7 +298,32 @@ public sealed class FakeSlackServer : IAsyncDisposable
                 ["metadata"] = withMetadata && m.Body.TryGetProperty("metadata", out var metadata) ? (object?)metadata : null,
             })
             .ToArray();
-        return FakeResponse.Ok(JsonSerializer.Serialize(new { ok = true, messages, has_more = false }));
+        var hasMore = skip + messages.Length < matching.Length;
+        return FakeResponse.Ok(JsonSerializer.Serialize(new
+        {
+            ok = true,
+            messages,
+            has_more = hasMore,
+            response_metadata = new { next_cursor = hasMore ? WriteCursor(skip + messages.Length) : "" },
+        }));
+    }
+
+    // Opaque to the client, as Slack's are: base64 of "next:<offset>".
+    private static string WriteCursor(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes($"next:{offset.ToString(CultureInfo.InvariantCulture)}"));
+
+    private static bool TryReadCursor(string cursor, out int offset)
+    {
+        offset = 0;
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            return text.StartsWith("next:", StringComparison.Ordinal)
+                && int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out offset);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     private FakeResponse UsersInfo(string userId)
@@ -305,7 +355,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
         }
 
         var webSocket = await context.WebSockets.AcceptWebSocketAsync();
-        var socket = new FakeSocket(_sockets.Count, webSocket, context);
+        var socket = new FakeSocket(_sockets.Count, webSocket, context, this);
         _sockets.Enqueue(socket);
         Interlocked.Increment(ref _socketCount);
         _socketArrived.Release();

@@ -13,6 +13,8 @@ public sealed class FakeSocket
 {
     private readonly WebSocket _socket;
     private readonly HttpContext _context;
+    private readonly FakeSlackServer _server;
+    private readonly ConcurrentQueue<JsonElement> _sentEnvelopes = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _acks = new();
     private readonly ConcurrentDictionary<string, long> _sentAt = new();
@@ -20,11 +22,12 @@ public sealed class FakeSocket
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _ackCount;
 
-    internal FakeSocket(int index, WebSocket socket, HttpContext context)
+    internal FakeSocket(int index, WebSocket socket, HttpContext context, FakeSlackServer server)
     {
         Index = index;
         _socket = socket;
         _context = context;
+        _server = server;
     }
 
     /// <summary>0 for the first connection the fake accepted, then 1, 2, ...</summary>
@@ -34,6 +37,9 @@ public sealed class FakeSocket
     public Task Closed => _closed.Task;
 
     public int AckCount => Volatile.Read(ref _ackCount);
+
+    /// <summary>Every envelope sent on this socket, redeliveries included, in order.</summary>
+    public IReadOnlyList<JsonElement> SentEnvelopes => _sentEnvelopes.ToArray();
 
     public Task SendHelloAsync() =>
         SendAsync("""{"type":"hello","num_connections":1,"debug_info":{"host":"applink-fake","build_number":1,"approximate_connection_time":18060},"connection_info":{"app_id":"A111"}}""");
@@ -55,11 +61,45 @@ public sealed class FakeSocket
         return SendEnvelopeAsync(envelopeId, "slash_commands", payload, acceptsResponsePayload: true);
     }
 
-    public Task SendEnvelopeAsync(string envelopeId, string type, string payloadJson, bool acceptsResponsePayload)
+    /// <summary>Sends an envelope; unless it is acked within the server's <see cref="FakeSlackServer.EnvelopeAckWindow"/>
+    /// (on its <see cref="FakeSlackServer.Clock"/>), sends it again with <c>retry_attempt</c> 1, 2, … and
+    /// <c>retry_reason</c> "timeout". The window is armed before this returns, so a test may advance fake time right after.</summary>
+    public async Task SendEnvelopeAsync(string envelopeId, string type, string payloadJson, bool acceptsResponsePayload)
     {
-        _acks.GetOrAdd(envelopeId, _ => NewAck());
+        var acked = _acks.GetOrAdd(envelopeId, _ => NewAck()).Task;
         _sentAt[envelopeId] = Stopwatch.GetTimestamp();
-        return SendAsync($$"""{"envelope_id":"{{envelopeId}}","payload":{{payloadJson}},"type":"{{type}}","accepts_response_payload":{{(acceptsResponsePayload ? "true" : "false")}}}""");
+        await SendEnvelopeAttemptAsync(envelopeId, type, payloadJson, acceptsResponsePayload, 0).ConfigureAwait(false);
+        if (_server.EnvelopeAckWindow is { } window)
+        {
+            _ = RedeliverUntilAckedAsync(acked, window, envelopeId, type, payloadJson, acceptsResponsePayload);
+        }
+    }
+
+    private async Task RedeliverUntilAckedAsync(Task acked, TimeSpan window, string envelopeId, string type, string payloadJson, bool acceptsResponsePayload)
+    {
+        for (var attempt = 1; attempt <= _server.MaxEnvelopeRedeliveries; attempt++)
+        {
+            if (await Task.WhenAny(acked, Task.Delay(window, _server.Clock)).ConfigureAwait(false) == acked || _closed.Task.IsCompleted)
+            {
+                return;
+            }
+
+            try
+            {
+                await SendEnvelopeAttemptAsync(envelopeId, type, payloadJson, acceptsResponsePayload, attempt).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException)
+            {
+                return; // The socket is gone; this fake does not move envelopes to another connection.
+            }
+        }
+    }
+
+    private Task SendEnvelopeAttemptAsync(string envelopeId, string type, string payloadJson, bool acceptsResponsePayload, int attempt)
+    {
+        var json = $$"""{"envelope_id":"{{envelopeId}}","payload":{{payloadJson}},"type":"{{type}}","accepts_response_payload":{{(acceptsResponsePayload ? "true" : "false")}},"retry_attempt":{{attempt}},"retry_reason":"{{(attempt == 0 ? "" : "timeout")}}"}""";
+        _sentEnvelopes.Enqueue(JsonDocument.Parse(json).RootElement.Clone());
+        return SendAsync(json);
     }
 
     /// <summary>The first ack for <paramref name="envelopeId"/>, within <paramref name="timeout"/>.</summary>

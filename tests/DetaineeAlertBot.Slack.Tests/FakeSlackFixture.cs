@@ -26,6 +26,8 @@ public abstract class FakeSlackTest : IAsyncLifetime
             BaseUrl = Slack.ApiBaseUrl,
             BotToken = FakeSlackServer.DefaultBotToken,
             RetryJitter = TimeSpan.FromMilliseconds(20),
+            // Real-time retry tests stay quick; the backoff itself is Resilience.Backoff, tested there.
+            RetryBackoff = TimeSpan.FromMilliseconds(20),
         };
         configure?.Invoke(options);
         return new SlackApiClient(Http, options, time ?? TimeProvider.System, NullLogger<SlackApiClient>.Instance);

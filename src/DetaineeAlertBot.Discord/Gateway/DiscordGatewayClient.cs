@@ -1,69 +1,33 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Discord.Rest;
+using DetaineeAlertBot.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace DetaineeAlertBot.Discord.Gateway;
 
-public enum GatewayState
-{
-    Stopped,
-    Connecting,
-    Identifying,
-    Resuming,
-    Ready,
-    Reconnecting,
-    /// <summary>Stopped for good: see <see cref="GatewayStatus.Error"/>.</summary>
-    Fatal,
-}
-
-/// <summary>A snapshot of the gateway connection, for <c>/healthz</c>.</summary>
-public sealed record GatewayStatus(
-    GatewayState State,
-    string? SessionId,
-    int? Sequence,
-    DateTimeOffset? LastHeartbeatAck,
-    TimeSpan? Latency,
-    int Reconnects,
-    int? LastCloseCode,
-    string? Error);
-
-/// <summary>One op-0 event (e.g. <c>INTERACTION_CREATE</c>) with its data.</summary>
-/// <param name="ReceivedTimestamp">From <see cref="TimeProvider.GetTimestamp"/> when the frame was read: deadlines count from here.</param>
-public sealed record GatewayDispatch(string EventName, int? Sequence, JsonElement Data, long ReceivedTimestamp);
-
 /// <summary>
 /// A single-shard Discord gateway v10 connection: Hello, jittered heartbeats with zombie detection, Identify,
-/// READY, Resume with replay, op 7 Reconnect, op 9 Invalid Session, capped jittered backoff, and a
+/// READY, Resume with replay, op 7 Reconnect, op 9 Invalid Session, reconnects on the shared <see cref="Backoff"/>, and a
 /// <see cref="DiscordGatewayFatalException"/> (no reconnect loop) on close codes 4004 and 4010-4014.
 /// Dispatches are handed to <see cref="DispatchHandler"/> off the read loop, so a slow handler never delays heartbeats.
+/// The parts: this class (session, reconnect policy, payload handling), <see cref="GatewayConnection"/> (one socket's
+/// framing and close), <see cref="GatewayHeartbeat"/> (liveness), <see cref="GatewayCloseCodes"/> (what a close means).
 /// https://discord.com/developers/docs/events/gateway
 /// </summary>
 public sealed class DiscordGatewayClient
 {
-    private const int OpDispatch = 0;
-    private const int OpHeartbeat = 1;
-    private const int OpIdentify = 2;
-    private const int OpResume = 6;
-    private const int OpReconnect = 7;
-    private const int OpInvalidSession = 9;
-    private const int OpHello = 10;
-    private const int OpHeartbeatAck = 11;
-
-    /// <summary>Our close code for "reconnecting": anything but 1000/1001 keeps the session resumable.</summary>
-    private const WebSocketCloseStatus ReconnectClose = (WebSocketCloseStatus)4900;
-
     private readonly DiscordRestClient _rest;
     private readonly DiscordGatewayOptions _options;
     private readonly ILogger<DiscordGatewayClient> _logger;
     private readonly TimeProvider _time;
-    private readonly Func<ClientWebSocket> _socketFactory;
+    private readonly Func<IGatewaySocket> _socketFactory;
+    private readonly Func<double> _heartbeatJitter;
+    private readonly Backoff _reconnectBackoff;
     private readonly Lock _statusLock = new();
 
     private GatewayStatus _status = new(GatewayState.Stopped, null, null, null, null, 0, null, null);
@@ -77,14 +41,28 @@ public sealed class DiscordGatewayClient
         DiscordRestClient rest,
         IOptions<DiscordGatewayOptions> options,
         ILogger<DiscordGatewayClient>? logger = null,
-        TimeProvider? time = null,
-        Func<ClientWebSocket>? socketFactory = null)
+        TimeProvider? time = null)
+        : this(rest, options, logger, time, socketFactory: null, heartbeatJitter: null)
+    {
+    }
+
+    /// <param name="socketFactory">A socket per connection (tests: a scripted one); default <see cref="ClientWebSocketGatewaySocket"/>.</param>
+    /// <param name="heartbeatJitter">The fraction of the interval before the first beat, in [0, 1); default random.</param>
+    internal DiscordGatewayClient(
+        DiscordRestClient rest,
+        IOptions<DiscordGatewayOptions> options,
+        ILogger<DiscordGatewayClient>? logger,
+        TimeProvider? time,
+        Func<IGatewaySocket>? socketFactory,
+        Func<double>? heartbeatJitter)
     {
         _rest = rest;
         _options = options.Value;
         _logger = logger ?? NullLogger<DiscordGatewayClient>.Instance;
         _time = time ?? TimeProvider.System;
-        _socketFactory = socketFactory ?? (() => new ClientWebSocket());
+        _socketFactory = socketFactory ?? (() => new ClientWebSocketGatewaySocket());
+        _heartbeatJitter = heartbeatJitter ?? Random.Shared.NextDouble;
+        _reconnectBackoff = new Backoff(_options.InitialReconnectDelay, _options.MaxReconnectDelay);
     }
 
     /// <summary>Called for each dispatch (READY and RESUMED excepted), at most <see cref="DiscordGatewayOptions.DispatchConcurrency"/> at once.</summary>
@@ -144,6 +122,8 @@ public sealed class DiscordGatewayClient
         }
     }
 
+    /// <summary>One connection after another: resume while the session lasts, identify otherwise, and give up on a fatal
+    /// close or too many attempts in a row that never got ready.</summary>
     private async Task ConnectLoopAsync(ChannelWriter<GatewayDispatch> dispatches, CancellationToken ct)
     {
         var failures = 0;
@@ -156,72 +136,65 @@ public sealed class DiscordGatewayClient
                 ForgetSession();
             }
 
-            ConnectionOutcome outcome;
-            try
-            {
-                var url = resume ? _resumeUrl! : await GatewayUrlAsync(ct).ConfigureAwait(false);
-                outcome = await RunConnectionAsync(url, resume, dispatches, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is DiscordApiException { Status: System.Net.HttpStatusCode.Unauthorized }
-                || (e is DiscordClientStoppedException && _rest.Health.TokenRejected))
-            {
-                Fail(GatewayCloseCodes.AuthenticationFailed, $"GET /gateway/bot rejected the bot token: {e.Message}");
-                throw new DiscordGatewayFatalException(GatewayCloseCodes.AuthenticationFailed, Status.Error!);
-            }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is DiscordApiException or HttpRequestException or TimeoutException or DiscordClientStoppedException)
-            {
-                outcome = new ConnectionOutcome(GatewayCloseAction.Reidentify, $"could not get the gateway URL: {e.Message}", null, false, false);
-            }
-
+            var outcome = await ConnectOnceAsync(resume, dispatches, ct).ConfigureAwait(false);
             if (ct.IsCancellationRequested)
             {
                 return;
             }
 
-            if (outcome.Action == GatewayCloseAction.Fatal)
-            {
-                Fail(outcome.CloseCode, outcome.Reason);
-                throw new DiscordGatewayFatalException(outcome.CloseCode ?? 0, outcome.Reason);
-            }
-
-            if (outcome.ReachedReady)
-            {
-                failures = 0;
-                resumeFailures = 0;
-            }
-            else
-            {
-                failures++;
-                resumeFailures += resume ? 1 : 0;
-                if (failures >= _options.MaxConsecutiveFailures)
-                {
-                    var reason = $"gave up after {failures} connection attempts in a row without READY; last: {outcome.Reason}";
-                    Fail(outcome.CloseCode, reason);
-                    throw new DiscordGatewayFatalException(outcome.CloseCode ?? 0, reason);
-                }
-            }
-
+            failures = outcome.ReachedReady ? 0 : failures + 1;
+            resumeFailures = outcome.ReachedReady ? 0 : resumeFailures + (resume ? 1 : 0);
+            ThrowIfFatal(outcome, failures);
             if (outcome.Action == GatewayCloseAction.Reidentify)
             {
                 ForgetSession();
             }
 
-            var delay = outcome.Immediate ? TimeSpan.Zero : Backoff(failures);
-            Update(s => s with { State = GatewayState.Reconnecting, Reconnects = s.Reconnects + 1, LastCloseCode = outcome.CloseCode, Error = outcome.Reason });
-            _logger.LogWarning("Discord gateway disconnected ({Reason}); {Action} in {Delay}", outcome.Reason,
-                outcome.Action == GatewayCloseAction.Resume && _sessionId is not null ? "resuming" : "identifying", delay);
-            if (delay > TimeSpan.Zero)
-            {
-                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
-            }
+            await WaitBeforeReconnectAsync(outcome, failures, ct).ConfigureAwait(false);
         }
     }
 
-    private TimeSpan Backoff(int failures)
+    private async Task<ConnectionOutcome> ConnectOnceAsync(bool resume, ChannelWriter<GatewayDispatch> dispatches, CancellationToken ct)
     {
-        var ceiling = Math.Min(_options.MaxReconnectDelay.TotalMilliseconds,
-            _options.InitialReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures, 20)));
-        return TimeSpan.FromMilliseconds(ceiling * (0.75 + Random.Shared.NextDouble() / 2));
+        try
+        {
+            var url = resume ? _resumeUrl! : await GatewayUrlAsync(ct).ConfigureAwait(false);
+            return await RunConnectionAsync(url, resume, dispatches, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DiscordApiException { Status: System.Net.HttpStatusCode.Unauthorized }
+            || (e is DiscordClientStoppedException && _rest.Health.TokenRejected))
+        {
+            return ConnectionOutcome.Fatal(GatewayCloseCodes.AuthenticationFailed, $"GET /gateway/bot rejected the bot token: {e.Message}");
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is DiscordApiException or HttpRequestException or TimeoutException or DiscordClientStoppedException)
+        {
+            return new ConnectionOutcome(GatewayCloseAction.Reidentify, $"could not get the gateway URL: {e.Message}", null, false);
+        }
+    }
+
+    private void ThrowIfFatal(ConnectionOutcome outcome, int failures)
+    {
+        var reason = outcome.Action == GatewayCloseAction.Fatal ? outcome.Reason
+            : failures >= _options.MaxConsecutiveFailures ? $"gave up after {failures} connection attempts in a row without READY; last: {outcome.Reason}"
+            : null;
+        if (reason is not null)
+        {
+            Fail(outcome.CloseCode, reason);
+            throw new DiscordGatewayFatalException(outcome.CloseCode ?? 0, reason);
+        }
+    }
+
+    /// <summary>Reconnect waits: the shared <see cref="Backoff"/> over consecutive failures (0 after a session that was
+    /// ready: one initial delay), none when Discord asked for the reconnect (op 7).</summary>
+    private async Task WaitBeforeReconnectAsync(ConnectionOutcome outcome, int failures, CancellationToken ct)
+    {
+        var delay = outcome.Immediate ? TimeSpan.Zero : _reconnectBackoff.Delay(failures);
+        // Armed before the state says Reconnecting, so whoever watches the state (a test on fake time) can advance at once.
+        var wait = delay > TimeSpan.Zero ? Task.Delay(delay, _time, ct) : Task.CompletedTask;
+        Update(s => s with { State = GatewayState.Reconnecting, Reconnects = s.Reconnects + 1, LastCloseCode = outcome.CloseCode, Error = outcome.Reason });
+        _logger.LogWarning("Discord gateway disconnected ({Reason}); {Action} in {Delay}", outcome.Reason,
+            _sessionId is not null ? "resuming" : "identifying", delay);
+        await wait.ConfigureAwait(false);
     }
 
     private async Task<Uri> GatewayUrlAsync(CancellationToken ct)
@@ -241,138 +214,139 @@ public sealed class DiscordGatewayClient
 
     private static Uri WithQuery(string url) => new UriBuilder(url) { Query = "v=10&encoding=json" }.Uri;
 
+    /// <summary>One socket from connect to close; every way it can end becomes a <see cref="ConnectionOutcome"/>.</summary>
     private async Task<ConnectionOutcome> RunConnectionAsync(Uri url, bool resume, ChannelWriter<GatewayDispatch> dispatches, CancellationToken ct)
     {
-        using var socket = _socketFactory();
-        // Not linked to ct: cancelling a receive aborts the socket, and stopping should send a proper close (1000) instead.
-        using var connectionCts = new CancellationTokenSource();
-        var connection = new Connection(socket, connectionCts);
-        await using var stopping = ct.Register(() => _ = StopConnectionAsync(connection));
+        using var connection = new GatewayConnection(_socketFactory(), _options.MaxMessageBytes, _time);
+        await using var stopping = ct.Register(() => _ = connection.StopAsync());
         Update(s => s with { State = GatewayState.Connecting });
         _logger.LogInformation("Discord gateway connecting to {Url} ({Mode})", url.GetLeftPart(UriPartial.Path), resume ? "resume" : "identify");
-
         try
         {
-            using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-            await socket.ConnectAsync(url, linked.Token).ConfigureAwait(false);
+            await connection.ConnectAsync(url, _options.ConnectTimeout, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is WebSocketException or OperationCanceledException or HttpRequestException)
         {
-            return new ConnectionOutcome(GatewayCloseAction.Resume, $"connect failed: {e.Message}", null, false, false);
+            return new ConnectionOutcome(GatewayCloseAction.Resume, $"connect failed: {e.Message}", null, false);
         }
 
-        Task? heartbeat = null;
         try
         {
-            // Until HELLO, then until READY/RESUMED, reads have a deadline; after that the heartbeat watches liveness.
-            var deadline = _time.GetUtcNow() + _options.HelloTimeout;
-            while (true)
-            {
-                var wait = connection.Ready ? (TimeSpan?)null : deadline - _time.GetUtcNow();
-                var (payload, closeCode) = await ReceiveAsync(connection, wait, connectionCts.Token).ConfigureAwait(false);
-                if (payload is null)
-                {
-                    var action = GatewayCloseCodes.Classify(closeCode);
-                    var reason = action == GatewayCloseAction.Fatal && closeCode is { } code
-                        ? GatewayCloseCodes.Describe(code)
-                        : $"closed by Discord with {(closeCode is null ? "no code" : closeCode.ToString())}";
-                    return new ConnectionOutcome(action, reason, closeCode, connection.Ready, false);
-                }
-
-                if (payload.Sequence is { } s)
-                {
-                    _sequence = s;
-                }
-
-                switch (payload.Op)
-                {
-                    case OpHello:
-                        var hello = payload.Data?.Deserialize(DiscordJsonContext.Default.HelloData);
-                        if (hello is not { HeartbeatInterval: > 0 })
-                        {
-                            return new ConnectionOutcome(GatewayCloseAction.Resume, "HELLO without heartbeat_interval", null, false, false);
-                        }
-
-                        heartbeat = Task.Run(() => HeartbeatLoopAsync(connection, TimeSpan.FromMilliseconds(hello.HeartbeatInterval)), CancellationToken.None);
-                        if (resume)
-                        {
-                            Update(st => st with { State = GatewayState.Resuming });
-                            await SendAsync(connection, OpResume, new ResumeData(_options.BotToken, _sessionId!, _sequence),
-                                DiscordJsonContext.Default.ResumeData).ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await WaitForIdentifySlotAsync(connectionCts.Token).ConfigureAwait(false);
-                            Update(st => st with { State = GatewayState.Identifying });
-                            await SendAsync(connection, OpIdentify,
-                                new IdentifyData(_options.BotToken, _options.Intents, new IdentifyProperties(Environment.OSVersion.Platform.ToString().ToLowerInvariant(), "DetaineeAlertBot", "DetaineeAlertBot"),
-                                    _options.ShardCount > 1 ? [_options.ShardId, _options.ShardCount] : null),
-                                DiscordJsonContext.Default.IdentifyData).ConfigureAwait(false);
-                            _lastIdentify = _time.GetUtcNow();
-                        }
-
-                        deadline = _time.GetUtcNow() + _options.ReadyTimeout;
-                        break;
-
-                    case OpHeartbeatAck:
-                        var now = _time.GetUtcNow();
-                        connection.AckReceived = true;
-                        Update(st => st with { LastHeartbeatAck = now, Latency = now - connection.HeartbeatSentAt });
-                        break;
-
-                    case OpHeartbeat:
-                        // Discord asks for a heartbeat now.
-                        await SendHeartbeatAsync(connection).ConfigureAwait(false);
-                        break;
-
-                    case OpReconnect:
-                        return new ConnectionOutcome(GatewayCloseAction.Resume, "Discord requested a reconnect (op 7)", null, connection.Ready, Immediate: true);
-
-                    case OpInvalidSession:
-                        var resumable = payload.Data is { ValueKind: JsonValueKind.True };
-                        return new ConnectionOutcome(resumable ? GatewayCloseAction.Resume : GatewayCloseAction.Reidentify,
-                            $"invalid session (op 9, resumable: {resumable})", null, connection.Ready, false);
-
-                    case OpDispatch:
-                        OnDispatch(connection, payload, dispatches);
-                        break;
-
-                    default:
-                        _logger.LogDebug("Discord gateway op {Op} ignored", payload.Op);
-                        break;
-                }
-            }
+            return await ReceiveLoopAsync(connection, resume, dispatches).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or JsonException or InvalidDataException)
         {
-            var reason = connection.Zombie
-                ? "no heartbeat ACK since the last heartbeat (zombie connection)"
-                : connection.Ready ? "connection cancelled" : "timed out waiting for HELLO/READY";
-            return new ConnectionOutcome(GatewayCloseAction.Resume, reason, null, connection.Ready, false);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested && e is WebSocketException or JsonException or InvalidDataException)
-        {
-            return new ConnectionOutcome(GatewayCloseAction.Resume, $"connection failed: {e.Message}", null, connection.Ready, false);
-        }
-        catch (Exception e) when (ct.IsCancellationRequested && e is WebSocketException or OperationCanceledException)
-        {
-            // Stopping: Discord may drop the socket instead of finishing the close handshake.
-            return new ConnectionOutcome(GatewayCloseAction.Resume, "stopped", null, connection.Ready, false);
+            return ConnectionOutcome.Failed(connection, e, stopping: ct.IsCancellationRequested);
         }
         finally
         {
-            await connectionCts.CancelAsync().ConfigureAwait(false);
-            if (heartbeat is not null)
-            {
-                await heartbeat.ConfigureAwait(false);
-            }
-
-            await CloseAsync(socket, ct.IsCancellationRequested ? WebSocketCloseStatus.NormalClosure : ReconnectClose).ConfigureAwait(false);
+            await connection.Cancellation.CancelAsync().ConfigureAwait(false);
+            await (connection.Heartbeat?.Completion ?? Task.CompletedTask).ConfigureAwait(false);
+            await connection.CloseAsync(stopping: ct.IsCancellationRequested).ConfigureAwait(false);
         }
     }
 
-    private void OnDispatch(Connection connection, GatewayPayload payload, ChannelWriter<GatewayDispatch> dispatches)
+    /// <summary>Reads and handles frames until one ends the connection.</summary>
+    private async Task<ConnectionOutcome> ReceiveLoopAsync(GatewayConnection connection, bool resume, ChannelWriter<GatewayDispatch> dispatches)
+    {
+        // Until HELLO, then until READY/RESUMED, reads have a deadline; after that the heartbeat watches liveness.
+        var deadline = _time.GetUtcNow() + _options.HelloTimeout;
+        while (true)
+        {
+            var frame = await connection.ReceiveAsync(connection.Ready ? null : deadline - _time.GetUtcNow()).ConfigureAwait(false);
+            if (frame.Payload is not { } payload)
+            {
+                return ConnectionOutcome.Closed(frame.CloseCode, connection.Ready);
+            }
+
+            if (payload.Sequence is { } s)
+            {
+                _sequence = s;
+            }
+
+            if (await HandleAsync(connection, payload, resume, dispatches).ConfigureAwait(false) is { } outcome)
+            {
+                return outcome;
+            }
+
+            if ((GatewayOpcode)payload.Op == GatewayOpcode.Hello)
+            {
+                deadline = _time.GetUtcNow() + _options.ReadyTimeout;
+            }
+        }
+    }
+
+    /// <summary>One payload by opcode; returns how the connection ends when this payload ends it.</summary>
+    private async Task<ConnectionOutcome?> HandleAsync(GatewayConnection connection, GatewayPayload payload, bool resume, ChannelWriter<GatewayDispatch> dispatches)
+    {
+        switch ((GatewayOpcode)payload.Op)
+        {
+            case GatewayOpcode.Hello:
+                return await OnHelloAsync(connection, payload, resume).ConfigureAwait(false)
+                    ? null
+                    : new ConnectionOutcome(GatewayCloseAction.Resume, "HELLO without heartbeat_interval", null, false);
+            case GatewayOpcode.HeartbeatAck:
+                OnHeartbeatAck(connection);
+                return null;
+            case GatewayOpcode.Heartbeat:
+                // Discord asks for a heartbeat now.
+                await (connection.Heartbeat?.BeatNowAsync() ?? connection.SendHeartbeatAsync(_sequence)).ConfigureAwait(false);
+                return null;
+            case GatewayOpcode.Reconnect:
+                return new ConnectionOutcome(GatewayCloseAction.Resume, "Discord requested a reconnect (op 7)", null, connection.Ready, Immediate: true);
+            case GatewayOpcode.InvalidSession:
+                return ConnectionOutcome.InvalidSession(resumable: payload.Data is { ValueKind: JsonValueKind.True }, connection.Ready);
+            case GatewayOpcode.Dispatch:
+                OnDispatch(connection, payload, dispatches);
+                return null;
+            default:
+                _logger.LogDebug("Discord gateway op {Op} ignored", payload.Op);
+                return null;
+        }
+    }
+
+    /// <summary>HELLO: start the heartbeat, then Resume or Identify. False when HELLO carries no interval.</summary>
+    private async Task<bool> OnHelloAsync(GatewayConnection connection, GatewayPayload payload, bool resume)
+    {
+        var hello = payload.Data?.Deserialize(DiscordJsonContext.Default.HelloData);
+        if (hello is not { HeartbeatInterval: > 0 })
+        {
+            return false;
+        }
+
+        connection.Heartbeat = GatewayHeartbeat.Start(connection, TimeSpan.FromMilliseconds(hello.HeartbeatInterval), _heartbeatJitter(),
+            _time, () => _sequence, _logger);
+        if (resume)
+        {
+            Update(st => st with { State = GatewayState.Resuming });
+            await connection.SendAsync(GatewayOpcode.Resume, new ResumeData(_options.BotToken, _sessionId!, _sequence), DiscordJsonContext.Default.ResumeData)
+                .ConfigureAwait(false);
+            return true;
+        }
+
+        await WaitForIdentifySlotAsync(connection.Cancellation.Token).ConfigureAwait(false);
+        Update(st => st with { State = GatewayState.Identifying });
+        var properties = new IdentifyProperties(Environment.OSVersion.Platform.ToString().ToLowerInvariant(), "DetaineeAlertBot", "DetaineeAlertBot");
+        var shard = _options.ShardCount > 1 ? new[] { _options.ShardId, _options.ShardCount } : null;
+        await connection.SendAsync(GatewayOpcode.Identify, new IdentifyData(_options.BotToken, _options.Intents, properties, shard), DiscordJsonContext.Default.IdentifyData)
+            .ConfigureAwait(false);
+        _lastIdentify = _time.GetUtcNow();
+        return true;
+    }
+
+    private void OnHeartbeatAck(GatewayConnection connection)
+    {
+        if (connection.Heartbeat is not { } heartbeat)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var latency = heartbeat.Acknowledge(now);
+        Update(st => st with { LastHeartbeatAck = now, Latency = latency });
+    }
+
+    private void OnDispatch(GatewayConnection connection, GatewayPayload payload, ChannelWriter<GatewayDispatch> dispatches)
     {
         switch (payload.EventName)
         {
@@ -435,118 +409,6 @@ public sealed class DiscordGatewayClient
         }
     }
 
-    private async Task HeartbeatLoopAsync(Connection connection, TimeSpan interval)
-    {
-        var ct = connection.Cancellation.Token;
-        try
-        {
-            // First beat after interval * jitter, so that many clients do not beat in step.
-            await Task.Delay(interval * Random.Shared.NextDouble(), _time, ct).ConfigureAwait(false);
-            while (!ct.IsCancellationRequested)
-            {
-                if (!connection.AckReceived)
-                {
-                    _logger.LogWarning("Discord gateway missed a heartbeat ACK; reconnecting");
-                    connection.Zombie = true;
-                    await connection.Cancellation.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-
-                connection.AckReceived = false;
-                await SendHeartbeatAsync(connection).ConfigureAwait(false);
-                await Task.Delay(interval, _time, ct).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-            // The connection is going away; the read loop reports why.
-        }
-    }
-
-    private Task SendHeartbeatAsync(Connection connection)
-    {
-        connection.HeartbeatSentAt = _time.GetUtcNow();
-        return SendRawAsync(connection, OpHeartbeat, _sequence is { } s ? s.ToString(System.Globalization.CultureInfo.InvariantCulture) : "null");
-    }
-
-    private Task SendAsync<T>(Connection connection, int op, T data, JsonTypeInfo<T> type) =>
-        SendRawAsync(connection, op, JsonSerializer.Serialize(data, type));
-
-    private async Task SendRawAsync(Connection connection, int op, string dataJson)
-    {
-        var frame = System.Text.Encoding.UTF8.GetBytes($$"""{"op":{{op}},"d":{{dataJson}}}""");
-        await connection.SendLock.WaitAsync(connection.Cancellation.Token).ConfigureAwait(false);
-        try
-        {
-            await connection.Socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, connection.Cancellation.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            connection.SendLock.Release();
-        }
-    }
-
-    private async Task<(GatewayPayload? Payload, int? CloseCode)> ReceiveAsync(Connection connection, TimeSpan? deadline, CancellationToken ct)
-    {
-        using var timeout = deadline is { } d ? new CancellationTokenSource(d > TimeSpan.Zero ? d : TimeSpan.FromMilliseconds(1), _time) : null;
-        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        var token = linked?.Token ?? ct;
-
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        while (true)
-        {
-            var result = await connection.Socket.ReceiveAsync(buffer.GetMemory(4096), token).ConfigureAwait(false);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return (null, (int?)connection.Socket.CloseStatus);
-            }
-
-            buffer.Advance(result.Count);
-            if (buffer.WrittenCount > _options.MaxMessageBytes)
-            {
-                throw new InvalidDataException($"gateway message larger than {_options.MaxMessageBytes} bytes");
-            }
-
-            if (result.EndOfMessage)
-            {
-                return (JsonSerializer.Deserialize(buffer.WrittenSpan, DiscordJsonContext.Default.GatewayPayload), null);
-            }
-        }
-    }
-
-    /// <summary>Shutdown: close with 1000 (ends the session), let the read loop see the close, and cut it off if Discord does not answer.</summary>
-    private async Task StopConnectionAsync(Connection connection)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await connection.SendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
-            try
-            {
-                await connection.Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "shutting down", timeout.Token).ConfigureAwait(false);
-            }
-            finally
-            {
-                connection.SendLock.Release();
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(2), connection.Cancellation.Token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            // Closing anyway.
-        }
-
-        try
-        {
-            await connection.Cancellation.CancelAsync().ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Already finished.
-        }
-    }
-
     private async Task WaitForIdentifySlotAsync(CancellationToken ct)
     {
         if (_lastIdentify is { } last && last + _options.IdentifyInterval - _time.GetUtcNow() is { } wait && wait > TimeSpan.Zero)
@@ -558,24 +420,6 @@ public sealed class DiscordGatewayClient
         {
             await limiter.WaitAsync(_options.ShardId, ct).ConfigureAwait(false);
         }
-    }
-
-    private static async Task CloseAsync(ClientWebSocket socket, WebSocketCloseStatus status)
-    {
-        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await socket.CloseOutputAsync(status, "reconnecting", timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
-            {
-                // Best effort.
-            }
-        }
-
-        socket.Abort();
     }
 
     private void ForgetSession()
@@ -610,16 +454,33 @@ public sealed class DiscordGatewayClient
         }
     }
 
-    private sealed record ConnectionOutcome(GatewayCloseAction Action, string Reason, int? CloseCode, bool ReachedReady, bool Immediate);
-
-    private sealed class Connection(ClientWebSocket socket, CancellationTokenSource cancellation)
+    /// <summary>How a connection ended and what to do next.</summary>
+    private sealed record ConnectionOutcome(GatewayCloseAction Action, string Reason, int? CloseCode, bool ReachedReady, bool Immediate = false)
     {
-        public ClientWebSocket Socket { get; } = socket;
-        public CancellationTokenSource Cancellation { get; } = cancellation;
-        public SemaphoreSlim SendLock { get; } = new(1, 1);
-        public volatile bool AckReceived = true;
-        public volatile bool Zombie;
-        public volatile bool Ready;
-        public DateTimeOffset HeartbeatSentAt;
+        public static ConnectionOutcome Fatal(int closeCode, string reason) => new(GatewayCloseAction.Fatal, reason, closeCode, false);
+
+        /// <summary>Discord closed the socket: the close code decides between resume, a new session, or stopping.</summary>
+        public static ConnectionOutcome Closed(int? closeCode, bool ready)
+        {
+            var action = GatewayCloseCodes.Classify(closeCode);
+            var reason = action == GatewayCloseAction.Fatal && closeCode is { } code
+                ? GatewayCloseCodes.Describe(code)
+                : $"closed by Discord with {(closeCode is null ? "no code" : closeCode.ToString())}";
+            return new ConnectionOutcome(action, reason, closeCode, ready);
+        }
+
+        /// <summary>Op 9: resume only when <c>d</c> is true.</summary>
+        public static ConnectionOutcome InvalidSession(bool resumable, bool ready) =>
+            new(resumable ? GatewayCloseAction.Resume : GatewayCloseAction.Reidentify, $"invalid session (op 9, resumable: {resumable})", null, ready);
+
+        /// <summary>The socket failed, timed out, turned zombie, or we are stopping; all but a stop keep the session resumable.</summary>
+        public static ConnectionOutcome Failed(GatewayConnection connection, Exception e, bool stopping)
+        {
+            var reason = stopping ? "stopped"
+                : e is not OperationCanceledException ? $"connection failed: {e.Message}"
+                : connection.Zombie ? "no heartbeat ACK since the last heartbeat (zombie connection)"
+                : connection.Ready ? "connection cancelled" : "timed out waiting for HELLO/READY";
+            return new ConnectionOutcome(GatewayCloseAction.Resume, reason, null, connection.Ready);
+        }
     }
 }

@@ -13,7 +13,7 @@ public sealed class DiscordGatewayOptions
     /// <summary>Time from Identify/Resume to READY/RESUMED.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First reconnect delay; doubles per consecutive failure with ±25% jitter, up to <see cref="MaxReconnectDelay"/>.</summary>
+    /// <summary>First reconnect delay (<see cref="DetaineeAlertBot.Resilience.Backoff"/>): doubles per consecutive failure with ±20% jitter, up to <see cref="MaxReconnectDelay"/>.</summary>
     public TimeSpan InitialReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(60);
 

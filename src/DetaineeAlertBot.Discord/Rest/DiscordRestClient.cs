@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DetaineeAlertBot.Discord.Models;
+using DetaineeAlertBot.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ public sealed class DiscordRestClient
     private readonly ILogger<DiscordRestClient> _logger;
     private readonly TimeProvider _time;
     private readonly DiscordRateLimiter _limiter;
+    private readonly Backoff _serverErrorBackoff;
     private readonly Uri _baseUrl;
     private volatile bool _tokenRejected;
     private DateTimeOffset? _lastSuccess;
@@ -46,6 +48,9 @@ public sealed class DiscordRestClient
         _logger = logger ?? NullLogger<DiscordRestClient>.Instance;
         _time = time ?? TimeProvider.System;
         _limiter = new DiscordRateLimiter(_options, _time, _logger);
+        // Capped at the old largest step: ServerErrorBackoff doubled once per allowed retry after the first.
+        _serverErrorBackoff = new Backoff(_options.ServerErrorBackoff,
+            _options.ServerErrorBackoff * Math.Pow(2, Math.Max(0, _options.MaxServerErrorRetries - 1)));
         var text = _options.ApiBaseUrl.ToString();
         _baseUrl = new Uri(text.EndsWith('/') ? text : text + "/");
     }
@@ -231,11 +236,11 @@ public sealed class DiscordRestClient
         }
     }
 
+    /// <summary>Request retries after a 5xx or a timeout: the shared <see cref="Backoff"/> over the failed attempts so far,
+    /// waited on <see cref="_time"/>. (A 429 is not a failure: its wait is Discord's Retry-After, in the limiter.)</summary>
     private async Task BackoffAsync(DiscordRoute route, int attempt, string what, CancellationToken ct)
     {
-        // Exponential with full jitter on the upper half: base * 2^(n-1) * [0.5, 1).
-        var ceiling = _options.ServerErrorBackoff * Math.Pow(2, attempt - 1);
-        var delay = ceiling * (0.5 + Random.Shared.NextDouble() / 2);
+        var delay = _serverErrorBackoff.Delay(attempt);
         _logger.LogWarning("Discord {Route} {What}; retry {Attempt}/{Max} in {Delay}", route, what, attempt, _options.MaxServerErrorRetries, delay);
         await Task.Delay(delay, _time, ct).ConfigureAwait(false);
     }

@@ -15,10 +15,10 @@ public sealed class DiscordRestOptions
     /// <summary>Timeout of one HTTP attempt.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Retries after a 5xx or a timeout/network failure (bounded, jittered exponential backoff).</summary>
+    /// <summary>Retries after a 5xx or a timeout/network failure (bounded; waits from <see cref="DetaineeAlertBot.Resilience.Backoff"/>).</summary>
     public int MaxServerErrorRetries { get; set; } = 3;
 
-    /// <summary>First backoff after a 5xx or timeout; doubles per attempt.</summary>
+    /// <summary>First backoff after a 5xx or timeout; doubles per attempt (±20% jitter).</summary>
     public TimeSpan ServerErrorBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>429s retried in place; after that, or when Discord asks for a longer wait than <see cref="MaxRateLimitWait"/>, a <see cref="DiscordRateLimitedException"/> is thrown.</summary>

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using DetaineeAlertBot.Resilience;
 using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.WebApi;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,7 @@ public sealed class SlackSocketModeClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly EnvelopeDeduplicator _dedupe;
+    private readonly Backoff _reconnectBackoff;
     private readonly SemaphoreSlim _concurrency;
     private readonly Lock _statusLock = new();
     private SlackSocketModeStatus _status = SlackSocketModeStatus.Initial;
@@ -42,6 +44,7 @@ public sealed class SlackSocketModeClient
         _time = time;
         _logger = logger;
         _dedupe = new EnvelopeDeduplicator(options.DedupeCapacity);
+        _reconnectBackoff = new Backoff(options.InitialBackoff, options.MaxBackoff);
         _concurrency = new SemaphoreSlim(options.MaxConcurrentEnvelopes, options.MaxConcurrentEnvelopes);
     }
 
@@ -94,7 +97,8 @@ public sealed class SlackSocketModeClient
                         throw new SlackApiException("apps.connections.open", "connect_failed", SlackErrorClass.Retryable, reason, inner: e);
                     }
 
-                    var wait = e is SlackApiException { RetryAfter: { } retryAfter } ? retryAfter : Backoff(failures);
+                    // Slack's Retry-After when it gave one, else the shared reconnect Backoff over consecutive failures.
+                    var wait = e is SlackApiException { RetryAfter: { } retryAfter } ? retryAfter : _reconnectBackoff.Delay(failures);
                     _logger.LogWarning("Slack Socket Mode connect failed ({Failures} in a row): {Message}; retrying in {Wait} ms",
                         failures, e.Message, (int)wait.TotalMilliseconds);
                     await Task.Delay(wait, _time, ct).ConfigureAwait(false);
@@ -132,7 +136,8 @@ public sealed class SlackSocketModeClient
                         current = null;
                         failures++;
                         Update(s => s with { Connected = false, ConsecutiveFailures = failures });
-                        var wait = Backoff(failures);
+                        // Reconnects: the shared Backoff over consecutive failures, on the client's clock.
+                        var wait = _reconnectBackoff.Delay(failures);
                         _logger.LogWarning("Slack socket ended ({End}); reconnecting in {Wait} ms", end, (int)wait.TotalMilliseconds);
                         await Task.Delay(wait, _time, ct).ConfigureAwait(false);
                         break;
@@ -157,11 +162,11 @@ public sealed class SlackSocketModeClient
         socket.Options.KeepAliveInterval = _options.KeepAliveInterval;
         socket.Options.KeepAliveTimeout = _options.KeepAliveTimeout;
         var connection = new SocketConnection(Interlocked.Increment(ref _connectionIds), socket, OnEnvelope,
-            _options.MaxFrameBytes, _logger);
+            _options.MaxFrameBytes, _time, _logger);
         try
         {
-            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            connectTimeout.CancelAfter(_options.HelloTimeout);
+            using var deadline = new CancellationTokenSource(_options.HelloTimeout, _time);
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
             await socket.ConnectAsync(url, connectTimeout.Token).ConfigureAwait(false);
             connection.Start();
             connection.Counted = true;
@@ -260,14 +265,6 @@ public sealed class SlackSocketModeClient
                 _logger.LogWarning("Could not ack Slack envelope {EnvelopeId}: {Message}", envelopeId, e.Message);
             }
         }
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        var exponential = _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20));
-        var capped = Math.Min(exponential, _options.MaxBackoff.TotalMilliseconds);
-        // Equal jitter: half fixed, half random, so many clients do not reconnect in lockstep.
-        return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
 
     private void Update(Func<SlackSocketModeStatus, SlackSocketModeStatus> change)

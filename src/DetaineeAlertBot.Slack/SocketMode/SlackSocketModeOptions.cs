@@ -6,7 +6,7 @@ public sealed class SlackSocketModeOptions
     /// <summary>App-level token (xapp-...) with connections:write.</summary>
     public string AppToken { get; set; } = "";
 
-    /// <summary>First reconnect delay after a failure; doubles per consecutive failure, with jitter.</summary>
+    /// <summary>First reconnect delay after a failure; doubles per consecutive failure with ±20% jitter (<see cref="DetaineeAlertBot.Resilience.Backoff"/>).</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Cap of the reconnect delay.</summary>

@@ -28,6 +28,7 @@ internal sealed class SocketConnection : IAsyncDisposable
     private readonly ClientWebSocket _socket;
     private readonly Func<SocketConnection, SocketFrame, CancellationToken, Task> _onEnvelope;
     private readonly int _maxFrameBytes;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -39,12 +40,13 @@ internal sealed class SocketConnection : IAsyncDisposable
     private int _disposed;
 
     public SocketConnection(int id, ClientWebSocket socket, Func<SocketConnection, SocketFrame, CancellationToken, Task> onEnvelope,
-        int maxFrameBytes, ILogger logger)
+        int maxFrameBytes, TimeProvider time, ILogger logger)
     {
         Id = id;
         _socket = socket;
         _onEnvelope = onEnvelope;
         _maxFrameBytes = maxFrameBytes;
+        _time = time;
         _logger = logger;
     }
 
@@ -86,7 +88,7 @@ internal sealed class SocketConnection : IAsyncDisposable
 
         try
         {
-            using var drain = new CancellationTokenSource(drainTimeout);
+            using var drain = new CancellationTokenSource(drainTimeout, _time);
             await Task.WhenAll(inFlight).WaitAsync(drain.Token).ConfigureAwait(false);
             if (_socket.State == WebSocketState.Open)
             {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using DetaineeAlertBot.Resilience;
 using DetaineeAlertBot.Slack.Models;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ public sealed class SlackApiClient
     private readonly ILogger _logger;
     private readonly Uri _baseUri;
     private readonly SlackChannelPacer _pacer;
+    private readonly Backoff _retryBackoff;
 
     public SlackApiClient(HttpClient http, SlackApiClientOptions options, TimeProvider time, ILogger<SlackApiClient> logger)
     {
@@ -39,6 +41,7 @@ public sealed class SlackApiClient
         var baseUrl = options.BaseUrl.EndsWith('/') ? options.BaseUrl : options.BaseUrl + "/";
         _baseUri = new Uri(baseUrl, UriKind.Absolute);
         _pacer = new SlackChannelPacer(options.ChannelMessageInterval, options.MaxPacingWait, time);
+        _retryBackoff = new Backoff(options.RetryBackoff, options.MaxRetryBackoff);
     }
 
     /// <summary>auth.test: checks the bot token and says which bot and workspace it belongs to.</summary>
@@ -114,7 +117,8 @@ public sealed class SlackApiClient
             }, idempotent: true, channel: null, ct).ConfigureAwait(false);
             var page = Deserialize(body, "conversations.history", SlackJsonContext.Default.ConversationsHistoryResponse);
             messages.AddRange(page.Messages ?? []);
-            cursor = page.HasMore ? page.ResponseMetadata?.NextCursor : null;
+            // An empty page ends the read even if Slack says has_more, so the page count stays bounded by maxMessages.
+            cursor = page.HasMore && page.Messages is { Count: > 0 } ? page.ResponseMetadata?.NextCursor : null;
         }
         while (!string.IsNullOrEmpty(cursor) && messages.Count < maxMessages);
         return messages;
@@ -148,8 +152,8 @@ public sealed class SlackApiClient
                 "The slash command's response_url is not an absolute http(s) URL.");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.RequestTimeout);
+        using var deadline = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = JsonContent.Create(response, SlackJsonContext.Default.SlashCommandResponse),
@@ -210,7 +214,8 @@ public sealed class SlackApiClient
                 if (idempotent && !last)
                 {
                     _logger.LogWarning("Slack {Method} attempt {Attempt} failed ({Error}: {Message}); retrying", method, attempt, error, e.Message);
-                    await DelayAsync(Backoff(attempt), ct).ConfigureAwait(false);
+                    // A failed attempt: the shared Backoff over the attempts so far.
+                    await DelayAsync(_retryBackoff.Delay(attempt), ct).ConfigureAwait(false);
                     continue;
                 }
 
@@ -252,7 +257,8 @@ public sealed class SlackApiClient
                 if (failure.ErrorClass == SlackErrorClass.Retryable && safeToRetry && !last)
                 {
                     _logger.LogWarning("Slack {Method} attempt {Attempt} failed with {Error}; retrying", method, attempt, failure.Error);
-                    var wait = failure.RetryAfter ?? Backoff(attempt);
+                    // Slack's own wait when it gave one, else the shared Backoff over the attempts so far.
+                    var wait = failure.RetryAfter ?? _retryBackoff.Delay(attempt);
                     if (channel is not null)
                     {
                         _pacer.Pause(channel, wait);
@@ -272,8 +278,8 @@ public sealed class SlackApiClient
 
     private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> build, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_options.RequestTimeout);
+        using var deadline = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         using var request = build();
         return await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
     }
@@ -348,9 +354,7 @@ public sealed class SlackApiClient
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
-    private TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(500 * Math.Pow(2, attempt - 1)) + Jitter();
-
+    /// <summary>Spread added to a wait Slack told us (Retry-After), so the callers it paused do not all return in the same instant.</summary>
     private TimeSpan Jitter() => _options.RetryJitter * Random.Shared.NextDouble();
 
     private Task DelayAsync(TimeSpan wait, CancellationToken ct) => Task.Delay(wait, _time, ct);

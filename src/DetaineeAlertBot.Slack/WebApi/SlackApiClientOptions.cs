@@ -27,7 +27,13 @@ public sealed class SlackApiClientOptions
     /// <summary>Wait used when a 429 carries no usable Retry-After header.</summary>
     public TimeSpan DefaultRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Upper bound of the random delay added to every retry wait, so clients do not retry in lockstep.</summary>
+    /// <summary>First wait after a failed attempt (5xx, transport error, retryable ok:false without a Retry-After); doubles per
+    /// failure with ±20% jitter (<see cref="DetaineeAlertBot.Resilience.Backoff"/>), up to <see cref="MaxRetryBackoff"/>.</summary>
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Upper bound of the random delay added to a Retry-After wait, so the callers Slack paused do not return in lockstep.</summary>
     public TimeSpan RetryJitter { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Timeout of one HTTP request.</summary>

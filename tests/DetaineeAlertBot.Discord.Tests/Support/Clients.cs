@@ -7,7 +7,7 @@ namespace DetaineeAlertBot.Discord.Tests.Support;
 
 internal static class Clients
 {
-    public static DiscordRestClient Rest(FakeDiscordServer fake, Action<DiscordRestOptions>? configure = null)
+    public static DiscordRestClient Rest(FakeDiscordServer fake, Action<DiscordRestOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new DiscordRestOptions
         {
@@ -16,7 +16,7 @@ internal static class Clients
             ServerErrorBackoff = TimeSpan.FromMilliseconds(10),
         };
         configure?.Invoke(options);
-        return new DiscordRestClient(new HttpClient(), Options.Create(options));
+        return new DiscordRestClient(new HttpClient(), Options.Create(options), time: time);
     }
 
     public static DiscordRestClient Rest(HttpMessageHandler handler, TimeProvider? time = null, Action<DiscordRestOptions>? configure = null)

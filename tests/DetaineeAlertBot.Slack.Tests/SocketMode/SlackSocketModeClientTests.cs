@@ -5,6 +5,7 @@ using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.SocketMode;
 using DetaineeAlertBot.Slack.WebApi;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DetaineeAlertBot.Slack.Tests.SocketMode;
 
@@ -61,6 +62,39 @@ public sealed class SlackSocketModeClientTests : FakeSlackTest
         await WaitUntil(() => socket.AckCount == 3);
 
         Assert.Equal(["help", "list"], _handled.Select(c => c.Text));
+        await StopAsync(run);
+    }
+
+    [Fact]
+    public async Task Envelope_NotAckedWithinSlacksWindow_RedeliveredAckedEachTimeHandledOnce()
+    {
+        // Slack's ack window on fake time; the client on real time with a long deadline, so its first ack waits for the handler.
+        var slackTime = new FakeTimeProvider();
+        Slack.Clock = slackTime;
+        var release = new TaskCompletionSource();
+        var calls = 0;
+        var (_, run) = Start(async (command, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            await release.Task.WaitAsync(ct);
+            return new SlashCommandResponse("done: " + command.Text);
+        }, o => o.AckDeadline = TimeSpan.FromSeconds(30));
+        var socket = await Slack.WaitForSocketAsync(0, Wait);
+        await socket.SendSlashCommandAsync("env-slow", "/case", "help");
+        await WaitUntil(() => Volatile.Read(ref calls) == 1);
+
+        slackTime.Advance(Slack.EnvelopeAckWindow!.Value);
+        // The redelivery is acked at once (without a reply: the first delivery's handler is still running).
+        await socket.WaitForAckAsync("env-slow", Wait);
+        release.SetResult();
+        await WaitUntil(() => socket.AckCount == 2);
+
+        Assert.Equal(1, Volatile.Read(ref calls));
+        var redelivered = socket.SentEnvelopes[1];
+        Assert.Equal("env-slow", redelivered.GetProperty("envelope_id").GetString());
+        Assert.Equal(1, redelivered.GetProperty("retry_attempt").GetInt32());
+        Assert.Equal("timeout", redelivered.GetProperty("retry_reason").GetString());
+        Assert.Equal(2, socket.SentEnvelopes.Count);
         await StopAsync(run);
     }
 

@@ -114,19 +114,39 @@ public sealed class SlackApiClientTests : FakeSlackTest
     }
 
     [Fact]
-    public async Task PostMessage_429WithRetryAfter_WaitsAndSucceeds()
+    public async Task PostMessage_429WithRetryAfter_WaitsOnTheClockAndSucceeds()
     {
         Slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
-        var client = CreateClient();
-        var started = TimeProvider.System.GetTimestamp();
+        var time = new ArmedTimeProvider();
+        var client = CreateClient(time: time);
 
-        var posted = await client.PostMessageAsync(Hello, CancellationToken.None);
+        var posting = client.PostMessageAsync(Hello, CancellationToken.None);
+        // Retry-After: 1 (plus at most RetryJitter), or the channel's next slot if later; the 15 s request timeouts do not match.
+        await time.WaitForTimerAsync(due => due >= TimeSpan.FromSeconds(1) && due <= TimeSpan.FromSeconds(2));
+        Assert.False(posting.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(2));
+        var posted = await posting.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(2, Slack.Calls("chat.postMessage"));
         Assert.Single(Slack.Messages);
         Assert.Equal(posted.Ts, Slack.Messages[0].Ts);
-        // Retry-After: 1 was honoured (a lower bound only; never an upper bound on a loaded machine).
-        Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(990));
+    }
+
+    [Fact]
+    public async Task Read_ServerError_RetriedAfterBackoffOnTheClock()
+    {
+        Slack.Enqueue("auth.test", FakeResponse.Html(503));
+        var time = new ArmedTimeProvider();
+        var client = CreateClient(o => o.RetryBackoff = TimeSpan.FromSeconds(1), time);
+
+        var calling = client.AuthTestAsync(CancellationToken.None);
+        // First failure: Backoff's 1 s ± 20%.
+        await time.WaitForTimerAsync(due => due >= TimeSpan.FromMilliseconds(800) && due <= TimeSpan.FromMilliseconds(1200));
+        Assert.False(calling.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1200));
+        await calling.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(2, Slack.Calls("auth.test"));
     }
 
     [Fact]
