@@ -162,6 +162,8 @@ public class IngestEndpointTests
     public async Task Push_IntoAnUnknownSource_Is404WithTheFixAndCreatesNothing()
     {
         await using var host = await StartAsync();
+        // The file source's baseline first, so the count after the refused push is a fact and not a race.
+        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("\"cases\":1", StringComparison.Ordinal)));
 
         using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("x-1", "Forged", "released")), path: "/api/v1/cases?source=forged"));
 
