@@ -96,17 +96,13 @@ public sealed class IngestOptions
     }
 }
 
-/// <summary>The configured watchlist entries with the source names cases can come from (polled, and pushed when push
-/// ingest is on); a bare id is bound to the only one.</summary>
-public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeedOptions> Seeds, IReadOnlyList<string> KnownSources)
+/// <summary>The source names cases can come from, read from configuration: polled, and pushed while push ingest is on.</summary>
+public static class KnownSources
 {
-    /// <summary>The source names cases can come from: polled, and pushed while push ingest is on.</summary>
-    public static IReadOnlyList<string> KnownSourcesIn(IConfiguration configuration) =>
+    public static IReadOnlyList<string> In(IConfiguration configuration) =>
         SourcesOptions.ConfiguredNames(configuration)
             .Concat(configuration.IsSet($"{IngestOptions.SectionName}:ApiKey") ? IngestOptions.PushSources(configuration) : [])
             .Distinct(StringComparer.Ordinal).ToArray();
-
-    public IReadOnlyList<WatchlistEntry> ToEntries(DateTimeOffset now) => WatchlistSeedOptions.ToEntries(Seeds, KnownSources, now);
 }
 
 /// <summary>One Watchlists:N entry of the configuration, seeded at start.</summary>
@@ -133,40 +129,11 @@ public sealed class WatchlistSeedOptions
             })
             .ToList();
 
-    /// <summary>Problems with the entries, each naming the key and the fix. A case written as a bare id must name its
-    /// source unless exactly one source is configured, polled or pushed (<paramref name="knownSources"/>): an entry that matched an id in any
-    /// source would also match a source someone creates later and fills with forged cases.</summary>
-    public static IEnumerable<string> Validate(IReadOnlyList<WatchlistSeedOptions> seeds, IReadOnlyList<string> knownSources)
-    {
-        for (var i = 0; i < seeds.Count; i++)
-        {
-            var seed = seeds[i];
-            var key = $"{SectionName}:{i}";
-            if (!Platforms.IsKnown(seed.Platform))
-            {
-                yield return $"{key}:Platform '{seed.Platform}' is not supported: use \"discord\", \"slack\" or \"console\".";
-            }
-            if (string.IsNullOrWhiteSpace(seed.ChannelId))
-            {
-                yield return $"{key}:ChannelId is empty: use the channel's id (Discord: right-click the channel, Copy Channel ID; Slack: the C… id in the channel details).";
-            }
-            if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources.";
-            if (knownSources.Count == 1) continue;
-            foreach (var bare in seed.Cases.Where(c => !CaseKey.TryParse(c, out _)))
-            {
-                yield return $"{key}:Cases '{bare}' does not say which source it is in, and {knownSources.Count} sources are configured "
-                    + $"({string.Join(", ", knownSources)}): write it as source:id, e.g. {knownSources.FirstOrDefault() ?? "push"}:{bare}.";
-            }
-        }
-    }
+    public WatchlistSeed ToSeed() => new(Platform, ChannelId, Cases);
 
-    /// <summary>The configured entries as watchlist rows, each bound to one source (see <see cref="Validate"/>).</summary>
-    public static IReadOnlyList<WatchlistEntry> ToEntries(IReadOnlyList<WatchlistSeedOptions> seeds, IReadOnlyList<string> knownSources, DateTimeOffset now) =>
-        seeds.SelectMany(seed => seed.Cases.Select(caseRef =>
-        {
-            var key = CaseKey.TryParse(caseRef, out var parsed) ? parsed : new CaseKey(knownSources.Single(), caseRef.Trim());
-            return new WatchlistEntry(seed.Platform, seed.ChannelId, key.Source, key.Id, "config", now);
-        })).ToArray();
+    /// <summary>The entries with the source names they may name (<see cref="WatchlistSeeds"/> holds the rules).</summary>
+    public static WatchlistSeeds Seeds(IEnumerable<WatchlistSeedOptions> entries, IReadOnlyList<string> knownSources) =>
+        new([.. entries.Select(e => e.ToSeed())], knownSources);
 }
 
 /// <summary>Alert delivery (Alerts:*): how long failing alerts are retried, where problems are reported, how long
@@ -247,7 +214,7 @@ public sealed class IngestOptionsValidator(IConfiguration configuration) : BotOp
 public sealed class WatchlistsOptionsValidator(IConfiguration configuration) : BotOptionsValidator<WatchlistsOptions>
 {
     protected override IEnumerable<string> Failures(WatchlistsOptions options) =>
-        WatchlistSeedOptions.Validate(options.Entries, WatchlistSeeds.KnownSourcesIn(configuration));
+        WatchlistSeedOptions.Seeds(options.Entries, KnownSources.In(configuration)).Validate(WatchlistSeedOptions.SectionName);
 }
 
 /// <summary>Sample:Enabled (default true): whether the sample source and console watchlist are configured while nothing

@@ -30,8 +30,8 @@ public static class PipelineSetup
                 bind: options => options.Configure<IConfiguration>((watchlists, configuration) => watchlists.Entries = WatchlistSeedOptions.Read(configuration)))
             .ValidateWith<WatchlistsOptions, WatchlistsOptionsValidator>();
         // A bare case id in Watchlists:N:Cases is bound to the one source cases can come from, polled or pushed.
-        services.AddSingleton(provider => new WatchlistSeeds(
-            provider.GetRequiredService<WatchlistsOptions>().Entries, WatchlistSeeds.KnownSourcesIn(provider.GetRequiredService<IConfiguration>())));
+        services.AddSingleton(provider => WatchlistSeedOptions.Seeds(
+            provider.GetRequiredService<WatchlistsOptions>().Entries, KnownSources.In(provider.GetRequiredService<IConfiguration>())));
         services.AddSingleton<BotMetrics>();
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<ICaseSearch, CaseSearchIndex>();

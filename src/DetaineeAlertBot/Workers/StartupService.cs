@@ -46,11 +46,7 @@ public sealed class StartupService(
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         logger.LogInformation("Loaded {Cases} case(s) from {Sources} source(s) out of {Provider} storage", loadedCases, loadedSources, storage.Provider);
 
-        var now = time.GetUtcNow();
-        // Bind old source-less rows first, so an admin's earlier removal still blocks the (now bound) seed.
-        await BindAnySourceEntriesAsync(now, cancellationToken);
-        var seeded = await watchlists.SeedAsync(seeds.ToEntries(now), cancellationToken);
-        if (seeded > 0) logger.LogInformation("Seeded {Count} watchlist entr{Plural} from configuration", seeded, seeded == 1 ? "y" : "ies");
+        await seeds.SeedAsync(watchlists, time.GetUtcNow(), logger, cancellationToken);
 
         // Rows a crash left mid-send need nothing here: the dispatcher's new delivery term takes them over and checks
         // whether they arrived before sending them again.
@@ -77,25 +73,6 @@ public sealed class StartupService(
             // The component carries the platform's name, as it would if the platform were configured.
             health.Report(platform, false, $"{key} is not set: alerts for {waiting.Count} watchlist entr{(waiting.Count == 1 ? "y" : "ies")}"
                 + (admin.Length > 0 ? $" and {admin.Length} admin channel(s)" : "") + " wait, neither sent nor printed, until it is set");
-        }
-    }
-
-    /// <summary>Earlier versions stored bare-id seeds as matching any source ('*'); such an entry would also match a source
-    /// created later. They are bound to the one configured source now, or left inert (they match nothing) with a warning.</summary>
-    private async Task BindAnySourceEntriesAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (seeds.KnownSources is [var only])
-        {
-            var bound = await watchlists.BindAnySourceAsync(only, now, cancellationToken);
-            if (bound > 0) logger.LogInformation("Bound {Count} watchlist entr{Plural} stored without a source to source {Source}", bound, bound == 1 ? "y" : "ies", only);
-            return;
-        }
-
-        var unbound = await watchlists.CountAnySourceAsync(cancellationToken);
-        if (unbound > 0)
-        {
-            logger.LogWarning("{Count} stored watchlist entr{Plural} name no source and match nothing while {Sources} sources are configured: "
-                + "add them again with /watchlist add, or list them as source:id in Watchlists:N:Cases", unbound, unbound == 1 ? "y" : "ies", seeds.KnownSources.Count);
         }
     }
 

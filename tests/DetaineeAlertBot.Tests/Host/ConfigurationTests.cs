@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Watchlists;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using DetaineeAlertBot.Hosting;

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;

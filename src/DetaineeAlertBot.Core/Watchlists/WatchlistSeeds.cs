@@ -1,0 +1,77 @@
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace DetaineeAlertBot.Core.Watchlists;
+
+/// <summary>One configured watchlist entry (Watchlists:N): a channel and the cases it follows, as "source:id" or a bare id.</summary>
+public sealed record WatchlistSeed(string Platform, string ChannelId, IReadOnlyList<string> Cases);
+
+/// <summary>WatchlistSeeds are the configured entries with the source names cases can come from (polled, and pushed
+/// while push ingest is on). A bare case id is bound to the only source; with several sources it must say which, because
+/// an entry that matched an id in any source would also match a source someone creates later and fills with forged
+/// cases.</summary>
+public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnlyList<string> KnownSources)
+{
+    /// <summary>Problems with the entries, each naming the key (<paramref name="section"/>:N:…) and the fix.</summary>
+    public IEnumerable<string> Validate(string section)
+    {
+        for (var i = 0; i < Seeds.Count; i++)
+        {
+            var seed = Seeds[i];
+            var key = $"{section}:{i}";
+            if (!Platforms.IsKnown(seed.Platform))
+            {
+                yield return $"{key}:Platform '{seed.Platform}' is not supported: use \"discord\", \"slack\" or \"console\".";
+            }
+            if (string.IsNullOrWhiteSpace(seed.ChannelId))
+            {
+                yield return $"{key}:ChannelId is empty: use the channel's id (Discord: right-click the channel, Copy Channel ID; Slack: the C… id in the channel details).";
+            }
+            if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources.";
+            if (KnownSources.Count == 1) continue;
+            foreach (var bare in seed.Cases.Where(c => !CaseKey.TryParse(c, out _)))
+            {
+                yield return $"{key}:Cases '{bare}' does not say which source it is in, and {KnownSources.Count} sources are configured "
+                    + $"({string.Join(", ", KnownSources)}): write it as source:id, e.g. {KnownSources.FirstOrDefault() ?? "push"}:{bare}.";
+            }
+        }
+    }
+
+    /// <summary>The entries as watchlist rows, each bound to one source (valid seeds only: see <see cref="Validate"/>).</summary>
+    public IReadOnlyList<WatchlistEntry> ToEntries(DateTimeOffset now) =>
+        Seeds.SelectMany(seed => seed.Cases.Select(caseRef =>
+        {
+            var key = CaseKey.TryParse(caseRef, out var parsed) ? parsed : new CaseKey(KnownSources.Single(), caseRef.Trim());
+            return new WatchlistEntry(seed.Platform, seed.ChannelId, key.Source, key.Id, "config", now);
+        })).ToArray();
+
+    /// <summary>Writes the entries at start. Old source-less rows are bound first, so an admin's earlier removal still
+    /// blocks the (now bound) seed; an entry an admin removed is not added back.</summary>
+    public async Task<int> SeedAsync(IWatchlistStore store, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+    {
+        await BindAnySourceEntriesAsync(store, now, logger, cancellationToken).ConfigureAwait(false);
+        var seeded = await store.SeedAsync(ToEntries(now), cancellationToken).ConfigureAwait(false);
+        if (seeded > 0) logger.LogInformation("Seeded {Count} watchlist entr{Plural} from configuration", seeded, seeded == 1 ? "y" : "ies");
+        return seeded;
+    }
+
+    /// <summary>Earlier versions stored bare-id seeds as matching any source ('*'); such an entry would also match a source
+    /// created later. They are bound to the one configured source now, or left inert (they match nothing) with a warning.</summary>
+    private async Task BindAnySourceEntriesAsync(IWatchlistStore store, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (KnownSources is [var only])
+        {
+            var bound = await store.BindAnySourceAsync(only, now, cancellationToken).ConfigureAwait(false);
+            if (bound > 0) logger.LogInformation("Bound {Count} watchlist entr{Plural} stored without a source to source {Source}", bound, bound == 1 ? "y" : "ies", only);
+            return;
+        }
+
+        var unbound = await store.CountAnySourceAsync(cancellationToken).ConfigureAwait(false);
+        if (unbound > 0)
+        {
+            logger.LogWarning("{Count} stored watchlist entr{Plural} name no source and match nothing while {Sources} sources are configured: "
+                + "add them again with /watchlist add, or list them as source:id in Watchlists:N:Cases", unbound, unbound == 1 ? "y" : "ies", KnownSources.Count);
+        }
+    }
+}
