@@ -140,7 +140,13 @@ public class DiscordHostTests
         fake.BotToken = "fake-other-token";
         await using var host = await DiscordHost.StartAsync(fake);
 
-        await DiscordTestWait.UntilAsync(async () => ((string?)Component(await host.HealthAsync(), DiscordWiring.GatewayHealthComponent)["detail"])!.StartsWith("stopped"), "gateway stopped");
+        // The gateway (close 4004) and the REST token check report separately: wait for both, then look.
+        await DiscordTestWait.UntilAsync(async () =>
+        {
+            var seen = await host.HealthAsync();
+            return ((string?)Component(seen, DiscordWiring.GatewayHealthComponent)["detail"])!.StartsWith("stopped")
+                && ((string?)Component(seen, DiscordWiring.HealthComponent)["detail"] ?? "").Contains("Discord:BotToken");
+        }, "gateway stopped and token rejected");
         var health = await host.HealthAsync();
         Assert.False((bool)Component(health, DiscordWiring.HealthComponent)["healthy"]!);
         Assert.Contains("Discord:BotToken", (string?)Component(health, DiscordWiring.HealthComponent)["detail"]);
