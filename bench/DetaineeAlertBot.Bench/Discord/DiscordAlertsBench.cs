@@ -3,6 +3,7 @@ using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Adapters.Discord;
 using DetaineeAlertBot.Discord.Fake;
 using DetaineeAlertBot.Discord.Rest;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,6 +2,7 @@ using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Slack;
+using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Slack.Fake;
 using DetaineeAlertBot.Slack.WebApi;
 using Microsoft.Extensions.Logging.Abstractions;

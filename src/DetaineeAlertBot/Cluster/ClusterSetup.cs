@@ -1,4 +1,5 @@
-using DetaineeAlertBot.Alerts;
+using DetaineeAlertBot.Adapters;
+using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Storage;

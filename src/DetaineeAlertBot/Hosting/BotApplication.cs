@@ -1,8 +1,10 @@
 using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Adapters.Discord;
 using DetaineeAlertBot.Endpoints;
 using DetaineeAlertBot.Health;
 using DetaineeAlertBot.Slack;
+using DetaineeAlertBot.Adapters.Slack;
 using Microsoft.Extensions.Options;
 
 namespace DetaineeAlertBot.Hosting;

@@ -1,4 +1,5 @@
-using DetaineeAlertBot.Alerts;
+using DetaineeAlertBot.Adapters;
+using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Cluster;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Alerts;

@@ -1,8 +1,10 @@
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Adapters.Discord;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Slack;
+using DetaineeAlertBot.Adapters.Slack;
 
 namespace DetaineeAlertBot.Tests.Discord;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Adapters.Discord;
 using DetaineeAlertBot.Discord.Fake;
 using DetaineeAlertBot.Hosting;
 using DetaineeAlertBot.Tests.Host;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Adapters.Discord;
 using DetaineeAlertBot.Discord.Models;
 
 namespace DetaineeAlertBot.Tests.Discord;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Discord;
+using DetaineeAlertBot.Adapters.Discord;
 using DetaineeAlertBot.Discord.Fake;
 using DetaineeAlertBot.Discord.Rest;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -109,7 +109,7 @@ public sealed class DiscordEndpointTests : IAsyncLifetime
 
         var data = body!["data"]!;
         Assert.Equal(64, (int)data["flags"]!);
-        Assert.Equal(DetaineeAlertBot.Discord.DiscordMarkdown.Escape(spec.AdminRefusal!(Platforms.Discord)), (string?)data["embeds"]![0]!["description"]);
+        Assert.Equal(DetaineeAlertBot.Adapters.Discord.DiscordMarkdown.Escape(spec.AdminRefusal!(Platforms.Discord)), (string?)data["embeds"]![0]!["description"]);
         Assert.Equal(watchedBefore, await watchlists.ListAsync(Platforms.Discord, DiscordHost.Channel, CancellationToken.None));
         Assert.Equal(outboxBefore, await outbox.GetStatsAsync(CancellationToken.None));
     }

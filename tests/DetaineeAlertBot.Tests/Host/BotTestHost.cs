@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using System.Text;
-using DetaineeAlertBot.Alerts;
+using DetaineeAlertBot.Adapters;
+using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -185,8 +185,8 @@ public class ConfigurationTests
             // The reverse of BotApplication.Build: once, AddPipeline read Cluster:* itself and had to come after AddCluster.
             DetaineeAlertBot.Health.HealthSetup.AddBotHealth(builder);
             builder.AddBotMetrics();
-            DetaineeAlertBot.Slack.SlackWiring.AddSlack(builder);
-            DetaineeAlertBot.Discord.DiscordWiring.AddDiscord(builder);
+            DetaineeAlertBot.Adapters.Slack.SlackWiring.AddSlack(builder);
+            DetaineeAlertBot.Adapters.Discord.DiscordWiring.AddDiscord(builder);
             builder.AddCaseSources();
             builder.AddPipeline();
             DetaineeAlertBot.Cluster.ClusterSetup.AddCluster(builder);

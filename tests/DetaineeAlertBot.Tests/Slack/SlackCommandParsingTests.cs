@@ -1,4 +1,5 @@
 using DetaineeAlertBot.Slack;
+using DetaineeAlertBot.Adapters.Slack;
 
 namespace DetaineeAlertBot.Tests.Slack;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using DetaineeAlertBot.Slack;
+using DetaineeAlertBot.Adapters.Slack;
 using Microsoft.Extensions.Options;
 
 namespace DetaineeAlertBot.Tests.Slack;

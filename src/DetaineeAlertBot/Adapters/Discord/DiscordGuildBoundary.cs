@@ -6,7 +6,7 @@ using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Discord.Rest;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>A server the bot found itself in without being allowed there, waiting to be left.</summary>
 public sealed record ForeignGuild(string Id, string Name, DateTimeOffset SeenAt, string? LastError);

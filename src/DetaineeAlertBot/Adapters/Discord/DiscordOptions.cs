@@ -1,7 +1,7 @@
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Hosting;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>The Discord:* keys of the contract. Discord is off while BotToken is empty.</summary>
 public sealed class DiscordOptions : IValidatableOptions

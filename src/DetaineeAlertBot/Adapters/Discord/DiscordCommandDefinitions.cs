@@ -1,7 +1,7 @@
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Discord.Models;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// The <see cref="CommandTable"/> as Discord application commands: one chat-input command per table command, one

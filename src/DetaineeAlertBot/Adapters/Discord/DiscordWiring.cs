@@ -6,7 +6,7 @@ using DetaineeAlertBot.Health;
 using DetaineeAlertBot.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// Discord wiring. Everything is registered only when Discord:BotToken is set: the REST client, the alert sink,

@@ -3,7 +3,7 @@ using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Discord.Rest;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// Finds an alert that an earlier attempt posted, once Discord's nonce can no longer do it. Within

@@ -5,7 +5,7 @@ using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Security;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// Keeps the gateway connection while Discord:UseGateway is true and hands INTERACTION_CREATE to

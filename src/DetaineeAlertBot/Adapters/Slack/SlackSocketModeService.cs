@@ -3,7 +3,7 @@ using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Slack.SocketMode;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>
 /// Runs while Slack is configured: checks the bot token with auth.test (reported in /healthz as "slack"),

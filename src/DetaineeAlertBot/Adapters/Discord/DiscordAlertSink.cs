@@ -7,7 +7,7 @@ using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Discord.Rest;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// Posts an alert as one embed (Create Message) with the same words as every other platform (<see cref="AlertText"/>).

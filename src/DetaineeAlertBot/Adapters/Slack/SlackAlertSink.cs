@@ -7,7 +7,7 @@ using DetaineeAlertBot.Slack.Blocks;
 using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>
 /// Posts alerts with chat.postMessage: a header, the status change, a fields section, the source link and a

@@ -2,7 +2,7 @@ using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>What a Slack caller may do: nothing (with the refusal to show), read, or also change watchlists.</summary>
 public sealed record SlackCaller(bool Allowed, bool IsAdmin, string? Refusal)

@@ -2,7 +2,7 @@ using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Watchlists;
 
-namespace DetaineeAlertBot.Alerts;
+namespace DetaineeAlertBot.Adapters;
 
 /// <summary>ConsoleAlertSink prints alerts of console watchlist entries (the embedded default) and admin reports for the
 /// console to standard output. It never stands in for a chat platform: alerts for a platform without credentials wait.</summary>

@@ -3,7 +3,7 @@ using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>While Slack deliveries are paused (token revoked, scope missing), auth.test tells whether the token works
 /// again. A token that authenticates but still lacks a scope fails again on the next post and pauses once more.</summary>

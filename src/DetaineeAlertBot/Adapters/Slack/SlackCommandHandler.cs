@@ -4,7 +4,7 @@ using DetaineeAlertBot.Slack.Blocks;
 using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>
 /// Turns a Slack slash command into a <see cref="CommandRequest"/> for <see cref="BotCommands"/> and its reply

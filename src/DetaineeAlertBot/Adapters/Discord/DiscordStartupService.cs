@@ -1,7 +1,7 @@
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Rest;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// At start: checks the bot token (<c>GET /applications/@me</c>, which also gives the application id when

@@ -1,7 +1,7 @@
 using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>Who the bot is in Slack: its workspace (auth.test team_id) and its app (bots.info app_id). Requests that
 /// carry another team_id or api_app_id were not meant for this bot's team and are refused.</summary>

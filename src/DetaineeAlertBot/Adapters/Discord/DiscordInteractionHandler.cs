@@ -3,7 +3,7 @@ using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Models;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// Turns an interaction (from the gateway or the HTTP endpoint) into a <see cref="CommandRequest"/> for

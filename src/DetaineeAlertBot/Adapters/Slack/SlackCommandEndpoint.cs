@@ -1,7 +1,7 @@
 using DetaineeAlertBot.Slack.Models;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>
 /// POST /slack/commands: Slack's slash-command Request URL. <see cref="SlackSignedRequest"/> verifies the raw body

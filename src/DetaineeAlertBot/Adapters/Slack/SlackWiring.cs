@@ -4,7 +4,7 @@ using DetaineeAlertBot.Hosting;
 using DetaineeAlertBot.Slack.Signing;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>
 /// Slack wiring. Everything is registered only when Slack:BotToken is set: the Web API client, the alert sink,

@@ -1,7 +1,7 @@
 using DetaineeAlertBot.Security;
 using DetaineeAlertBot.Slack.Signing;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>
 /// The pre-authentication steps every Slack request URL shares (/slack/commands, /slack/interactions): hold one of a

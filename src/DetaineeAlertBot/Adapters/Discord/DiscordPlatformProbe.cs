@@ -3,7 +3,7 @@ using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Rest;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>While Discord deliveries are paused (the token was rejected), GET /users/@me tells whether the token works
 /// again; a success lets the REST client send again and the dispatcher resumes.</summary>

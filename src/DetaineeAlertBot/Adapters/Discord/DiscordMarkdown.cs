@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>Makes feed text inert in Discord markdown: every markdown and mention character is backslash-escaped,
 /// so a case named <c>**@everyone**</c> or <c>[x](http://evil)</c> shows as typed and links nowhere.</summary>

@@ -2,7 +2,7 @@ using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Security;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// <c>POST /discord/interactions</c>. Before anything is read, the caller must hold one of a bounded number of slots

@@ -1,6 +1,6 @@
 using DetaineeAlertBot.Hosting;
 
-namespace DetaineeAlertBot.Slack;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>The Slack:* keys of the contract. Slack is off while BotToken is empty.</summary>
 public sealed class SlackOptions : IValidatableOptions

@@ -3,7 +3,7 @@ using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Commands;
 using DetaineeAlertBot.Discord.Rest;
 
-namespace DetaineeAlertBot.Discord;
+namespace DetaineeAlertBot.Adapters.Discord;
 
 /// <summary>
 /// Registers the <see cref="CommandTable"/>'s commands at start (<see cref="DiscordCommandDefinitions"/>): in each of Discord:CommandGuildIds (instant), else globally. Each scope

@@ -1,9 +1,10 @@
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Slack;
+using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Slack.WebApi;
 
-namespace DetaineeAlertBot.Alerts;
+namespace DetaineeAlertBot.Adapters.Slack;
 
 /// <summary>SlackDeliveryProbe finds an alert that an earlier attempt posted: Slack has no idempotency key, so before a
 /// row that was claimed before is sent again (a retry after an unknown outcome, or a new leader taking over a row its
