@@ -49,7 +49,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
             $"AND (z.channel_id = '' OR (z.channel_id = o.channel_id AND z.next_check_at > {now}))) " +
             $"ORDER BY o.seq LIMIT @max{_dialect.ForUpdateSkipLocked}) " +
             "AND (SELECT term FROM delivery_term WHERE id = 1) = @term " +
-            "RETURNING delivery_id, kind, platform, channel_id, payload_json, attempts, in_doubt, first_try_at, failing_since, created_at, seq, " + now;
+            "RETURNING delivery_id, kind, platform, channel_id, payload_json, attempts, in_doubt, first_try_at, failing_since, created_at, seq, " + now + ", trace_parent";
         return database.RunInTransactionAsync("Claiming due alerts", async (connection, transaction) =>
         {
             await using var command = _dialect.BindNow(connection.Command(sql, transaction), database.Time)
@@ -84,7 +84,8 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
                     batchNow = _dialect.ReadTimestamp(reader, 11);
                     claimed.Add((Convert.ToInt64(reader.GetValue(10), CultureInfo.InvariantCulture), new OutboxItem(
                         deliveryId, platform, channel, alert, report, attempts, _dialect.ReadBoolean(reader, 6),
-                        _dialect.ReadTimestampOrNull(reader, 7), _dialect.ReadTimestampOrNull(reader, 8), _dialect.ReadTimestamp(reader, 9))));
+                        _dialect.ReadTimestampOrNull(reader, 7), _dialect.ReadTimestampOrNull(reader, 8), _dialect.ReadTimestamp(reader, 9),
+                        reader.IsDBNull(12) ? null : reader.GetString(12))));
                 }
             }
             // RETURNING has no order of its own; put the claim back into the order it was chosen in.
