@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Watchlists;
@@ -115,12 +116,43 @@ public sealed class AlertDispatcher
                 await HoldAsync(item, held, now).ConfigureAwait(false);
                 continue;
             }
-            var result = await SendAsync(item, now, abortSends).ConfigureAwait(false);
+            var result = await SendTracedAsync(item, now, abortSends).ConfigureAwait(false);
             if (result is null) return; // Lost the lead mid-send.
-            await RecordAsync(item, result, now).ConfigureAwait(false);
+            var answeredAt = _policy.Time.GetUtcNow();
+            await RecordAsync(item, result, now, answeredAt).ConfigureAwait(false);
             if (result.Outcome is DeliveryOutcome.RateLimited or DeliveryOutcome.ChannelDown or DeliveryOutcome.PlatformDown) held = result;
         }
     }
+
+    /// <summary>The send as a "deliver" activity that ends with the platform's answer. Its parent is the trace context
+    /// stored with the row by the sync that created it, so the delivery joins the document's trace even when a restarted
+    /// process or another instance sends it.</summary>
+    private async Task<DeliveryResult?> SendTracedAsync(OutboxItem item, DateTimeOffset now, CancellationToken abortSends)
+    {
+        ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var activity = BotActivity.Source.StartActivity("deliver", ActivityKind.Client, parent);
+        if (activity is null) return await SendAsync(item, now, abortSends).ConfigureAwait(false);
+        activity.SetTag("delivery.id", item.DeliveryId);
+        activity.SetTag("platform", item.Platform);
+        activity.SetTag("channel", item.ChannelId);
+        activity.SetTag("attempt", item.Attempts + 1);
+        var result = await SendAsync(item, now, abortSends).ConfigureAwait(false);
+        var outcome = result is null ? "abandoned" : ResultTag(result.Outcome);
+        activity.SetTag("result", outcome);
+        if (result is not null && result.Outcome != DeliveryOutcome.Sent) activity.SetStatus(ActivityStatusCode.Error, result.Error);
+        return result;
+    }
+
+    private static string ResultTag(DeliveryOutcome outcome) => outcome switch
+    {
+        DeliveryOutcome.Sent => "sent",
+        DeliveryOutcome.RateLimited => "rate_limited",
+        DeliveryOutcome.Failed => "failed",
+        DeliveryOutcome.PlatformDown => "platform_down",
+        DeliveryOutcome.ChannelDown => "channel_down",
+        DeliveryOutcome.Rejected => "rejected",
+        _ => outcome.ToString(),
+    };
 
     private async Task<DeliveryResult?> SendAsync(OutboxItem item, DateTimeOffset now, CancellationToken abortSends)
     {
@@ -156,7 +188,8 @@ public sealed class AlertDispatcher
 
     /// <summary>Marks the outcome. Marking is never cancelled by shutdown: a sent alert left unmarked would be sent again.
     /// Every mark carries the term; a refused mark means a newer leader owns the row now.</summary>
-    private async Task RecordAsync(OutboxItem item, DeliveryResult result, DateTimeOffset now)
+    /// <param name="answeredAt">When the platform answered (this process's clock, like the change's ObservedAt).</param>
+    private async Task RecordAsync(OutboxItem item, DeliveryResult result, DateTimeOffset now, DateTimeOffset answeredAt)
     {
         var tags = new KeyValuePair<string, object?>("platform", item.Platform);
         var what = Describe(item);
@@ -168,7 +201,7 @@ public sealed class AlertDispatcher
                 accepted = await _outbox.MarkSentAsync(item.DeliveryId, Term, result.ExternalId, none).ConfigureAwait(false);
                 if (!accepted) break;
                 _metrics.AlertsDelivered.Add(1, tags);
-                if (item.Alert is { } alert) _metrics.ChangeToDelivery.Record(Math.Max(0, (now - alert.ObservedAt).TotalSeconds), tags);
+                if (item.Alert is { } alert) _metrics.ChangeToDelivery.Record(Math.Max(0, (answeredAt - alert.ObservedAt).TotalSeconds), tags);
                 _logger.LogInformation("Delivered {What} ({DeliveryId}) to {Platform} channel {ChannelId}", what, item.DeliveryId, item.Platform, item.ChannelId);
                 if (item.FailingSince is not null || item.Attempts > 0) await ResumeChannelAsync(item, none).ConfigureAwait(false);
                 break;
