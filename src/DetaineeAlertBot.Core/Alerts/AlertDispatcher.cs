@@ -29,6 +29,11 @@ public sealed class AlertDispatcher
 
     private static readonly TimeSpan MaxSendTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often paused platforms are looked up for a due probe. Not on every batch: that read sat between each
+    /// change and its message, and probes are due tens of seconds apart (Alerts:PlatformProbeInterval). The claim
+    /// itself skips paused platforms and channels, so this only bounds how late a resume can start.</summary>
+    private static readonly TimeSpan PauseLookupInterval = TimeSpan.FromSeconds(1);
+
     private readonly IAlertOutbox _outbox;
     private readonly Dictionary<string, IAlertSink> _sinks;
     private readonly Dictionary<string, IDeliveryProbe> _probes;
@@ -40,6 +45,7 @@ public sealed class AlertDispatcher
     private readonly TimeSpan _sendTimeout;
     private readonly string[] _platforms;
     private long _term;
+    private DateTimeOffset _pausesLookedUpAt = DateTimeOffset.MinValue;
 
     public AlertDispatcher(
         IAlertOutbox outbox, IEnumerable<IAlertSink> sinks, DeliveryPolicy policy, AdminReporter reporter, BotMetrics metrics, ILogger<AlertDispatcher> logger,
@@ -90,7 +96,12 @@ public sealed class AlertDispatcher
     {
         abortSends.ThrowIfCancellationRequested();
         if (Term == 0) await BeginTermAsync(cancellationToken).ConfigureAwait(false);
-        await ProbePausedPlatformsAsync(cancellationToken).ConfigureAwait(false);
+        var now = _policy.Time.GetUtcNow();
+        if (now - _pausesLookedUpAt >= PauseLookupInterval || now < _pausesLookedUpAt)
+        {
+            await ProbePausedPlatformsAsync(cancellationToken).ConfigureAwait(false);
+            _pausesLookedUpAt = now;
+        }
         var batch = await _outbox.ClaimAsync(new ClaimRequest(Term, Owner, Lease, ClaimSize, _platforms), cancellationToken).ConfigureAwait(false);
         if (batch.Items.Count == 0) return 0;
 
