@@ -17,24 +17,16 @@ public sealed class OutboxTraceContextTests
     public async Task Claim_RowCreatedInsideAnActivity_ReturnsThatActivitysTraceParentAfterAReopen(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var detained = Make.Case("a", CaseStatus.Detained);
-        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, detained), None);
-        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "ch1", Make.Source, "a", "admin", TestDatabase.Start), None);
-        var at = TestDatabase.Start.AddHours(1);
-        db.AdvanceTo(at);
 
         string traceParent;
         using (var sync = new Activity("sync").SetIdFormat(ActivityIdFormat.W3C).Start())
         {
             traceParent = sync.Id!;
-            await db.Cases.ApplyAsync(Make.Plan(at, Make.StatusChange(detained with { Status = CaseStatus.Released }, CaseStatus.Detained)), None);
+            await ReleaseWatchedCaseAsync(db);
         }
         await db.ReopenAsync();
+        var item = await ClaimOneAsync(db);
 
-        var term = await db.Outbox.BeginTermAsync(None);
-        var batch = await db.Outbox.ClaimAsync(new ClaimRequest(term, "w1", TimeSpan.FromMinutes(2), 10, Platforms), None);
-
-        var item = Assert.Single(batch.Items);
         Assert.Equal(traceParent, item.TraceParent);
         Assert.True(ActivityContext.TryParse(item.TraceParent, null, out var parsed));
         Assert.Equal(ActivityTraceId.CreateFromString(traceParent.AsSpan(3, 32)), parsed.TraceId);
@@ -45,25 +37,35 @@ public sealed class OutboxTraceContextTests
     public async Task Claim_RowCreatedWithoutAnActivity_HasNoTraceParent(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        var detained = Make.Case("a", CaseStatus.Detained);
-        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, detained), None);
-        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "ch1", Make.Source, "a", "admin", TestDatabase.Start), None);
-        var at = TestDatabase.Start.AddHours(1);
-        db.AdvanceTo(at);
         var previous = Activity.Current;
         Activity.Current = null;
         try
         {
-            await db.Cases.ApplyAsync(Make.Plan(at, Make.StatusChange(detained with { Status = CaseStatus.Released }, CaseStatus.Detained)), None);
+            await ReleaseWatchedCaseAsync(db);
         }
         finally
         {
             Activity.Current = previous;
         }
 
+        Assert.Null((await ClaimOneAsync(db)).TraceParent);
+    }
+
+    /// <summary>Case "a" baselined as detained and watched by discord/ch1, then released an hour later: one outbox row.</summary>
+    private static async Task ReleaseWatchedCaseAsync(TestDatabase db)
+    {
+        var detained = Make.Case("a", CaseStatus.Detained);
+        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, detained), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "ch1", Make.Source, "a", "admin", TestDatabase.Start), None);
+        var at = TestDatabase.Start.AddHours(1);
+        db.AdvanceTo(at);
+        await db.Cases.ApplyAsync(Make.Plan(at, Make.StatusChange(detained with { Status = CaseStatus.Released }, CaseStatus.Detained)), None);
+    }
+
+    private static async Task<OutboxItem> ClaimOneAsync(TestDatabase db)
+    {
         var term = await db.Outbox.BeginTermAsync(None);
         var batch = await db.Outbox.ClaimAsync(new ClaimRequest(term, "w1", TimeSpan.FromMinutes(2), 10, Platforms), None);
-
-        Assert.Null(Assert.Single(batch.Items).TraceParent);
+        return Assert.Single(batch.Items);
     }
 }
