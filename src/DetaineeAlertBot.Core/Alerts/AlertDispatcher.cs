@@ -106,6 +106,13 @@ public sealed class AlertDispatcher
         if (batch.Items.Count == 0) return 0;
 
         var channels = batch.Items.GroupBy(a => (a.Platform, a.ChannelId)).ToArray();
+        if (channels.Length == 1)
+        {
+            // The usual case for one change: sent from this thread, without Parallel's hop through the thread pool.
+            await DeliverChannelAsync(channels[0].ToArray(), batch.Now, abortSends).ConfigureAwait(false);
+            abortSends.ThrowIfCancellationRequested();
+            return batch.Items.Count;
+        }
         await Parallel.ForEachAsync(
             channels,
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelChannels },
