@@ -161,7 +161,8 @@ public sealed class LatencyBench : IBenchCommand
             traces.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(root, recursive: true);
-            foreach (var file in new[] { database, database + "-wal", database + "-shm" }) File.Delete(file);
+            // The host also leaves its instance lock file beside the database.
+            foreach (var file in new[] { database, database + "-wal", database + "-shm", database + ".lock" }) File.Delete(file);
         }
     }
 
