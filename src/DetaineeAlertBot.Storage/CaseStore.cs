@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Changes;
 using DetaineeAlertBot.Core.Storage;
@@ -38,11 +39,17 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
 
     private static readonly BulkInsert InsertHistoryReturningId = new("status_history", HistoryColumns, "RETURNING id, case_id");
 
-    private static readonly BulkInsert InsertOutbox = new("alert_outbox",
+    private static readonly string[] OutboxColumns =
     [
         "delivery_id", "history_id", "platform", "channel_id", "case_source", "case_id", "payload_json", "state",
         "attempts", "next_attempt_at", "created_at",
-    ]);
+    ];
+
+    private static readonly BulkInsert InsertOutbox = new("alert_outbox", OutboxColumns);
+
+    // An untraced sync leaves trace_parent out (NULL) rather than writing NULLs: the rows are the same, and the
+    // version-1 migration test can still write its old rows with today's store.
+    private static readonly BulkInsert InsertTracedOutbox = new("alert_outbox", [.. OutboxColumns, "trace_parent"]);
 
     private const string SelectCaseColumns =
         "source, id, name, aliases_json, status, status_since, nationality, country, held_by, location, summary, " +
@@ -207,19 +214,24 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             var watchers = await ReadWatchersAsync(plan.Source, applied.Select(u => u.Case.Id).ToArray(), connection, transaction, cancellationToken)
                 .ConfigureAwait(false);
             var rows = new List<object?[]>();
+            // The sync's trace context goes with each row: its delivery, whenever and wherever it runs, joins this trace.
+            var traceParent = CurrentTraceParent();
             foreach (var change in applied)
             {
                 if (!watchers.TryGetValue(change.Case.Id, out var channels)) continue;
                 var payload = new AlertPayload(change.Case, change.PreviousStatus!.Value, change.Case.Status, plan.ObservedAt, change.PreviousStatusSince).Serialize();
                 foreach (var (platform, channelId) in channels)
                 {
-                    rows.Add([
+                    object?[] row =
+                    [
                         DeliveryIds.New(), historyIds[change.Case.Id], platform, channelId, plan.Source, change.Case.Id, payload,
                         "pending", 0, observedAt, observedAt,
-                    ]);
+                    ];
+                    rows.Add(traceParent is null ? row : [.. row, traceParent]);
                 }
             }
-            alerts = await _dialect.InsertAsync(connection, transaction, InsertOutbox, rows, null, cancellationToken).ConfigureAwait(false);
+            alerts = await _dialect.InsertAsync(connection, transaction, traceParent is null ? InsertOutbox : InsertTracedOutbox, rows, null, cancellationToken)
+                .ConfigureAwait(false);
             if (alerts > 0 && _dialect.OutboxQueuedNotification is { } notify)
             {
                 await using var command = connection.Command(notify, transaction);
@@ -245,6 +257,11 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
 
         return new ApplyResult(written, applied.Count, alerts, conflicts);
     }
+
+    /// <summary>The W3C traceparent of the running activity; null when nothing traces (no listener) or the activity uses
+    /// the legacy hierarchical id format, which no W3C tracer could continue.</summary>
+    private static string? CurrentTraceParent() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 
     private async Task<Dictionary<string, CaseStatus>> ReadStatusesAsync(
         string source, string[] ids, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

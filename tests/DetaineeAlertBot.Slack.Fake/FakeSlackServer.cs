@@ -85,6 +85,15 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     public IReadOnlyList<FakeMessage> Messages => _messages.ToArray();
 
+    /// <summary>Called for each accepted message (chat.postMessage or an incoming webhook) with the Stopwatch timestamp
+    /// of the request's arrival, so a bench can time deliveries without polling <see cref="Messages"/>.</summary>
+    public Action<FakeMessage, long>? MessageRecorded { get; set; }
+
+    /// <summary>An incoming-webhook URL (Slack's hooks.slack.com/services/… shape): JSON with text or blocks and an
+    /// optional channel, answered with a plain "ok". Peers that post this way (Alertmanager's Slack notifier) can be
+    /// compared against the bot on the same fake. No pacing is enforced here.</summary>
+    public string IncomingWebhookUrl => ApiBaseUrl.Replace("/api/", $"/services/{TeamId}/{BotId}/fake-webhook", StringComparison.Ordinal);
+
     /// <summary>429s the fake answered because a channel was posted to too fast (scripted ones not counted).</summary>
     public int RateLimitedCount => Volatile.Read(ref _rateLimited);
 
@@ -102,6 +111,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
         app.MapGet("/api/{method}", fake.HandleApiAsync);
         app.Map("/link", fake.HandleSocketAsync);
         app.MapPost("/commands/{id}", fake.HandleHookAsync);
+        app.MapPost("/services/{**path}", fake.HandleIncomingWebhookAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.ApiBaseUrl = address.TrimEnd('/') + "/api/";
@@ -255,13 +265,41 @@ public sealed class FakeSlackServer : IAsyncDisposable
         }
 
         var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
-        _messages.Enqueue(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)));
+        Record(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)), arrived);
         if (PostMessageAnswerDelay > TimeSpan.Zero)
         {
             await Task.Delay(PostMessageAnswerDelay, context.RequestAborted);
         }
 
         return FakeResponse.Ok($$$"""{"ok":true,"channel":"{{{channel}}}","ts":"{{{ts}}}","message":{"type":"message","ts":"{{{ts}}}"}}""");
+    }
+
+    private void Record(FakeMessage message, long arrived)
+    {
+        _messages.Enqueue(message);
+        MessageRecorded?.Invoke(message, arrived);
+    }
+
+    private async Task HandleIncomingWebhookAsync(HttpContext context)
+    {
+        var arrived = Stopwatch.GetTimestamp();
+        JsonElement body;
+        try
+        {
+            body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("invalid_payload");
+            return;
+        }
+
+        var channel = body.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
+        var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
+        Record(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)), arrived);
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync("ok");
     }
 
     /// <summary>conversations.history: the channel's messages at or after <c>oldest</c>, newest first, as posted by our bot,

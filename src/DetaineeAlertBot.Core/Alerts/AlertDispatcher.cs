@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Watchlists;
@@ -28,6 +29,11 @@ public sealed class AlertDispatcher
 
     private static readonly TimeSpan MaxSendTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often paused platforms are looked up for a due probe. Not on every batch: that read sat between each
+    /// change and its message, and probes are due tens of seconds apart (Alerts:PlatformProbeInterval). The claim
+    /// itself skips paused platforms and channels, so this only bounds how late a resume can start.</summary>
+    private static readonly TimeSpan PauseLookupInterval = TimeSpan.FromSeconds(1);
+
     private readonly IAlertOutbox _outbox;
     private readonly Dictionary<string, IAlertSink> _sinks;
     private readonly Dictionary<string, IDeliveryProbe> _probes;
@@ -39,6 +45,7 @@ public sealed class AlertDispatcher
     private readonly TimeSpan _sendTimeout;
     private readonly string[] _platforms;
     private long _term;
+    private DateTimeOffset _pausesLookedUpAt = DateTimeOffset.MinValue;
 
     public AlertDispatcher(
         IAlertOutbox outbox, IEnumerable<IAlertSink> sinks, DeliveryPolicy policy, AdminReporter reporter, BotMetrics metrics, ILogger<AlertDispatcher> logger,
@@ -89,11 +96,23 @@ public sealed class AlertDispatcher
     {
         abortSends.ThrowIfCancellationRequested();
         if (Term == 0) await BeginTermAsync(cancellationToken).ConfigureAwait(false);
-        await ProbePausedPlatformsAsync(cancellationToken).ConfigureAwait(false);
+        var now = _policy.Time.GetUtcNow();
+        if (now - _pausesLookedUpAt >= PauseLookupInterval || now < _pausesLookedUpAt)
+        {
+            await ProbePausedPlatformsAsync(cancellationToken).ConfigureAwait(false);
+            _pausesLookedUpAt = now;
+        }
         var batch = await _outbox.ClaimAsync(new ClaimRequest(Term, Owner, Lease, ClaimSize, _platforms), cancellationToken).ConfigureAwait(false);
         if (batch.Items.Count == 0) return 0;
 
         var channels = batch.Items.GroupBy(a => (a.Platform, a.ChannelId)).ToArray();
+        if (channels.Length == 1)
+        {
+            // The usual case for one change: sent from this thread, without Parallel's hop through the thread pool.
+            await DeliverChannelAsync(channels[0].ToArray(), batch.Now, abortSends).ConfigureAwait(false);
+            abortSends.ThrowIfCancellationRequested();
+            return batch.Items.Count;
+        }
         await Parallel.ForEachAsync(
             channels,
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelChannels },
@@ -115,12 +134,43 @@ public sealed class AlertDispatcher
                 await HoldAsync(item, held, now).ConfigureAwait(false);
                 continue;
             }
-            var result = await SendAsync(item, now, abortSends).ConfigureAwait(false);
+            var result = await SendTracedAsync(item, now, abortSends).ConfigureAwait(false);
             if (result is null) return; // Lost the lead mid-send.
-            await RecordAsync(item, result, now).ConfigureAwait(false);
+            var answeredAt = _policy.Time.GetUtcNow();
+            await RecordAsync(item, result, now, answeredAt).ConfigureAwait(false);
             if (result.Outcome is DeliveryOutcome.RateLimited or DeliveryOutcome.ChannelDown or DeliveryOutcome.PlatformDown) held = result;
         }
     }
+
+    /// <summary>The send as a "deliver" activity that ends with the platform's answer. Its parent is the trace context
+    /// stored with the row by the sync that created it, so the delivery joins the document's trace even when a restarted
+    /// process or another instance sends it.</summary>
+    private async Task<DeliveryResult?> SendTracedAsync(OutboxItem item, DateTimeOffset now, CancellationToken abortSends)
+    {
+        ActivityContext.TryParse(item.TraceParent, null, out var parent);
+        using var activity = BotActivity.Source.StartActivity("deliver", ActivityKind.Client, parent);
+        if (activity is null) return await SendAsync(item, now, abortSends).ConfigureAwait(false);
+        activity.SetTag("delivery.id", item.DeliveryId);
+        activity.SetTag("platform", item.Platform);
+        activity.SetTag("channel", item.ChannelId);
+        activity.SetTag("attempt", item.Attempts + 1);
+        var result = await SendAsync(item, now, abortSends).ConfigureAwait(false);
+        var outcome = result is null ? "abandoned" : ResultTag(result.Outcome);
+        activity.SetTag("result", outcome);
+        if (result is not null && result.Outcome != DeliveryOutcome.Sent) activity.SetStatus(ActivityStatusCode.Error, result.Error);
+        return result;
+    }
+
+    private static string ResultTag(DeliveryOutcome outcome) => outcome switch
+    {
+        DeliveryOutcome.Sent => "sent",
+        DeliveryOutcome.RateLimited => "rate_limited",
+        DeliveryOutcome.Failed => "failed",
+        DeliveryOutcome.PlatformDown => "platform_down",
+        DeliveryOutcome.ChannelDown => "channel_down",
+        DeliveryOutcome.Rejected => "rejected",
+        _ => outcome.ToString(),
+    };
 
     private async Task<DeliveryResult?> SendAsync(OutboxItem item, DateTimeOffset now, CancellationToken abortSends)
     {
@@ -156,7 +206,8 @@ public sealed class AlertDispatcher
 
     /// <summary>Marks the outcome. Marking is never cancelled by shutdown: a sent alert left unmarked would be sent again.
     /// Every mark carries the term; a refused mark means a newer leader owns the row now.</summary>
-    private async Task RecordAsync(OutboxItem item, DeliveryResult result, DateTimeOffset now)
+    /// <param name="answeredAt">When the platform answered (this process's clock, like the change's ObservedAt).</param>
+    private async Task RecordAsync(OutboxItem item, DeliveryResult result, DateTimeOffset now, DateTimeOffset answeredAt)
     {
         var tags = new KeyValuePair<string, object?>("platform", item.Platform);
         var what = Describe(item);
@@ -168,7 +219,7 @@ public sealed class AlertDispatcher
                 accepted = await _outbox.MarkSentAsync(item.DeliveryId, Term, result.ExternalId, none).ConfigureAwait(false);
                 if (!accepted) break;
                 _metrics.AlertsDelivered.Add(1, tags);
-                if (item.Alert is { } alert) _metrics.ChangeToDelivery.Record(Math.Max(0, (now - alert.ObservedAt).TotalSeconds), tags);
+                if (item.Alert is { } alert) _metrics.ChangeToDelivery.Record(Math.Max(0, (answeredAt - alert.ObservedAt).TotalSeconds), tags);
                 _logger.LogInformation("Delivered {What} ({DeliveryId}) to {Platform} channel {ChannelId}", what, item.DeliveryId, item.Platform, item.ChannelId);
                 if (item.FailingSince is not null || item.Attempts > 0) await ResumeChannelAsync(item, none).ConfigureAwait(false);
                 break;

@@ -86,6 +86,8 @@ public sealed record ClaimedBatch(DateTimeOffset Now, IReadOnlyList<OutboxItem> 
 /// <param name="InDoubt">An earlier send may have reached the platform (its outcome is unknown): look before resending.</param>
 /// <param name="FirstTryAt">When the first send was started (Discord's nonce only de-duplicates for a few minutes).</param>
 /// <param name="FailingSince">When it first failed; Alerts:GiveUpAfter counts from here.</param>
+/// <param name="TraceParent">The W3C traceparent of the sync that created the row (null for reports, untraced syncs and
+/// rows older than the column): the delivery's activity continues that trace.</param>
 public sealed record OutboxItem(
     string DeliveryId,
     string Platform,
@@ -96,7 +98,8 @@ public sealed record OutboxItem(
     bool InDoubt,
     DateTimeOffset? FirstTryAt,
     DateTimeOffset? FailingSince,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string? TraceParent = null);
 
 /// <summary>How a claimed row goes back to pending.</summary>
 /// <param name="Delay">Until the next attempt.</param>

@@ -5,11 +5,15 @@ namespace DetaineeAlertBot.Core.Sync;
 /// <summary>SyncContext is one feed document on its way through the <see cref="SyncPipeline"/>: each stage reads what
 /// the stages before it left and adds its own part. A stage that settles the document early (identical bytes, a
 /// refused document) sets <see cref="Report"/>, and the stages after it do not run.</summary>
-public sealed class SyncContext(string source, ReadOnlyMemory<byte> document)
+public sealed class SyncContext(string source, ReadOnlyMemory<byte> document, DateTimeOffset? receivedAt = null)
 {
     public string Source { get; } = source;
 
     public ReadOnlyMemory<byte> Document { get; } = document;
+
+    /// <summary>When the pipeline was handed the document, before it waited for the source's turn: the moment its
+    /// changes count as observed, so change-to-delivery times start at receipt. Null: the plan stage's clock.</summary>
+    public DateTimeOffset? ReceivedAt { get; } = receivedAt;
 
     /// <summary>SHA-256 of <see cref="Document"/> (set by <see cref="Stages.SkipIdenticalStage"/>).</summary>
     public byte[]? Hash { get; set; }

@@ -25,12 +25,14 @@ public sealed class SyncPipeline
 {
     private readonly IReadOnlyList<ISyncStage> _stages;
     private readonly BotMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sourceLocks = new(StringComparer.Ordinal);
 
-    public SyncPipeline(IReadOnlyList<ISyncStage> stages, BotMetrics metrics)
+    public SyncPipeline(IReadOnlyList<ISyncStage> stages, BotMetrics metrics, TimeProvider? time = null)
     {
         _stages = stages;
         _metrics = metrics;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The stages, in order: the product's data flow from a document to queued alerts.</summary>
@@ -48,12 +50,13 @@ public sealed class SyncPipeline
         stages.Add(new PlanStage(catalog, time, loggers.CreateLogger<PlanStage>()));
         stages.Add(new StoreStage(store, catalog, applied, loggers.CreateLogger<StoreStage>()));
         stages.Add(new PublishStage(alertSignal, metrics, loggers.CreateLogger<PublishStage>()));
-        return new SyncPipeline(stages, metrics);
+        return new SyncPipeline(stages, metrics, time);
     }
 
     public async Task<SyncReport> SyncAsync(string source, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var receivedAt = _time.GetUtcNow();
         using var activity = BotActivity.Source.StartActivity("sync");
         activity?.SetTag("source", source);
         activity?.SetTag("document.bytes", document.Length);
@@ -61,7 +64,7 @@ public sealed class SyncPipeline
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var context = new SyncContext(source, document);
+            var context = new SyncContext(source, document, receivedAt);
             foreach (var stage in _stages)
             {
                 await RunStageAsync(stage, context, cancellationToken).ConfigureAwait(false);

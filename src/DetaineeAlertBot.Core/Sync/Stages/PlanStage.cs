@@ -13,7 +13,7 @@ public sealed class PlanStage(CaseCatalog catalog, TimeProvider time, ILogger<Pl
         var parsed = context.ParsedOrThrow;
         // A rejected record was still listed: never "no longer listed". One whose id could not be read may be any
         // stored case, so then no case of this document is marked unseen.
-        context.Plan = SyncPlanner.Plan(context.Source, parsed.Cases, parsed.RejectedIds, catalog, time.GetUtcNow(),
+        context.Plan = SyncPlanner.Plan(context.Source, parsed.Cases, parsed.RejectedIds, catalog, context.ReceivedAt ?? time.GetUtcNow(),
             markUnlisted: parsed.RejectedWithoutId == 0);
         if (parsed.RejectedWithoutId > 0)
         {
