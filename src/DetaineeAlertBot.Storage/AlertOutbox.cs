@@ -50,13 +50,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
             $"ORDER BY o.seq LIMIT @max{_dialect.ForUpdateSkipLocked}) " +
             "AND (SELECT term FROM delivery_term WHERE id = 1) = @term " +
             "RETURNING delivery_id, kind, platform, channel_id, payload_json, attempts, in_doubt, first_try_at, failing_since, created_at, seq, " + now + ", trace_parent";
-        // The claim's commit does not wait for the disk: it sits between a change and its message, and the disk flush
-        // was most of that time (docs/benchmarks.md, latency). The row itself was flushed when it was stored, so
-        // nothing is lost; the mark that follows the send is flushed and carries the claim with it. Only an OS crash
-        // or power loss in between can forget the claim: the row is then pending again, and its resend skips the
-        // history check that an in-doubt row gets, so that one alert may be repeated (never lost), as the README's
-        // delivery guarantees put it: a duplicate is preferred to a lost alert. A process crash forgets nothing.
-        return database.RunInTransactionAsync("Claiming due alerts", flushed: false, async (connection, transaction) =>
+        return database.RunInTransactionAsync("Claiming due alerts", async (connection, transaction) =>
         {
             await using var command = _dialect.BindNow(connection.Command(sql, transaction), database.Time)
                 .With("@owner", request.Owner)

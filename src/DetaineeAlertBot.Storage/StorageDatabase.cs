@@ -55,17 +55,9 @@ public sealed class StorageDatabase : IAsyncDisposable, IDisposable
     /// <summary>Runs <paramref name="work"/> in a write transaction (<see cref="SqlDialect.BeginWriteAsync"/>) and
     /// commits it; any exception rolls it back.</summary>
     internal Task<T> RunInTransactionAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        RunInTransactionAsync(operation, flushed: true, work, cancellationToken);
-
-    /// <summary><see cref="RunInTransactionAsync{T}(string, Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>
-    /// with a commit that does not wait for the disk when <paramref name="flushed"/> is false
-    /// (<see cref="SqlDialect.BeginUnflushedWriteAsync"/>).</summary>
-    internal Task<T> RunInTransactionAsync<T>(string operation, bool flushed, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
         RunAsync(operation, async connection =>
         {
-            await using var transaction = flushed
-                ? await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false)
-                : await Dialect.BeginUnflushedWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             var result = await work(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return result;

@@ -31,14 +31,6 @@ internal sealed class PostgresDialect : SqlDialect
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
 
-    public override async Task<DbTransaction> BeginUnflushedWriteAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand("SET LOCAL synchronous_commit = off", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return transaction;
-    }
-
     public override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         // Two processes starting at once would both see version N missing; the lock makes the second wait and then

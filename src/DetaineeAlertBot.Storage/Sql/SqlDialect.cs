@@ -17,12 +17,6 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// read-then-write inside it cannot be overtaken by another writer.</summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
-    /// <summary>A write transaction like <see cref="BeginWriteAsync"/> whose commit returns without waiting for the disk
-    /// (SQLite synchronous=NORMAL, Postgres synchronous_commit=off). It survives the process dying; an OS crash or power
-    /// loss may forget it (never corrupt anything). Only for bookkeeping that the next flushed commit carries along and
-    /// whose loss costs at most a repeated send, never for data: see <see cref="AlertOutbox.ClaimAsync"/>.</summary>
-    public abstract Task<DbTransaction> BeginUnflushedWriteAsync(DbConnection connection, CancellationToken cancellationToken);
-
     /// <summary>Serialises concurrent migrators across processes for the rest of the transaction.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 

@@ -50,8 +50,8 @@ internal sealed class SqliteDialect : SqlDialect
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             using var command = connection.CreateCommand();
-            // synchronous = FULL: a commit returns once the WAL is on disk (a pooled connection that ran an unflushed
-            // write gets it back here).
+            // synchronous = FULL: a commit returns once the WAL is on disk, so every mark (stored, claimed, sent) survives
+            // a power loss, and a claimed row after a crash is known to be in doubt.
             command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
             command.ExecuteNonQuery();
             if (Volatile.Read(ref _walChecked) == 0)
@@ -73,18 +73,6 @@ internal sealed class SqliteDialect : SqlDialect
     public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         // deferred: false is BEGIN IMMEDIATE: take the write lock now, not at the first write.
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
-
-    public override Task<DbTransaction> BeginUnflushedWriteAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        // SQLite refuses to change the safety level inside a transaction, so it is set first. In WAL mode NORMAL skips
-        // only the commit's fsync; the next FULL commit's fsync writes this one's frames too.
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "PRAGMA synchronous = NORMAL;";
-            command.ExecuteNonQuery();
-        }
-        return BeginWriteAsync(connection, cancellationToken);
-    }
 
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // BEGIN IMMEDIATE already excludes every other writer of the file.
