@@ -23,7 +23,7 @@ public sealed class LeadershipTests
         var firstStopped = false;
         try
         {
-            Assert.True(await BotTestHost.EventuallyAsync(() => LeaderAsync(first).Result == true), await HealthAsync(first));
+            await Eventually.TrueAsync(async () => (await LeaderAsync(first)) == true, detail: () => HealthAsync(first));
             if (postgres is null)
             {
                 var refused = await Assert.ThrowsAsync<StartupException>(() => BotTestHost.StartAsync(root));
@@ -34,14 +34,14 @@ public sealed class LeadershipTests
 
             await using var second = await BotTestHost.StartAsync(root, storage);
             second.DeleteRootOnDispose = false;
-            Assert.True(await BotTestHost.EventuallyAsync(() => HealthAsync(second).Result.Contains("follower", StringComparison.Ordinal)), await HealthAsync(second));
+            await Eventually.TrueAsync(async () => (await HealthAsync(second)).Contains("follower", StringComparison.Ordinal), detail: () => HealthAsync(second));
             Assert.False(await LeaderAsync(second));
             Assert.True(await LeaderAsync(first));
 
             // A clean stop releases the lock: the follower takes over at its next check.
             await first.DisposeAsync();
             firstStopped = true;
-            Assert.True(await BotTestHost.EventuallyAsync(() => LeaderAsync(second).Result == true, TimeSpan.FromSeconds(15)), await HealthAsync(second));
+            await Eventually.TrueAsync(async () => (await LeaderAsync(second)) == true, TimeSpan.FromSeconds(15), detail: () => HealthAsync(second));
             using var health = await second.Http.GetAsync("/healthz/detail");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }

@@ -55,7 +55,7 @@ public sealed class StorageFaultTests
         host.DeleteRootOnDispose = false; // the database is read after the host stops
         try
         {
-            Assert.True(await BotTestHost.EventuallyAsync(() => Status(host).Result == HttpStatusCode.OK, TimeSpan.FromSeconds(30)), await Body(host));
+            await Eventually.TrueAsync(async () => (await Status(host)) == HttpStatusCode.OK, TimeSpan.FromSeconds(30), detail: () => Body(host));
             Assert.Equal(HttpStatusCode.OK, (await PushAsync(host, Document(("p-1", "detained")))).Status); // baseline
 
             string filler = "";
@@ -63,13 +63,13 @@ public sealed class StorageFaultTests
             {
                 proxy!.Cut();
                 // /healthz says why, and keeps saying it: no crash, no restart loop.
-                Assert.True(await BotTestHost.EventuallyAsync(() => Status(host).Result == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30)));
+                await Eventually.TrueAsync(async () => (await Status(host)) == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
                 var health = await Body(host);
                 Assert.Contains("refused the connection", health);
                 Assert.Contains("Storage:ConnectionString", health);
                 // The leader lost its lock connection too: it stops sending and says it cannot check the lead.
-                Assert.True(await BotTestHost.EventuallyAsync(() => (health = Body(host).Result).Contains("\"isLeader\":false", StringComparison.Ordinal)
-                    && health.Contains("cannot check the lead", StringComparison.Ordinal), TimeSpan.FromSeconds(30)), health);
+                await Eventually.TrueAsync(async () => (health = (await Body(host))).Contains("\"isLeader\":false", StringComparison.Ordinal)
+                    && health.Contains("cannot check the lead", StringComparison.Ordinal), TimeSpan.FromSeconds(30), detail: () => health);
             }
             else
             {
@@ -86,12 +86,11 @@ public sealed class StorageFaultTests
 
             if (postgres) proxy!.Restore();
             else File.Delete(filler);
-            Assert.True(await BotTestHost.EventuallyAsync(() => Status(host).Result == HttpStatusCode.OK && Body(host).Result.Contains("\"isLeader\":true"), TimeSpan.FromSeconds(30)),
-                await Body(host));
+            await Eventually.TrueAsync(async () => (await Status(host)) == HttpStatusCode.OK && (await Body(host)).Contains("\"isLeader\":true"), TimeSpan.FromSeconds(30), detail: () => Body(host));
 
             var accepted = await PushAsync(host, Document(("p-1", "released")));
             Assert.Equal(HttpStatusCode.OK, accepted.Status);
-            Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1, TimeSpan.FromSeconds(30)), host.Console.Text);
+            await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 1, TimeSpan.FromSeconds(30), detail: () => host.Console.Text);
             await Task.Delay(TimeSpan.FromSeconds(1));
             Assert.Equal(1, host.Console.Count("==== ALERT"));
 

@@ -64,18 +64,6 @@ internal sealed class BotTestHost : IAsyncDisposable
         return new BotTestHost(root, app, console, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
     }
 
-    /// <summary>Waits (bounded) until the condition holds; returns whether it did.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return true;
-            await Task.Delay(50);
-        }
-        return condition();
-    }
-
     /// <summary>Replaces the feed the way editors do: write a temporary file, then rename it over the old one.</summary>
     public void ReplaceFeedAtomically(string json)
     {

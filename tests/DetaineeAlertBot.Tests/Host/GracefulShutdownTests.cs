@@ -48,7 +48,7 @@ public class GracefulShutdownTests
             await app.StartAsync();
             var outbox = app.Services.GetRequiredService<IAlertOutbox>();
             var catalog = app.Services.GetRequiredService<DetaineeAlertBot.Core.Sync.CaseCatalog>();
-            Assert.True(await BotTestHost.EventuallyAsync(() => catalog.Count == 1));
+            await Eventually.TrueAsync(() => catalog.Count == 1);
             File.WriteAllText(Path.Combine(root, "config", "cases.json"), BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
             await sink.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
 

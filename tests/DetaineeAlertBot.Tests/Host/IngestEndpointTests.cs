@@ -37,7 +37,7 @@ public class IngestEndpointTests
     public async Task Push_MissingOrWrongKey_Is401AndChangesNothing(string? key)
     {
         await using var host = await StartAsync();
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("\"cases\":1"))); // the file's case
+        await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(host)).Contains("\"cases\":1")); // the file's case
 
         using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "detained")), key));
 
@@ -65,7 +65,7 @@ public class IngestEndpointTests
         var rejected = Assert.Single(secondBody.GetProperty("rejected").EnumerateArray());
         Assert.Equal("p-2", rejected.GetProperty("id").GetString());
         Assert.Contains("missing required field \"name\"", rejected.GetProperty("reason").GetString());
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 1, detail: () => host.Console.Text);
         Assert.Contains("Pushed Person — Charged", host.Console.Text);
     }
 
@@ -151,7 +151,7 @@ public class IngestEndpointTests
         Assert.Equal(3, body.GetProperty("rejectedCount").GetInt32());
         Assert.Equal([0, 1, 2], rejected.Select(r => r.GetProperty("index").GetInt32()));
         Assert.Contains("statusSince", rejected[1].GetProperty("reason").GetString());
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 2), host.Console.Text);
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 2, detail: () => host.Console.Text);
         Assert.Contains("==== ALERT · console channel desk ·", host.Console.Text);
         Assert.Contains("==== ALERT · console channel legal ·", host.Console.Text);
         Assert.Contains("Pushed Person — Released", host.Console.Text);

@@ -29,14 +29,14 @@ public class RestartRecoveryTests
         await using (var first = await BotTestHost.StartAsync(root, $"--Storage:ConnectionString=Data Source={database}"))
         {
             first.DeleteRootOnDispose = false;
-            Assert.True(await BotTestHost.EventuallyAsync(() => first.Console.Count("==== ALERT") >= 2), first.Console.Text);
+            await Eventually.TrueAsync(() => first.Console.Count("==== ALERT") >= 2, detail: () => first.Console.Text);
             await Task.Delay(1500);
             Assert.Equal(1, first.Console.Count("Amir Amiry — Released"));
             Assert.Equal(1, first.Console.Count("Second Person — Charged"));
         }
 
         await using var second = await BotTestHost.StartAsync(root, $"--Storage:ConnectionString=Data Source={database}");
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(second).Result.Contains("\"delivered\":2")));
+        await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(second)).Contains("\"delivered\":2"));
         await Task.Delay(1500);
         Assert.Equal(0, second.Console.Count("==== ALERT"));
     }
