@@ -117,16 +117,21 @@ public sealed class SlackApiClientTests : FakeSlackTest
     public async Task PostMessage_429WithRetryAfter_WaitsAndSucceeds()
     {
         Slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
-        var client = CreateClient();
-        var started = TimeProvider.System.GetTimestamp();
+        var time = new WaitAwareTimeProvider();
+        var client = CreateClient(time: time);
+        var started = time.GetUtcNow();
 
-        var posted = await client.PostMessageAsync(Hello, CancellationToken.None);
+        var posting = client.PostMessageAsync(Hello, CancellationToken.None);
+        // Retry-After: 1 is honoured on the client's clock: it waits at least 1 s (plus jitter) before the second call.
+        Assert.InRange(await time.WaitForTimerAsync(because: "the client waiting out Retry-After"), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        Assert.Equal(1, Slack.Calls("chat.postMessage"));
+        await time.RunUntilDoneAsync(posting);
+        var posted = await posting;
 
         Assert.Equal(2, Slack.Calls("chat.postMessage"));
         Assert.Single(Slack.Messages);
         Assert.Equal(posted.Ts, Slack.Messages[0].Ts);
-        // Retry-After: 1 was honoured (a lower bound only; never an upper bound on a loaded machine).
-        Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(990));
+        Assert.True(time.GetUtcNow() - started >= TimeSpan.FromSeconds(1));
     }
 
     [Fact]
