@@ -43,7 +43,8 @@ public sealed class ChatConnectionLeadershipTests
             second.DeleteRootOnDispose = false;
             var health = "";
             await Eventually.TrueAsync(async () => (health = (await (await second.Http.GetAsync("/healthz/detail")).Content.ReadAsStringAsync())).Contains("standby", StringComparison.Ordinal), TimeSpan.FromSeconds(30), detail: () => health);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // a wrongly connecting follower would show up now
+            // Standby means the follower's chat services asked for the lead and were told to wait: past the point where a
+            // wrongly connecting follower would have opened its gateway and socket.
             Assert.Equal((1, 1), (OpenGateways(), OpenSockets()));
             Assert.Single(discord.Gateway.Connections);
             Assert.Single(slack.Sockets);

@@ -82,7 +82,7 @@ public sealed class LeadershipTests
         var runA = a.RunAsync(stop.Token);
         var leadA = await a.WaitForLeadAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
         var runB = b.RunAsync(stop.Token);
-        await Task.Delay(interval * 4); // b has tried the lock a few times by now
+        await Eventually.TrueAsync(() => b.Detail.StartsWith("follower", StringComparison.Ordinal), because: "b to have tried the lock and lost");
         Assert.True(a.IsLeader);
         Assert.False(b.IsLeader);
         Assert.StartsWith("follower", b.Detail);
@@ -111,7 +111,7 @@ public sealed class LeadershipTests
         var leadB = await b.WaitForLeadAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
         Assert.True(b.IsLeader);
         Assert.False(leadB.IsCancellationRequested);
-        await Task.Delay(interval * 4);
+        await Eventually.TrueAsync(() => a.Detail.StartsWith("follower", StringComparison.Ordinal), because: "a to reconnect and try the lock again");
         Assert.False(a.IsLeader); // a reconnected as a follower: the lock is b's
 
         await stop.CancelAsync();

@@ -67,7 +67,7 @@ public class DiscordHostTests
         File.Move(feed + ".tmp", feed, overwrite: true);
 
         await Eventually.TrueAsync(() => host.Fake.Messages.Count >= 1, because: "alert posted");
-        await Task.Delay(1000); // a duplicate, if any, would show up now
+        await Eventually.TrueAsync(() => BotTestHost.AllSentAsync(host.App.Services, delivered: 1), because: "the alert stored sent (a duplicate would be in the fake by then)");
         var message = Assert.Single(host.Fake.Messages);
         Assert.Equal(DiscordHost.Channel, message.ChannelId);
         var body = message.Body;

@@ -52,7 +52,8 @@ public sealed class ChatAndSourceFaultTests
 
         Assert.Equal(HttpStatusCode.OK, (await PushAsync(host, Document("released"))).Status);
         await Eventually.TrueAsync(() => discord.Messages.Count >= 1 && slack.Messages.Count >= 1, TimeSpan.FromSeconds(60), detail: () => $"discord {discord.Messages.Count}, slack {slack.Messages.Count}");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // a duplicate, if any, would arrive now
+        // Both rows stored sent: nothing is left to send, so a duplicate would be in the fakes by now.
+        await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 2), TimeSpan.FromSeconds(30));
 
         Assert.Equal(DiscordChannel, Assert.Single(discord.Messages).ChannelId);
         Assert.Equal(4, discord.Requests.Count(r => r.Status == 500));
@@ -102,7 +103,7 @@ public sealed class ChatAndSourceFaultTests
         Assert.Equal(HttpStatusCode.OK, (await PushAsync(host, Document("released"))).Status);
         host.ReplaceFeedAtomically(BotTestHost.Feed(("f-1", "File Case", "detained")));
         await Eventually.TrueAsync(async () => host.Console.Count("==== ALERT") == 1 && (await HealthAsync(host)).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(30), detail: () => host.Console.Text);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 1), because: "the one alert stored sent, nothing left to send");
         Assert.Equal(1, host.Console.Count("==== ALERT"));
         var stats = await host.App.Services.GetRequiredService<IAlertOutbox>().GetStatsAsync(CancellationToken.None);
         Assert.Equal((0L, 0L, 1L, 0L), (stats.Pending, stats.Sending, stats.Delivered, stats.Dead));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 using DetaineeAlertBot.Alerts;
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -63,6 +64,18 @@ internal sealed class BotTestHost : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new BotTestHost(root, app, console, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
     }
+
+    /// <summary>True once every outbox row is stored sent (none pending or sending) and <paramref name="delivered"/> were:
+    /// nothing is left that could still be sent, so a test may now assert that something was NOT sent (a duplicate, an
+    /// alert for a refused document). Marking a row sent comes after its send, so a duplicate send shows by then.</summary>
+    public static async Task<bool> AllSentAsync(IServiceProvider services, long delivered)
+    {
+        var stats = await services.GetRequiredService<IAlertOutbox>().GetStatsAsync(CancellationToken.None);
+        return stats is { Pending: 0, Sending: 0 } && stats.Delivered == delivered;
+    }
+
+    /// <inheritdoc cref="AllSentAsync(IServiceProvider, long)"/>
+    public Task<bool> AllSentAsync(long delivered) => AllSentAsync(App.Services, delivered);
 
     /// <summary>Replaces the feed the way editors do: write a temporary file, then rename it over the old one.</summary>
     public void ReplaceFeedAtomically(string json)

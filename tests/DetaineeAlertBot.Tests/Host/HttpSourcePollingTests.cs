@@ -28,7 +28,7 @@ public class HttpSourcePollingTests
             InterlockedMax(ref maxInFlight, now);
             try
             {
-                await Task.Delay(100);
+                await Task.Delay(100); // a slow feed (the fake's pacing), so an overlapping poll would show in maxInFlight
                 if (Interlocked.Increment(ref calls) <= 2)
                 {
                     context.Response.StatusCode = 500;

@@ -81,8 +81,15 @@ public class IngestEndpointTests
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.False(body.GetProperty("applied").GetBoolean());
         Assert.Contains("not valid JSON", body.GetProperty("error").GetString());
-        await Task.Delay(500);
         Assert.Equal(0, host.Console.Count("==== ALERT"));
+
+        // A later good document is the marker: once its alert is stored sent, the refused one would have shown before it
+        // (and this alert would then read "Released -> Charged").
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "charged"))))).StatusCode);
+        await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 1), because: "the marker's alert stored sent");
+        Assert.Equal(1, host.Console.Count("==== ALERT"));
+        Assert.Contains("Status changed: Detained -> Charged", host.Console.Text);
+        Assert.DoesNotContain("Released", host.Console.Text);
     }
 
     [Fact]

@@ -30,14 +30,15 @@ public class RestartRecoveryTests
         {
             first.DeleteRootOnDispose = false;
             await Eventually.TrueAsync(() => first.Console.Count("==== ALERT") >= 2, detail: () => first.Console.Text);
-            await Task.Delay(1500);
+            await Eventually.TrueAsync(() => first.AllSentAsync(delivered: 2), because: "both rows stored sent, nothing left to send");
             Assert.Equal(1, first.Console.Count("Amir Amiry — Released"));
             Assert.Equal(1, first.Console.Count("Second Person — Charged"));
         }
 
         await using var second = await BotTestHost.StartAsync(root, $"--Storage:ConnectionString=Data Source={database}");
         await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(second)).Contains("\"delivered\":2"));
-        await Task.Delay(1500);
+        // Every row is stored sent and the unchanged feed is loaded: the second start has nothing it could print.
+        await Eventually.TrueAsync(async () => await second.AllSentAsync(delivered: 2) && (await PipelineEndToEndTests.Health(second)).Contains("\"cases\":2"));
         Assert.Equal(0, second.Console.Count("==== ALERT"));
     }
 

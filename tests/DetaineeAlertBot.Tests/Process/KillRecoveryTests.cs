@@ -49,7 +49,9 @@ public class KillRecoveryTests
             await using var second = BotProcess.Start(root, args);
             Assert.True(await second.WaitHealthyAsync(TimeSpan.FromSeconds(60)), second.Output);
             await Eventually.TrueAsync(() => discord.Messages.Count >= 1, TimeSpan.FromSeconds(30), detail: () => second.Output);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // a duplicate, if any, would arrive now
+            // The row stored sent: nothing is left to send, so a duplicate would be in the fake by now.
+            await Eventually.TrueAsync(async () => await second.HealthAsync() is var health && health.Contains("\"delivered\":1") && health.Contains("\"pending\":0") && health.Contains("\"sending\":0"),
+                TimeSpan.FromSeconds(30), detail: () => second.HealthAsync());
             var message = Assert.Single(discord.Messages);
             Assert.Equal("111", message.ChannelId);
             Assert.Contains("Amir Amiry", message.Body.ToJsonString());

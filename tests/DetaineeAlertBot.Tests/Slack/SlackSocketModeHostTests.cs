@@ -31,25 +31,18 @@ public sealed class SlackSocketModeHostTests
     public async Task SocketMode_InvalidAppToken_UnhealthyWithFixInHealthz()
     {
         await using var host = await SlackHost.StartAsync(socketMode: false, httpCommands: false, "--Slack:AppToken=xapp-fake-wrong-token");
-        using var timeout = new CancellationTokenSource(Wait);
-
-        while (true)
+        var json = default(JsonElement);
+        var socket = default(JsonElement);
+        await Eventually.TrueAsync(async () =>
         {
             // 503 while anything is unhealthy: read the body either way.
-            using var response = await host.Http.GetAsync("/healthz/detail", timeout.Token);
-            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
-            var socket = json.GetProperty("components").EnumerateArray()
-                .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
-            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("stopped", StringComparison.Ordinal))
-            {
-                Assert.False(socket.GetProperty("healthy").GetBoolean());
-                Assert.Contains("Slack:AppToken", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
-                Assert.Equal("unhealthy", json.GetProperty("status").GetString());
-                return;
-            }
+            (json, socket) = await SocketComponentAsync(host);
+            return socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("stopped", StringComparison.Ordinal);
+        }, Wait, because: "slack-socket-mode stopped in /healthz/detail");
 
-            await Task.Delay(50, timeout.Token);
-        }
+        Assert.False(socket.GetProperty("healthy").GetBoolean());
+        Assert.Contains("Slack:AppToken", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("unhealthy", json.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -67,22 +60,22 @@ public sealed class SlackSocketModeHostTests
     {
         await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
         await host.Slack.WaitForSocketAsync(0, Wait);
-        using var timeout = new CancellationTokenSource(Wait);
-
-        while (true)
+        var socket = default(JsonElement);
+        await Eventually.TrueAsync(async () =>
         {
-            // 503 while anything is unhealthy: read the body either way.
-            using var response = await host.Http.GetAsync("/healthz/detail", timeout.Token);
-            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
-            var socket = json.GetProperty("components").EnumerateArray()
-                .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
-            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("connected (", StringComparison.Ordinal))
-            {
-                Assert.True(socket.GetProperty("healthy").GetBoolean());
-                return;
-            }
+            (_, socket) = await SocketComponentAsync(host);
+            return socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("connected (", StringComparison.Ordinal);
+        }, Wait, because: "slack-socket-mode connected in /healthz/detail");
 
-            await Task.Delay(50, timeout.Token);
-        }
+        Assert.True(socket.GetProperty("healthy").GetBoolean());
+    }
+
+    private static async Task<(JsonElement Health, JsonElement Socket)> SocketComponentAsync(SlackHost host)
+    {
+        using var response = await host.Http.GetAsync("/healthz/detail");
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        var socket = json.GetProperty("components").EnumerateArray()
+            .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
+        return (json, socket);
     }
 }
