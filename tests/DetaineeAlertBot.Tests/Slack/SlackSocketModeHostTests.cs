@@ -31,14 +31,7 @@ public sealed class SlackSocketModeHostTests
     public async Task SocketMode_InvalidAppToken_UnhealthyWithFixInHealthz()
     {
         await using var host = await SlackHost.StartAsync(socketMode: false, httpCommands: false, "--Slack:AppToken=xapp-fake-wrong-token");
-        var json = default(JsonElement);
-        var socket = default(JsonElement);
-        await Eventually.TrueAsync(async () =>
-        {
-            // 503 while anything is unhealthy: read the body either way.
-            (json, socket) = await SocketComponentAsync(host);
-            return socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("stopped", StringComparison.Ordinal);
-        }, Wait, because: "slack-socket-mode stopped in /healthz/detail");
+        var (json, socket) = await WaitForSocketDetailAsync(host, "stopped");
 
         Assert.False(socket.GetProperty("healthy").GetBoolean());
         Assert.Contains("Slack:AppToken", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -60,22 +53,23 @@ public sealed class SlackSocketModeHostTests
     {
         await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
         await host.Slack.WaitForSocketAsync(0, Wait);
-        var socket = default(JsonElement);
-        await Eventually.TrueAsync(async () =>
-        {
-            (_, socket) = await SocketComponentAsync(host);
-            return socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("connected (", StringComparison.Ordinal);
-        }, Wait, because: "slack-socket-mode connected in /healthz/detail");
+        var (_, socket) = await WaitForSocketDetailAsync(host, "connected (");
 
         Assert.True(socket.GetProperty("healthy").GetBoolean());
     }
 
-    private static async Task<(JsonElement Health, JsonElement Socket)> SocketComponentAsync(SlackHost host)
+    /// <summary>Waits until /healthz/detail (503 while anything is unhealthy: read either way) lists slack-socket-mode
+    /// with a detail starting with <paramref name="prefix"/>; returns the body and that component.</summary>
+    private static async Task<(JsonElement Health, JsonElement Socket)> WaitForSocketDetailAsync(SlackHost host, string prefix)
     {
-        using var response = await host.Http.GetAsync("/healthz/detail");
-        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-        var socket = json.GetProperty("components").EnumerateArray()
-            .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
+        var (json, socket) = (default(JsonElement), default(JsonElement));
+        await Eventually.TrueAsync(async () =>
+        {
+            using var response = await host.Http.GetAsync("/healthz/detail");
+            json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            socket = json.GetProperty("components").EnumerateArray().FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
+            return socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith(prefix, StringComparison.Ordinal);
+        }, Wait, because: $"slack-socket-mode \"{prefix}...\" in /healthz/detail");
         return (json, socket);
     }
 }
