@@ -50,7 +50,7 @@ public sealed class FileCaseSourceTests : IDisposable
 
         await File.WriteAllTextAsync(FeedPath, "[2]");
 
-        Assert.Same(waiting, await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(20))));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal("[2]", Encoding.UTF8.GetString((await source.FetchAsync(CancellationToken.None)).Document!.Value.Span));
     }
 
@@ -66,7 +66,7 @@ public sealed class FileCaseSourceTests : IDisposable
         File.WriteAllText(FeedPath + ".swp", "[3]");
         File.Move(FeedPath + ".swp", FeedPath, overwrite: true);
 
-        Assert.Same(waiting, await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(20))));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal("[3]", Encoding.UTF8.GetString((await source.FetchAsync(CancellationToken.None)).Document!.Value.Span));
     }
 
@@ -81,7 +81,7 @@ public sealed class FileCaseSourceTests : IDisposable
 
         var waiting = source.WaitForNextAsync(CancellationToken.None);
 
-        Assert.Same(waiting, await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(20))));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True((await source.FetchAsync(CancellationToken.None)).IsModified);
     }
 

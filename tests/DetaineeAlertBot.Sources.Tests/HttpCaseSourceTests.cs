@@ -62,7 +62,7 @@ public sealed class HttpCaseSourceTests : IAsyncLifetime
         {
             _authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
             _requests.Enqueue((context.Request.Headers.IfNoneMatch.ToString(), context.Request.Headers.IfModifiedSince.ToString()));
-            if (Delay > TimeSpan.Zero) await Task.Delay(Delay, context.RequestAborted);
+            if (Delay > TimeSpan.Zero) await Task.Delay(Delay, context.RequestAborted); // a slow feed, to meet the source's timeout
             var etag = "\"" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Body)))[..16] + "\"";
             if (context.Request.Headers.IfNoneMatch.ToString() == etag)
             {

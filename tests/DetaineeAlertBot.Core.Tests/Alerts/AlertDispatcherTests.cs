@@ -2,6 +2,7 @@ using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Diagnostics;
 using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
@@ -9,39 +10,27 @@ using static DetaineeAlertBot.Core.Tests.TestData;
 
 namespace DetaineeAlertBot.Core.Tests.Alerts;
 
-/// <summary>What the dispatcher does with each verdict of a sink. The outbox is a Moq seam here; the store's own rules
-/// (terms, order, pauses) are tested against real SQLite and PostgreSQL in the storage and host tests.</summary>
+/// <summary>What the dispatcher does with each verdict of a sink. The outbox is an in-memory fake with the store's claim,
+/// term and pause rules (<see cref="InMemoryAlertOutbox"/>), so the tests read its state; the store's own behaviour is
+/// tested against real SQLite and PostgreSQL in the storage and host tests. Sinks and probes are Moq seams.</summary>
 public class AlertDispatcherTests
 {
-    private const long Term = 7;
     private static readonly ReportTarget Admin = new("console", "console");
-    private readonly Mock<IAlertOutbox> _outbox = new();
     private readonly FakeTimeProvider _time = new(Now);
+    private readonly InMemoryAlertOutbox _outbox;
 
-    public AlertDispatcherTests()
-    {
-        _outbox.Setup(o => o.BeginTermAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Term);
-        _outbox.Setup(o => o.GetPausesAsync(It.IsAny<CancellationToken>())).ReturnsAsync([]);
-        _outbox.Setup(o => o.MarkSentAsync(It.IsAny<string>(), Term, It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _outbox.Setup(o => o.MarkWaitingAsync(It.IsAny<string>(), Term, It.IsAny<WaitMark>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _outbox.Setup(o => o.MarkDeadAsync(It.IsAny<string>(), Term, It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _outbox.Setup(o => o.PauseAsync(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _outbox.Setup(o => o.EnqueueReportAsync(It.IsAny<string>(), It.IsAny<AdminReport>(), It.IsAny<IReadOnlyList<ReportTarget>>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(true);
-    }
+    public AlertDispatcherTests() => _outbox = new InMemoryAlertOutbox(_time);
 
-    private static OutboxItem Item(string id, string platform = "slack", string channel = "c1", int attempts = 0, bool inDoubt = false, DateTimeOffset? failingSince = null) =>
-        new(id, platform, channel, new AlertMessage(id, platform, channel, Case("1"), CaseStatus.Detained, CaseStatus.Released, Now, attempts + 1),
+    private static OutboxItem Item(string id, string platform = "slack", string channel = "c1", int attempts = 0, bool inDoubt = false,
+        DateTimeOffset? failingSince = null, string caseId = "1") =>
+        new(id, platform, channel, new AlertMessage(id, platform, channel, Case(caseId), CaseStatus.Detained, CaseStatus.Released, Now, attempts + 1),
             null, attempts, inDoubt, inDoubt ? Now : null, failingSince, Now);
 
-    private void Due(params OutboxItem[] items) =>
-        _outbox.SetupSequence(o => o.ClaimAsync(It.IsAny<ClaimRequest>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(new ClaimedBatch(_time.GetUtcNow(), items))
-            .ReturnsAsync(ClaimedBatch.Empty);
+    private void Due(params OutboxItem[] items) => _outbox.Add(items);
 
     private AlertDispatcher Dispatcher(IAlertSink sink, IDeliveryProbe? probe = null, IPlatformProbe? platformProbe = null) =>
-        new(_outbox.Object, [sink], new DeliveryPolicy { Time = _time, GiveUpAfter = TimeSpan.FromDays(2) },
-            new AdminReporter(_outbox.Object, [Admin], NullLogger<AdminReporter>.Instance), new BotMetrics(), NullLogger<AlertDispatcher>.Instance,
+        new(_outbox, [sink], new DeliveryPolicy { Time = _time, GiveUpAfter = TimeSpan.FromDays(2) },
+            new AdminReporter(_outbox, [Admin], NullLogger<AdminReporter>.Instance), new BotMetrics(), NullLogger<AlertDispatcher>.Instance,
             probe is null ? [] : [probe], platformProbe is null ? [] : [platformProbe], TimeSpan.FromSeconds(10));
 
     private static Mock<IAlertSink> Sink(params DeliveryResult[] results)
@@ -53,29 +42,35 @@ public class AlertDispatcherTests
         return sink;
     }
 
+    private IEnumerable<string> Incidents => _outbox.Reports.Select(r => r.Incident);
+
     [Fact]
     public async Task Dispatch_Sent_MarksSentUnderItsTerm()
     {
         Due(Item("a"));
+        var dispatcher = Dispatcher(Sink(DeliveryResult.Sent("m1")).Object);
 
-        Assert.Equal(1, await Dispatcher(Sink(DeliveryResult.Sent("m1")).Object).DispatchDueAsync(CancellationToken.None));
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(CancellationToken.None));
 
-        _outbox.Verify(o => o.MarkSentAsync("a", Term, "m1", It.IsAny<CancellationToken>()), Times.Once);
-        _outbox.Verify(o => o.ClaimAsync(It.Is<ClaimRequest>(r => r.Term == Term && r.Platforms.SequenceEqual(new[] { "slack" })), It.IsAny<CancellationToken>()));
+        // The fake takes marks only for a row claimed under the current term.
+        Assert.Equal((OutboxState.Sent, "m1", (long?)dispatcher.Term), (_outbox["a"].State, _outbox["a"].ExternalId, _outbox["a"].Term));
     }
 
     [Fact]
     public async Task Dispatch_RateLimited_WaitsAsToldWithoutAnAttemptAndHoldsTheRestOfTheChannel()
     {
-        Due(Item("a"), Item("b"), Item("c", channel: "c2"));
+        Due(Item("a"), Item("b", caseId: "2"), Item("c", channel: "c2"));
         var sink = Sink(DeliveryResult.RateLimited("429", TimeSpan.FromSeconds(30)), DeliveryResult.Sent("m"));
 
         await Dispatcher(sink.Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.MarkWaitingAsync("a", Term, It.Is<WaitMark>(m => !m.CountsAsAttempt && !m.Failing && !m.InDoubt && m.Delay >= TimeSpan.FromSeconds(30)), It.IsAny<CancellationToken>()));
-        _outbox.Verify(o => o.MarkWaitingAsync("b", Term, It.Is<WaitMark>(m => !m.CountsAsAttempt && m.Delay >= TimeSpan.FromSeconds(30)), It.IsAny<CancellationToken>()));
-        sink.Verify(s => s.SendAsync(It.Is<AlertMessage>(a => a.DeliveryId == "b"), It.IsAny<CancellationToken>()), Times.Never);
-        _outbox.Verify(o => o.MarkSentAsync("c", Term, "m", It.IsAny<CancellationToken>()), Times.Once);
+        var a = Assert.Single(_outbox["a"].Waits);
+        Assert.True(!a.CountsAsAttempt && !a.Failing && !a.InDoubt && a.Delay >= TimeSpan.FromSeconds(30), $"{a}");
+        var b = Assert.Single(_outbox["b"].Waits);
+        Assert.True(!b.CountsAsAttempt && b.Delay >= TimeSpan.FromSeconds(30), $"{b}");
+        Assert.Equal((OutboxState.Pending, OutboxState.Pending, 0, 0), (_outbox["a"].State, _outbox["b"].State, _outbox["a"].Item.Attempts, _outbox["b"].Item.Attempts));
+        sink.Verify(s => s.SendAsync(It.Is<AlertMessage>(m => m.DeliveryId == "b"), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Equal((OutboxState.Sent, "m"), (_outbox["c"].State, _outbox["c"].ExternalId));
     }
 
     [Fact]
@@ -85,11 +80,13 @@ public class AlertDispatcherTests
 
         await Dispatcher(Sink(DeliveryResult.PlatformDown("invalid_auth")).Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.PauseAsync("slack", null, "invalid_auth", It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Once);
-        _outbox.Verify(o => o.MarkWaitingAsync("a", Term, It.Is<WaitMark>(m => !m.CountsAsAttempt && !m.Failing), It.IsAny<CancellationToken>()));
-        _outbox.Verify(o => o.EnqueueReportAsync("platform:slack:paused", It.IsAny<AdminReport>(), It.IsAny<IReadOnlyList<ReportTarget>>(), AdminReporter.MinInterval,
-            It.IsAny<CancellationToken>()), Times.Once);
-        _outbox.Verify(o => o.MarkDeadAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        var pause = Assert.Single(await _outbox.GetPausesAsync(CancellationToken.None));
+        Assert.Equal(("slack", (string?)null, "invalid_auth"), (pause.Platform, pause.ChannelId, pause.Reason));
+        var wait = Assert.Single(_outbox["a"].Waits);
+        Assert.True(!wait.CountsAsAttempt && !wait.Failing, $"{wait}");
+        Assert.Equal((OutboxState.Pending, 0), (_outbox["a"].State, _outbox["a"].Item.Attempts));
+        var report = Assert.Single(_outbox.Reports);
+        Assert.Equal(("platform:slack:paused", AdminReporter.MinInterval), (report.Incident, report.MinInterval));
     }
 
     [Fact]
@@ -99,26 +96,26 @@ public class AlertDispatcherTests
 
         await Dispatcher(Sink(DeliveryResult.ChannelDown("channel_not_found")).Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.PauseAsync("slack", "c1", "channel_not_found", It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Once);
-        _outbox.Verify(o => o.MarkWaitingAsync("a", Term, It.Is<WaitMark>(m => m.CountsAsAttempt && m.Failing), It.IsAny<CancellationToken>()));
-        _outbox.Verify(o => o.EnqueueReportAsync("channel:slack:c1", It.IsAny<AdminReport>(), It.IsAny<IReadOnlyList<ReportTarget>>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()));
-        _outbox.Verify(o => o.MarkDeadAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        var pause = Assert.Single(await _outbox.GetPausesAsync(CancellationToken.None));
+        Assert.Equal(("slack", (string?)"c1", "channel_not_found"), (pause.Platform, pause.ChannelId, pause.Reason));
+        var wait = Assert.Single(_outbox["a"].Waits);
+        Assert.True(wait.CountsAsAttempt && wait.Failing, $"{wait}");
+        Assert.Equal(OutboxState.Pending, _outbox["a"].State);
+        Assert.Contains("channel:slack:c1", Incidents);
     }
 
     [Fact]
     public async Task Dispatch_ChannelDownPastGiveUpAfter_DeadLettersAndReportsHowToRetry()
     {
         Due(Item("a", failingSince: Now - TimeSpan.FromDays(2)));
-        AdminReport? report = null;
-        _outbox.Setup(o => o.EnqueueReportAsync("dead:a", It.IsAny<AdminReport>(), It.IsAny<IReadOnlyList<ReportTarget>>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
-            .Callback((string _, AdminReport r, IReadOnlyList<ReportTarget> _, TimeSpan _, CancellationToken _) => report = r)
-            .ReturnsAsync(true);
 
         await Dispatcher(Sink(DeliveryResult.ChannelDown("channel_not_found")).Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.MarkDeadAsync("a", Term, It.Is<string>(e => e.Contains("channel_not_found") && e.Contains("GiveUpAfter")), It.IsAny<CancellationToken>()), Times.Once);
-        Assert.NotNull(report);
-        Assert.Contains(report!.Lines, l => l.Contains("/alerts retry id:a", StringComparison.Ordinal));
+        Assert.Equal(OutboxState.Dead, _outbox["a"].State);
+        Assert.Contains("channel_not_found", _outbox["a"].Error, StringComparison.Ordinal);
+        Assert.Contains("GiveUpAfter", _outbox["a"].Error, StringComparison.Ordinal);
+        var report = Assert.Single(_outbox.Reports, r => r.Incident == "dead:a").Content;
+        Assert.Contains(report.Lines, l => l.Contains("/alerts retry id:a", StringComparison.Ordinal));
         Assert.Contains(report.Lines, l => l.Contains("slack c1", StringComparison.Ordinal));
     }
 
@@ -129,7 +126,9 @@ public class AlertDispatcherTests
 
         await Dispatcher(Sink(DeliveryResult.Rejected("invalid_blocks")).Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.MarkDeadAsync("a", Term, It.Is<string>(e => e.Contains("invalid_blocks")), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal(OutboxState.Dead, _outbox["a"].State);
+        Assert.Contains("invalid_blocks", _outbox["a"].Error, StringComparison.Ordinal);
+        Assert.Empty(_outbox["a"].Waits);
     }
 
     [Fact]
@@ -139,20 +138,22 @@ public class AlertDispatcherTests
 
         await Dispatcher(Sink(DeliveryResult.Failed("HTTP 503", mayHaveArrived: true)).Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.MarkWaitingAsync("a", Term, It.Is<WaitMark>(m => m.CountsAsAttempt && m.InDoubt && m.Failing && m.Delay > TimeSpan.Zero), It.IsAny<CancellationToken>()));
+        var wait = Assert.Single(_outbox["a"].Waits);
+        Assert.True(wait.CountsAsAttempt && wait.InDoubt && wait.Failing && wait.Delay > TimeSpan.Zero, $"{wait}");
+        Assert.Equal((OutboxState.Pending, 3, true), (_outbox["a"].State, _outbox["a"].Item.Attempts, _outbox["a"].Item.InDoubt));
     }
 
     [Fact]
     public async Task Dispatch_LeadLostDuringASend_AbandonsItUnmarkedAndStartsNoOther()
     {
-        Due(Item("a"), Item("b"));
+        Due(Item("a"), Item("b", caseId: "2"));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sink = new Mock<IAlertSink>();
         sink.SetupGet(s => s.Platform).Returns("slack");
         sink.Setup(s => s.SendAsync(It.IsAny<AlertMessage>(), It.IsAny<CancellationToken>())).Returns(async (AlertMessage _, CancellationToken ct) =>
         {
             started.TrySetResult();
-            await Task.Delay(Timeout.Infinite, ct);
+            await Task.Delay(Timeout.Infinite, ct); // a send that only ends when it is aborted
             return DeliveryResult.Sent();
         });
         using var lead = new CancellationTokenSource();
@@ -163,9 +164,8 @@ public class AlertDispatcherTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatch.WaitAsync(TimeSpan.FromSeconds(10)));
         sink.Verify(s => s.SendAsync(It.IsAny<AlertMessage>(), It.IsAny<CancellationToken>()), Times.Once);
-        _outbox.Verify(o => o.MarkSentAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
-        _outbox.Verify(o => o.MarkWaitingAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<WaitMark>(), It.IsAny<CancellationToken>()), Times.Never);
-        _outbox.Verify(o => o.MarkDeadAsync(It.IsAny<string>(), It.IsAny<long>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+        // Both rows stay claimed and unmarked: the next term takes them over.
+        Assert.All(new[] { _outbox["a"], _outbox["b"] }, r => Assert.Equal((OutboxState.Sending, 0), (r.State, r.Waits.Count)));
     }
 
     [Fact]
@@ -181,40 +181,37 @@ public class AlertDispatcherTests
         await Dispatcher(sink.Object, probe.Object).DispatchDueAsync(CancellationToken.None);
 
         sink.Verify(s => s.SendAsync(It.IsAny<AlertMessage>(), It.IsAny<CancellationToken>()), Times.Never);
-        _outbox.Verify(o => o.MarkSentAsync("a", Term, "c1/1764150000.000001", It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Equal((OutboxState.Sent, "c1/1764150000.000001"), (_outbox["a"].State, _outbox["a"].ExternalId));
     }
 
     [Fact]
     public async Task Dispatch_PausedPlatformWhoseProbePasses_IsResumedAndReported()
     {
-        _outbox.Setup(o => o.GetPausesAsync(It.IsAny<CancellationToken>()))
-            .ReturnsAsync([new DeliveryPause("slack", null, "invalid_auth", Now - TimeSpan.FromMinutes(5), Now - TimeSpan.FromSeconds(1), 3)]);
-        _outbox.Setup(o => o.ResumeAsync("slack", null, It.IsAny<CancellationToken>())).ReturnsAsync(true);
-        _outbox.Setup(o => o.ClaimAsync(It.IsAny<ClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(ClaimedBatch.Empty);
+        _outbox.Put(new DeliveryPause("slack", null, "invalid_auth", Now - TimeSpan.FromMinutes(5), Now - TimeSpan.FromSeconds(1), 3));
         var probe = new Mock<IPlatformProbe>();
         probe.SetupGet(p => p.Platform).Returns("slack");
         probe.Setup(p => p.CheckAsync(It.IsAny<CancellationToken>())).ReturnsAsync((string?)null);
 
         await Dispatcher(Sink(DeliveryResult.Sent()).Object, platformProbe: probe.Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.ResumeAsync("slack", null, It.IsAny<CancellationToken>()), Times.Once);
-        _outbox.Verify(o => o.EnqueueReportAsync("platform:slack:resumed", It.IsAny<AdminReport>(), It.IsAny<IReadOnlyList<ReportTarget>>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()));
+        Assert.Empty(await _outbox.GetPausesAsync(CancellationToken.None));
+        Assert.Contains("platform:slack:resumed", Incidents);
     }
 
     [Fact]
     public async Task Dispatch_PausedPlatformWhoseProbeFails_StaysPausedAndIsCheckedLater()
     {
-        _outbox.Setup(o => o.GetPausesAsync(It.IsAny<CancellationToken>()))
-            .ReturnsAsync([new DeliveryPause("slack", null, "invalid_auth", Now, Now - TimeSpan.FromSeconds(1), 0)]);
-        _outbox.Setup(o => o.ClaimAsync(It.IsAny<ClaimRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync(ClaimedBatch.Empty);
+        _outbox.Put(new DeliveryPause("slack", null, "invalid_auth", Now, Now - TimeSpan.FromSeconds(1), 0));
         var probe = new Mock<IPlatformProbe>();
         probe.SetupGet(p => p.Platform).Returns("slack");
         probe.Setup(p => p.CheckAsync(It.IsAny<CancellationToken>())).ReturnsAsync("token_revoked");
 
         await Dispatcher(Sink(DeliveryResult.Sent()).Object, platformProbe: probe.Object).DispatchDueAsync(CancellationToken.None);
 
-        _outbox.Verify(o => o.ResumeAsync(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()), Times.Never);
-        _outbox.Verify(o => o.DeferPauseAsync("slack", null, "token_revoked", It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Once);
+        var pause = Assert.Single(await _outbox.GetPausesAsync(CancellationToken.None));
+        Assert.Equal(("token_revoked", 1), (pause.Reason, pause.Checks));
+        Assert.True(pause.NextCheckAt > Now, $"next check {pause.NextCheckAt}");
+        Assert.DoesNotContain("platform:slack:resumed", Incidents);
     }
 
     [Fact]

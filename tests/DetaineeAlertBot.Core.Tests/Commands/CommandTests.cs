@@ -3,6 +3,7 @@ using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Search;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync;
+using DetaineeAlertBot.Core.Tests.Fakes;
 using DetaineeAlertBot.Core.Watchlists;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +22,7 @@ public class CommandTests
 
     private readonly Mock<ICaseSearch> _search = new();
     private readonly Mock<ICaseStore> _store = new();
-    private readonly InMemoryWatchlists _watchlists = new();
+    private readonly InMemoryWatchlistStore _watchlists = new();
     // Strict: a test that reaches the outbox unasked fails (BotCommands answers such a failure with an error reply).
     private readonly Mock<IAlertOutbox> _outbox = new(MockBehavior.Strict);
     private readonly BotCommands _commands;
@@ -274,63 +275,5 @@ public class CommandTests
         Assert.Equal(ReplyTone.Error, reply.Tone);
         Assert.DoesNotContain("db gone", reply.Text);
         Assert.Contains("nothing was changed", reply.Text);
-    }
-
-    /// <summary>A list-backed watchlist store with the real store's rules (one active entry per key, soft removal).</summary>
-    private sealed class InMemoryWatchlists : IWatchlistStore
-    {
-        public Task<IReadOnlyList<WatchlistEntry>> ListPlatformAsync(string platform, int max, CancellationToken cancellationToken) =>
-            throw new NotSupportedException("not used by the command tests");
-
-        private readonly List<(WatchlistEntry Entry, bool Active)> _rows = [];
-
-        public IReadOnlyList<WatchlistEntry> Entries => _rows.Where(r => r.Active).Select(r => r.Entry).ToArray();
-
-        public Task<WatchAddResult> AddAsync(WatchlistEntry entry, CancellationToken cancellationToken)
-        {
-            if (_rows.Any(r => r.Active && Same(r.Entry, entry.Platform, entry.ChannelId, entry.CaseSource, entry.CaseId))) return Task.FromResult(WatchAddResult.AlreadyWatched);
-            _rows.Add((entry, true));
-            return Task.FromResult(WatchAddResult.Added);
-        }
-
-        public Task<bool> RemoveAsync(string platform, string channelId, CaseKey caseKey, string removedBy, DateTimeOffset removedAt, CancellationToken cancellationToken)
-        {
-            var index = _rows.FindIndex(r => r.Active && Same(r.Entry, platform, channelId, caseKey.Source, caseKey.Id));
-            if (index < 0) return Task.FromResult(false);
-            _rows[index] = (_rows[index].Entry, false);
-            return Task.FromResult(true);
-        }
-
-        public Task<IReadOnlyList<WatchlistEntry>> ListAsync(string platform, string channelId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<WatchlistEntry>>(Entries.Where(e => e.Platform == platform && e.ChannelId == channelId).ToArray());
-
-        public Task<int> SeedAsync(IReadOnlyList<WatchlistEntry> entries, CancellationToken cancellationToken)
-        {
-            var added = 0;
-            foreach (var entry in entries.Where(e => !_rows.Any(r => Same(r.Entry, e.Platform, e.ChannelId, e.CaseSource, e.CaseId))))
-            {
-                _rows.Add((entry, true));
-                added++;
-            }
-            return Task.FromResult(added);
-        }
-
-        public Task<int> BindAnySourceAsync(string source, DateTimeOffset now, CancellationToken cancellationToken)
-        {
-            var bound = 0;
-            for (var i = 0; i < _rows.Count; i++)
-            {
-                if (_rows[i].Entry.CaseSource != WatchlistEntry.AnySource) continue;
-                _rows[i] = (_rows[i].Entry with { CaseSource = source }, _rows[i].Active);
-                bound++;
-            }
-            return Task.FromResult(bound);
-        }
-
-        public Task<int> CountAnySourceAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(_rows.Count(r => r.Active && r.Entry.CaseSource == WatchlistEntry.AnySource));
-
-        private static bool Same(WatchlistEntry e, string platform, string channel, string source, string id) =>
-            e.Platform == platform && e.ChannelId == channel && e.CaseSource == source && e.CaseId == id;
     }
 }

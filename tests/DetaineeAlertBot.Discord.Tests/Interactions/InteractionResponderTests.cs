@@ -69,7 +69,7 @@ public sealed class InteractionResponderTests : IAsyncLifetime
         Assert.Equal(64, (int)deferral.Json["data"]!["flags"]!);
 
         release.SetResult(Reply("slow answer"));
-        await Eventually.WaitUntilAsync(() => _fake.FollowUps.Count == 1, "PATCH @original");
+        await Eventually.TrueAsync(() => _fake.FollowUps.Count == 1, because: "PATCH @original");
         var edit = Assert.Single(_fake.FollowUps);
         Assert.Equal(FakeDiscordServer.DefaultApplicationId, edit.Id);
         Assert.Equal("fake-interaction-token", edit.Token);

@@ -2,7 +2,6 @@ using System.Net;
 using System.Collections.Concurrent;
 using DetaineeAlertBot.Discord.Models;
 using DetaineeAlertBot.Discord.Tests.Support;
-using Microsoft.Extensions.Time.Testing;
 
 namespace DetaineeAlertBot.Discord.Tests.Rest;
 
@@ -17,7 +16,7 @@ public class DiscordRateLimiterTests
     private const string Ok = """{"id":"1300000000000000001"}""";
     private static readonly CreateMessageRequest Message = new() { Content = "hi", AllowedMentions = AllowedMentions.None };
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
+    private readonly WaitAwareTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero));
     private readonly ConcurrentQueue<(string Path, DateTimeOffset At)> _sent = new();
 
     private StubHttpHandler Handler(Func<HttpRequestMessage, int, HttpResponseMessage> respond) => new((request, n) =>
@@ -30,17 +29,9 @@ public class DiscordRateLimiterTests
         ("X-RateLimit-Limit", "5"), ("X-RateLimit-Remaining", remaining.ToString()), ("X-RateLimit-Reset-After", resetAfter.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("X-RateLimit-Bucket", "f4k3"));
 
-    private async Task RunUntilDone(Task task)
-    {
-        // Virtual time moves in small steps, giving the client a moment of real time to react to each step.
-        for (var i = 0; i < 2000 && !task.IsCompleted; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Delay(2);
-        }
-
-        await task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    // Each time the client waits on the clock, jump to the end of that wait. The horizon is shorter than the 15 s
+    // request timeout every attempt arms, so only the limiter's own waits move the clock.
+    private Task RunUntilDone(Task task) => _time.RunUntilDoneAsync(task, horizon: TimeSpan.FromSeconds(10));
 
     [Fact]
     public async Task CreateMessage_BucketExhausted_WaitsForResetBeforeSending()
@@ -114,7 +105,7 @@ public class DiscordRateLimiterTests
         var client = Clients.Rest(handler, _time);
 
         var first = client.CreateMessageAsync(ChannelA, Message, CancellationToken.None);
-        await Eventually(() => handler.Calls == 1);
+        await Eventually.TrueAsync(() => handler.Calls == 1);
         var other = client.CreateMessageAsync(ChannelB, Message, CancellationToken.None);
         await RunUntilDone(Task.WhenAll(first, other));
 
@@ -136,15 +127,5 @@ public class DiscordRateLimiterTests
         var times = _sent.Select(s => s.At).ToArray();
         Assert.Equal(times[0], times[1]);
         Assert.True(times[2] - times[0] >= TimeSpan.FromSeconds(1));
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 1500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition());
     }
 }

@@ -117,34 +117,35 @@ public sealed class SlackApiClientTests : FakeSlackTest
     public async Task PostMessage_429WithRetryAfter_WaitsOnTheClockAndSucceeds()
     {
         Slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
-        var time = new ArmedTimeProvider();
+        var time = new WaitAwareTimeProvider();
         var client = CreateClient(time: time);
+        var started = time.GetUtcNow();
 
         var posting = client.PostMessageAsync(Hello, CancellationToken.None);
-        // Retry-After: 1 (plus at most RetryJitter), or the channel's next slot if later; the 15 s request timeouts do not match.
-        await time.WaitForTimerAsync(due => due >= TimeSpan.FromSeconds(1) && due <= TimeSpan.FromSeconds(2));
-        Assert.False(posting.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(2));
-        var posted = await posting.WaitAsync(TimeSpan.FromSeconds(30));
+        // Retry-After: 1 is honoured on the client's clock: it waits at least 1 s (plus jitter) before the second call.
+        Assert.InRange(await time.WaitForTimerAsync(because: "the client waiting out Retry-After"), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        Assert.Equal(1, Slack.Calls("chat.postMessage"));
+        await time.RunUntilDoneAsync(posting);
+        var posted = await posting;
 
         Assert.Equal(2, Slack.Calls("chat.postMessage"));
         Assert.Single(Slack.Messages);
         Assert.Equal(posted.Ts, Slack.Messages[0].Ts);
+        Assert.True(time.GetUtcNow() - started >= TimeSpan.FromSeconds(1));
     }
 
     [Fact]
     public async Task Read_ServerError_RetriedAfterBackoffOnTheClock()
     {
         Slack.Enqueue("auth.test", FakeResponse.Html(503));
-        var time = new ArmedTimeProvider();
+        var time = new WaitAwareTimeProvider();
         var client = CreateClient(o => o.RetryBackoff = TimeSpan.FromSeconds(1), time);
 
         var calling = client.AuthTestAsync(CancellationToken.None);
-        // First failure: Backoff's 1 s ± 20%.
-        await time.WaitForTimerAsync(due => due >= TimeSpan.FromMilliseconds(800) && due <= TimeSpan.FromMilliseconds(1200));
-        Assert.False(calling.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(1200));
-        await calling.WaitAsync(TimeSpan.FromSeconds(30));
+        // First failure: Backoff's 1 s ± 20% (the earliest timer: the 15 s request timeouts come later).
+        Assert.InRange(await time.WaitForTimerAsync(because: "the client backing off after the 503"), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1200));
+        Assert.Equal(1, Slack.Calls("auth.test"));
+        await time.RunUntilDoneAsync(calling);
 
         Assert.Equal(2, Slack.Calls("auth.test"));
     }

@@ -1,5 +1,4 @@
 using DetaineeAlertBot.Slack.WebApi;
-using Microsoft.Extensions.Time.Testing;
 
 namespace DetaineeAlertBot.Slack.Tests.WebApi;
 
@@ -7,7 +6,7 @@ public sealed class SlackChannelPacerTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    private readonly FakeTimeProvider _time = new();
+    private readonly WaitAwareTimeProvider _time = new();
     private readonly List<(string Channel, DateTimeOffset At)> _sent = [];
 
     [Fact]
@@ -66,6 +65,7 @@ public sealed class SlackChannelPacerTests
         var start = _time.GetUtcNow();
         var next = Send(pacer, "C1");
 
+        Assert.Equal(TimeSpan.FromSeconds(30), await _time.WaitForTimerAsync(because: "the pacer waiting for the pause to end"));
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(next.IsCompleted);
         await AdvanceUntilAsync(next);
@@ -83,6 +83,7 @@ public sealed class SlackChannelPacerTests
         pacer.Pause("C1", TimeSpan.FromSeconds(30));
         var next = Send(pacer, "C1");
 
+        Assert.Equal(TimeSpan.FromSeconds(30), await _time.WaitForTimerAsync(because: "the pacer waiting for the pause to end"));
         _time.Advance(TimeSpan.FromSeconds(29));
         Assert.False(next.IsCompleted);
         await AdvanceUntilAsync(next);
@@ -117,34 +118,14 @@ public sealed class SlackChannelPacerTests
             return Task.FromResult(200);
         }, _ => null, CancellationToken.None);
 
-    // Moves fake time on in small steps until the task is done. Stepping (rather than one jump) keeps the test
-    // independent of whether the pacer registered its timer before or after a given step.
-    private async Task AdvanceUntilAsync(Task task)
+    // Each time the pacer waits on the clock, jump to the end of that wait.
+    private Task AdvanceUntilAsync(Task task) => _time.RunUntilDoneAsync(task);
+
+    private Task WaitForSentAsync(int count) => Eventually.TrueAsync(() =>
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!task.IsCompleted)
+        lock (_sent)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(10));
-            await Task.Delay(1, timeout.Token);
+            return _sent.Count >= count;
         }
-
-        await task;
-    }
-
-    private async Task WaitForSentAsync(int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            lock (_sent)
-            {
-                if (_sent.Count >= count)
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(5, timeout.Token);
-        }
-    }
+    }, because: $"{count} sends started");
 }

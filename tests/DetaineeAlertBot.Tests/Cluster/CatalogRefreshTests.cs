@@ -45,12 +45,11 @@ public sealed class CatalogRefreshTests
 
             // The first instance's lookups catch up without any push reaching it.
             var catalog = a.App.Services.GetRequiredService<CaseCatalog>();
-            Assert.True(await BotTestHost.EventuallyAsync(() => catalog.Find(new CaseKey("push", "p-1"))?.Case.Status == CaseStatus.Released, TimeSpan.FromSeconds(20)));
+            await Eventually.TrueAsync(() => catalog.Find(new CaseKey("push", "p-1"))?.Case.Status == CaseStatus.Released, TimeSpan.FromSeconds(20));
 
             // The same bytes as its last document: still a change now (released -> detained), so it alerts.
             Assert.Equal(1, await PushAsync(a, detained));
-            Assert.True(await BotTestHost.EventuallyAsync(() => a.Console.Count("==== ALERT") + (b == a ? 0 : b.Console.Count("==== ALERT")) == 2, TimeSpan.FromSeconds(30)),
-                a.Console.Text + b.Console.Text);
+            await Eventually.TrueAsync(() => a.Console.Count("==== ALERT") + (b == a ? 0 : b.Console.Count("==== ALERT")) == 2, TimeSpan.FromSeconds(30), detail: () => a.Console.Text + b.Console.Text);
             var alerts = a.Console.Text + (b == a ? "" : b.Console.Text);
             Assert.Contains("Detained -> Released", alerts);
             Assert.Contains("Released -> Detained", alerts);

@@ -36,23 +36,22 @@ public sealed class ChatConnectionLeadershipTests
         BotTestHost? second = null;
         try
         {
-            Assert.True(await BotTestHost.EventuallyAsync(() => OpenGateways() == 1 && OpenSockets() == 1, TimeSpan.FromSeconds(30)),
-                $"gateways {OpenGateways()}, sockets {OpenSockets()}");
+            await Eventually.TrueAsync(() => OpenGateways() == 1 && OpenSockets() == 1, TimeSpan.FromSeconds(30), detail: () => $"gateways {OpenGateways()}, sockets {OpenSockets()}");
             if (database is null) return; // SQLite: one instance, and it holds both
 
             second = await BotTestHost.StartAsync(root, [.. args]);
             second.DeleteRootOnDispose = false;
             var health = "";
-            Assert.True(await BotTestHost.EventuallyAsync(() => (health = second.Http.GetAsync("/healthz/detail").Result.Content.ReadAsStringAsync().Result).Contains("standby", StringComparison.Ordinal), TimeSpan.FromSeconds(30)), health);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // a wrongly connecting follower would show up now
+            await Eventually.TrueAsync(async () => (health = (await (await second.Http.GetAsync("/healthz/detail")).Content.ReadAsStringAsync())).Contains("standby", StringComparison.Ordinal), TimeSpan.FromSeconds(30), detail: () => health);
+            // Standby means the follower's chat services asked for the lead and were told to wait: past the point where a
+            // wrongly connecting follower would have opened its gateway and socket.
             Assert.Equal((1, 1), (OpenGateways(), OpenSockets()));
             Assert.Single(discord.Gateway.Connections);
             Assert.Single(slack.Sockets);
 
             await first.DisposeAsync();
             first = null;
-            Assert.True(await BotTestHost.EventuallyAsync(() => OpenGateways() == 1 && OpenSockets() == 1 && discord.Gateway.Connections.Count == 2 && slack.Sockets.Count == 2,
-                TimeSpan.FromSeconds(30)), $"gateways {OpenGateways()} of {discord.Gateway.Connections.Count}, sockets {OpenSockets()} of {slack.Sockets.Count}");
+            await Eventually.TrueAsync(() => OpenGateways() == 1 && OpenSockets() == 1 && discord.Gateway.Connections.Count == 2 && slack.Sockets.Count == 2, TimeSpan.FromSeconds(30), detail: () => $"gateways {OpenGateways()} of {discord.Gateway.Connections.Count}, sockets {OpenSockets()} of {slack.Sockets.Count}");
         }
         finally
         {

@@ -23,7 +23,7 @@ public sealed class LeadershipTests
         var firstStopped = false;
         try
         {
-            Assert.True(await BotTestHost.EventuallyAsync(() => LeaderAsync(first).Result == true), await HealthAsync(first));
+            await Eventually.TrueAsync(async () => (await LeaderAsync(first)) == true, detail: () => HealthAsync(first));
             if (postgres is null)
             {
                 var refused = await Assert.ThrowsAsync<StartupException>(() => BotTestHost.StartAsync(root));
@@ -34,14 +34,14 @@ public sealed class LeadershipTests
 
             await using var second = await BotTestHost.StartAsync(root, storage);
             second.DeleteRootOnDispose = false;
-            Assert.True(await BotTestHost.EventuallyAsync(() => HealthAsync(second).Result.Contains("follower", StringComparison.Ordinal)), await HealthAsync(second));
+            await Eventually.TrueAsync(async () => (await HealthAsync(second)).Contains("follower", StringComparison.Ordinal), detail: () => HealthAsync(second));
             Assert.False(await LeaderAsync(second));
             Assert.True(await LeaderAsync(first));
 
             // A clean stop releases the lock: the follower takes over at its next check.
             await first.DisposeAsync();
             firstStopped = true;
-            Assert.True(await BotTestHost.EventuallyAsync(() => LeaderAsync(second).Result == true, TimeSpan.FromSeconds(15)), await HealthAsync(second));
+            await Eventually.TrueAsync(async () => (await LeaderAsync(second)) == true, TimeSpan.FromSeconds(15), detail: () => HealthAsync(second));
             using var health = await second.Http.GetAsync("/healthz/detail");
             Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         }
@@ -82,7 +82,7 @@ public sealed class LeadershipTests
         var runA = a.RunAsync(stop.Token);
         var leadA = await a.WaitForLeadAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
         var runB = b.RunAsync(stop.Token);
-        await Task.Delay(interval * 4); // b has tried the lock a few times by now
+        await Eventually.TrueAsync(() => b.Detail.StartsWith("follower", StringComparison.Ordinal), because: "b to have tried the lock and lost");
         Assert.True(a.IsLeader);
         Assert.False(b.IsLeader);
         Assert.StartsWith("follower", b.Detail);
@@ -111,7 +111,7 @@ public sealed class LeadershipTests
         var leadB = await b.WaitForLeadAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
         Assert.True(b.IsLeader);
         Assert.False(leadB.IsCancellationRequested);
-        await Task.Delay(interval * 4);
+        await Eventually.TrueAsync(() => a.Detail.StartsWith("follower", StringComparison.Ordinal), because: "a to reconnect and try the lock again");
         Assert.False(a.IsLeader); // a reconnected as a follower: the lock is b's
 
         await stop.CancelAsync();

@@ -25,18 +25,18 @@ public sealed class MetricsEndpointTests
             }
             """);
         await using var host = await BotTestHost.StartAsync(root);
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Text.Length == 0 && HealthyAsync(host).Result));
+        await Eventually.TrueAsync(async () => host.Console.Text.Length == 0 && (await HealthyAsync(host)));
 
         host.ReplaceFeedAtomically(BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 1, detail: () => host.Console.Text);
 
         // The outbox gauges are sampled every 5 s; wait (bounded) for a sample that has the sent row.
         var text = "";
-        Assert.True(await BotTestHost.EventuallyAsync(() =>
+        await Eventually.TrueAsync(async () =>
         {
-            text = host.Http.GetStringAsync("/metrics").Result;
+            text = (await host.Http.GetStringAsync("/metrics"));
             return HasSample(text, "detaineebot_outbox_rows", "1", "platform=\"console\"", "state=\"sent\"");
-        }, TimeSpan.FromSeconds(30)), text);
+        }, TimeSpan.FromSeconds(30), detail: () => text);
 
         Assert.True(HasSample(text, "detaineebot_alerts_delivered_total", "1", "platform=\"console\""), text);
         Assert.True(HasSample(text, "detaineebot_alerts_created_total", "1", "source=\"test\""), text);
@@ -63,21 +63,21 @@ public sealed class MetricsEndpointTests
             $"--Discord:BotToken={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultBotToken}", $"--Discord:AllowedGuildIds={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultGuildId}",
             $"--Discord:ApplicationId={DetaineeAlertBot.Discord.Fake.FakeDiscordServer.DefaultApplicationId}",
             $"--Discord:ApiBaseUrl={discord.ApiBaseUrl}", "--Discord:UseGateway=false", $"--Discord:PublicKey={discord.PublicKeyHex}");
-        Assert.True(await BotTestHost.EventuallyAsync(() => HealthyAsync(host).Result, TimeSpan.FromSeconds(30)));
+        await Eventually.TrueAsync(async () => (await HealthyAsync(host)), TimeSpan.FromSeconds(30));
         discord.Script(new DetaineeAlertBot.Discord.Fake.ScriptedResponse(
             (method, path) => method == "POST" && path.EndsWith("/messages", StringComparison.Ordinal), 429,
             """{"message":"You are being rate limited.","retry_after":0.2,"global":false}""",
             new Dictionary<string, string> { ["Retry-After"] = "1", ["X-RateLimit-Scope"] = "user" }));
 
         host.ReplaceFeedAtomically(BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count == 1, TimeSpan.FromSeconds(30)));
+        await Eventually.TrueAsync(() => discord.Messages.Count == 1, TimeSpan.FromSeconds(30));
 
         var text = "";
-        Assert.True(await BotTestHost.EventuallyAsync(() =>
+        await Eventually.TrueAsync(async () =>
         {
-            text = host.Http.GetStringAsync("/metrics").Result;
+            text = (await host.Http.GetStringAsync("/metrics"));
             return HasSample(text, "detaineebot_alerts_delivered_total", "1", "platform=\"discord\"");
-        }, TimeSpan.FromSeconds(30)), text);
+        }, TimeSpan.FromSeconds(30), detail: () => text);
         Assert.True(HasSample(text, "detaineebot_chat_rate_limited_total", "1", "platform=\"discord\""), text);
         Assert.Equal(1, discord.RateLimitedCount);
     }

@@ -22,7 +22,7 @@ public sealed class DiscordBoundaryTests
     private static async Task<DiscordHost> StartLoadedAsync(FakeDiscordServer? fake = null, params string[] args)
     {
         var host = await DiscordHost.StartAsync(fake, args);
-        await DiscordTestWait.UntilAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), "cases loaded");
+        await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "cases loaded");
         return host;
     }
 
@@ -91,14 +91,14 @@ public sealed class DiscordBoundaryTests
     public async Task Gateway_ForeignServerInteraction_RefusedThroughTheCallbackWithoutData()
     {
         await using var host = await StartLoadedAsync();
-        await DiscordTestWait.UntilAsync(async () => (bool)Component(await host.HealthAsync(), DiscordWiring.GatewayHealthComponent)["healthy"]!, "gateway ready");
+        await Eventually.TrueAsync(async () => (bool)Component(await host.HealthAsync(), DiscordWiring.GatewayHealthComponent)["healthy"]!, because: "gateway ready");
 
         await host.Fake.Gateway.DispatchAsync("INTERACTION_CREATE", JsonNode.Parse(DiscordHost.Command("watchlist", "add", "af-1", Administrator,
             guildId: ForeignGuild, channelId: ForeignChannel, id: "1300000000000000201"))!);
         await host.Fake.Gateway.DispatchAsync("INTERACTION_CREATE", JsonNode.Parse(DiscordHost.DirectMessage("case", "lookup", "Amir Amiry",
             id: "1300000000000000202"))!);
 
-        await DiscordTestWait.UntilAsync(() => Task.FromResult(host.Fake.Callbacks.Count == 2), "two callbacks");
+        await Eventually.TrueAsync(() => host.Fake.Callbacks.Count == 2, because: "two callbacks");
         var byId = host.Fake.Callbacks.ToDictionary(c => c.Id);
         AssertRefusedWithoutData(byId["1300000000000000201"].Json, AccessRefusals.ForeignServer);
         AssertRefusedWithoutData(byId["1300000000000000202"].Json, AccessRefusals.DirectMessage);
@@ -117,13 +117,13 @@ public sealed class DiscordBoundaryTests
         await fake.AddGuildAsync(ForeignGuild, "Strangers");
         await using var host = await StartLoadedAsync(fake);
 
-        await DiscordTestWait.UntilAsync(() => Task.FromResult(fake.LeftGuilds.Count == 1), "foreign server left");
+        await Eventually.TrueAsync(() => fake.LeftGuilds.Count == 1, because: "foreign server left");
         Assert.Equal([ForeignGuild], fake.LeftGuilds);
 
         // Added to another one while running: left as soon as it is announced.
         const string later = "390926798626357222";
         await fake.AddGuildAsync(later, "More strangers", announce: true);
-        await DiscordTestWait.UntilAsync(() => Task.FromResult(fake.LeftGuilds.Count == 2), "second foreign server left");
+        await Eventually.TrueAsync(() => fake.LeftGuilds.Count == 2, because: "second foreign server left");
         Assert.Equal([ForeignGuild, later], fake.LeftGuilds);
         Assert.Equal([DiscordHost.Guild], fake.Guilds.Select(g => g.Id));
         var servers = Component(await host.HealthAsync(), DiscordGuildBoundary.HealthComponent);
@@ -140,12 +140,12 @@ public sealed class DiscordBoundaryTests
         await using var host = await StartLoadedAsync(fake);
 
         JsonObject detail = null!;
-        await DiscordTestWait.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             detail = JsonNode.Parse(await host.HealthAsync())!.AsObject();
             return detail["components"]!.AsArray().Any(c => (string?)c!["name"] == DiscordGuildBoundary.HealthComponent
                 && ((string?)c["detail"])!.Contains("leaving failed", StringComparison.Ordinal));
-        }, "foreign server listed with the failed leave");
+        }, because: "foreign server listed with the failed leave");
 
         var servers = Component(detail.ToJsonString(), DiscordGuildBoundary.HealthComponent);
         Assert.Contains(ForeignGuild, (string?)servers["detail"]);

@@ -18,7 +18,7 @@ public sealed class DiscordEndpointTests : IAsyncLifetime
     {
         _host = await DiscordHost.StartAsync(null, "--Discord:UseGateway=false");
         // The catalog is loaded once the first sync ran.
-        await DiscordTestWait.UntilAsync(async () => (await _host.HealthAsync()).Contains("\"cases\":2"), "cases loaded");
+        await Eventually.TrueAsync(async () => (await _host.HealthAsync()).Contains("\"cases\":2"), because: "cases loaded");
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -165,7 +165,7 @@ public sealed class DiscordDeferredEndpointTests : IAsyncLifetime
         _host = await DiscordHost.StartAsync(null, builder => builder.Services.AddSingleton(provider => new InteractionResponder(
             provider.GetRequiredService<DiscordRestClient>(), null, provider.GetRequiredService<TimeProvider>()) { DeferAfter = TimeSpan.Zero }),
             "--Discord:UseGateway=false");
-        await DiscordTestWait.UntilAsync(async () => (await _host.HealthAsync()).Contains("\"cases\":2"), "cases loaded");
+        await Eventually.TrueAsync(async () => (await _host.HealthAsync()).Contains("\"cases\":2"), because: "cases loaded");
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -181,7 +181,7 @@ public sealed class DiscordDeferredEndpointTests : IAsyncLifetime
         Assert.Equal("1300000000000000042", deferral.Id);
         Assert.Equal(5, (int)deferral.Json["type"]!);
         Assert.Equal(64, (int)deferral.Json["data"]!["flags"]!);
-        await DiscordTestWait.UntilAsync(() => Task.FromResult(_host.Fake.FollowUps.Count == 1), "PATCH @original");
+        await Eventually.TrueAsync(() => _host.Fake.FollowUps.Count == 1, because: "PATCH @original");
         var edit = _host.Fake.FollowUps[0];
         Assert.Equal("fake-interaction-token-1300000000000000042", edit.Token);
         Assert.Contains("Amir Amiry", (string?)edit.Json["embeds"]![0]!["title"]);
@@ -199,22 +199,5 @@ public sealed class DiscordDeferredEndpointTests : IAsyncLifetime
         Assert.Equal(8, (int)body["type"]!);
         Assert.NotEmpty(body["data"]!["choices"]!.AsArray());
         Assert.Empty(_host.Fake.Callbacks);
-    }
-}
-
-internal static class DiscordTestWait
-{
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for: {what}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -23,12 +23,12 @@ public class DiscordHostTests
     public async Task Gateway_InteractionCreate_AnsweredThroughCallback()
     {
         await using var host = await DiscordHost.StartAsync();
-        await DiscordTestWait.UntilAsync(async () => (bool)Component(await host.HealthAsync(), DiscordWiring.GatewayHealthComponent)["healthy"]!, "gateway ready");
-        await DiscordTestWait.UntilAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), "cases loaded");
+        await Eventually.TrueAsync(async () => (bool)Component(await host.HealthAsync(), DiscordWiring.GatewayHealthComponent)["healthy"]!, because: "gateway ready");
+        await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "cases loaded");
 
         await host.Fake.Gateway.DispatchAsync("INTERACTION_CREATE", JsonNode.Parse(DiscordHost.Command("case", "lookup", "Amir Amiry", id: "1300000000000000077"))!);
 
-        await DiscordTestWait.UntilAsync(() => Task.FromResult(host.Fake.Callbacks.Count == 1), "interaction callback");
+        await Eventually.TrueAsync(() => host.Fake.Callbacks.Count == 1, because: "interaction callback");
         var callback = host.Fake.Callbacks[0];
         Assert.Equal("1300000000000000077", callback.Id);
         Assert.Equal(4, (int)callback.Json["type"]!);
@@ -43,12 +43,12 @@ public class DiscordHostTests
         await using var fake = await FakeDiscordServer.StartAsync();
         await using (var first = await DiscordHost.StartAsync(fake, "--Discord:UseGateway=false"))
         {
-            await DiscordTestWait.UntilAsync(async () => (bool)Component(await first.HealthAsync(), DiscordWiring.CommandsHealthComponent)["healthy"]!, "commands registered");
+            await Eventually.TrueAsync(async () => (bool)Component(await first.HealthAsync(), DiscordWiring.CommandsHealthComponent)["healthy"]!, because: "commands registered");
         }
 
         await using (var second = await DiscordHost.StartAsync(fake, "--Discord:UseGateway=false"))
         {
-            await DiscordTestWait.UntilAsync(async () => (bool)Component(await second.HealthAsync(), DiscordWiring.CommandsHealthComponent)["healthy"]!, "commands checked");
+            await Eventually.TrueAsync(async () => (bool)Component(await second.HealthAsync(), DiscordWiring.CommandsHealthComponent)["healthy"]!, because: "commands checked");
         }
 
         var commands = fake.Commands[DiscordHost.Guild];
@@ -61,14 +61,14 @@ public class DiscordHostTests
     public async Task Alert_WatchedCaseChanges_OneEmbedWithNonceAndNoMentions()
     {
         await using var host = await DiscordHost.StartAsync(null, "--Discord:UseGateway=false");
-        await DiscordTestWait.UntilAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), "baseline");
+        await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "baseline");
 
         var feed = Path.Combine(host.Root, "config", "cases.json");
         File.WriteAllText(feed + ".tmp", BotTestHost.Feed(("af-1", "Amir Amiry", "released"), ("ir-2", "Amir Amini", "charged")));
         File.Move(feed + ".tmp", feed, overwrite: true);
 
-        await DiscordTestWait.UntilAsync(() => Task.FromResult(host.Fake.Messages.Count >= 1), "alert posted");
-        await Task.Delay(1000); // a duplicate, if any, would show up now
+        await Eventually.TrueAsync(() => host.Fake.Messages.Count >= 1, because: "alert posted");
+        await Eventually.TrueAsync(() => BotTestHost.AllSentAsync(host.App.Services, delivered: 1), because: "the alert stored sent (a duplicate would be in the fake by then)");
         var message = Assert.Single(host.Fake.Messages);
         Assert.Equal(DiscordHost.Channel, message.ChannelId);
         var body = message.Body;
@@ -124,12 +124,12 @@ public class DiscordHostTests
     {
         await using var host = await DiscordHost.StartAsync();
 
-        await DiscordTestWait.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var health = await host.HealthAsync();
             return new[] { DiscordWiring.HealthComponent, DiscordWiring.GatewayHealthComponent, DiscordWiring.CommandsHealthComponent }
                 .All(name => (bool)Component(health, name)["healthy"]!);
-        }, "all Discord components healthy");
+        }, because: "all Discord components healthy");
         var gateway = Component(await host.HealthAsync(), DiscordWiring.GatewayHealthComponent);
         Assert.StartsWith("ready", (string?)gateway["detail"]);
     }
@@ -142,12 +142,12 @@ public class DiscordHostTests
         await using var host = await DiscordHost.StartAsync(fake);
 
         // The gateway (close 4004) and the REST token check report separately: wait for both, then look.
-        await DiscordTestWait.UntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var seen = await host.HealthAsync();
             return ((string?)Component(seen, DiscordWiring.GatewayHealthComponent)["detail"])!.StartsWith("stopped")
                 && ((string?)Component(seen, DiscordWiring.HealthComponent)["detail"] ?? "").Contains("Discord:BotToken");
-        }, "gateway stopped and token rejected");
+        }, because: "gateway stopped and token rejected");
         var health = await host.HealthAsync();
         Assert.False((bool)Component(health, DiscordWiring.HealthComponent)["healthy"]!);
         Assert.Contains("Discord:BotToken", (string?)Component(health, DiscordWiring.HealthComponent)["detail"]);

@@ -51,9 +51,9 @@ public sealed class ChatAndSourceFaultTests
         slackProxy.Next(ProxyMode.Close, ProxyMode.Hang);
 
         Assert.Equal(HttpStatusCode.OK, (await PushAsync(host, Document("released"))).Status);
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count >= 1 && slack.Messages.Count >= 1, TimeSpan.FromSeconds(60)),
-            $"discord {discord.Messages.Count}, slack {slack.Messages.Count}");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // a duplicate, if any, would arrive now
+        await Eventually.TrueAsync(() => discord.Messages.Count >= 1 && slack.Messages.Count >= 1, TimeSpan.FromSeconds(60), detail: () => $"discord {discord.Messages.Count}, slack {slack.Messages.Count}");
+        // Both rows stored sent: nothing is left to send, so a duplicate would be in the fakes by now.
+        await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 2), TimeSpan.FromSeconds(30));
 
         Assert.Equal(DiscordChannel, Assert.Single(discord.Messages).ChannelId);
         Assert.Equal(4, discord.Requests.Count(r => r.Status == 500));
@@ -62,7 +62,7 @@ public sealed class ChatAndSourceFaultTests
 
         // Stored: both rows sent, each after more than one attempt.
         var outbox = host.App.Services.GetRequiredService<IAlertOutbox>();
-        Assert.True(await BotTestHost.EventuallyAsync(() => outbox.GetStatsAsync(CancellationToken.None).Result.Delivered == 2, TimeSpan.FromSeconds(10)));
+        await Eventually.TrueAsync(async () => (await outbox.GetStatsAsync(CancellationToken.None)).Delivered == 2, TimeSpan.FromSeconds(10));
         var stats = await outbox.GetStatsAsync(CancellationToken.None);
         Assert.Equal((0L, 0L, 2L, 0L), (stats.Pending, stats.Sending, stats.Delivered, stats.Dead));
     }
@@ -91,7 +91,7 @@ public sealed class ChatAndSourceFaultTests
 
         // The polled file breaks too: /healthz says which source and why until it is fixed.
         host.ReplaceFeedAtomically("{ \"cases\": [ { \"id\": \"f-1\", ");
-        Assert.True(await BotTestHost.EventuallyAsync(() => HealthAsync(host).Result.Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30)));
+        await Eventually.TrueAsync(async () => (await HealthAsync(host)).Status == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
         var health = (await HealthAsync(host)).Body;
         Assert.Contains("source:file", health);
         Assert.Contains("not valid JSON", health);
@@ -102,9 +102,8 @@ public sealed class ChatAndSourceFaultTests
         Assert.Equal(0, host.Console.Count("==== ALERT"));
         Assert.Equal(HttpStatusCode.OK, (await PushAsync(host, Document("released"))).Status);
         host.ReplaceFeedAtomically(BotTestHost.Feed(("f-1", "File Case", "detained")));
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1 && HealthAsync(host).Result.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(30)),
-            host.Console.Text);
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(async () => host.Console.Count("==== ALERT") == 1 && (await HealthAsync(host)).Status == HttpStatusCode.OK, TimeSpan.FromSeconds(30), detail: () => host.Console.Text);
+        await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 1), because: "the one alert stored sent, nothing left to send");
         Assert.Equal(1, host.Console.Count("==== ALERT"));
         var stats = await host.App.Services.GetRequiredService<IAlertOutbox>().GetStatsAsync(CancellationToken.None);
         Assert.Equal((0L, 0L, 1L, 0L), (stats.Pending, stats.Sending, stats.Delivered, stats.Dead));

@@ -34,13 +34,13 @@ public sealed class DeadLetterCommandTests
     {
         await using var host = await DiscordHost.StartAsync(null, "--Discord:UseGateway=false");
         var outbox = host.App.Services.GetRequiredService<IAlertOutbox>();
-        await DiscordTestWait.UntilAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), "baseline");
+        await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "baseline");
         var messages = $"/api/v10/channels/{DiscordHost.Channel}/messages";
         host.Fake.Script(new ScriptedResponse((method, path) => method == "POST" && path == messages, 400,
             """{"code":50035,"message":"Invalid Form Body","errors":{"embeds":{"0":{"title":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH","message":"Must be 256 or fewer in length."}]}}}}}"""));
         ReplaceFeed(host.Root, BotTestHost.Feed(("af-1", "Amir Amiry", "released"), ("ir-2", "Amir Amini", "detained")));
 
-        await DiscordTestWait.UntilAsync(async () => (await outbox.GetStatsAsync(CancellationToken.None)).Dead == 1, "dead-lettered at once");
+        await Eventually.TrueAsync(async () => (await outbox.GetStatsAsync(CancellationToken.None)).Dead == 1, because: "dead-lettered at once");
         var dead = Assert.Single(await outbox.ListDeadAsync(10, CancellationToken.None));
         Assert.Contains("50035", dead.LastError, StringComparison.Ordinal);
 
@@ -56,8 +56,8 @@ public sealed class DeadLetterCommandTests
         var retry = DiscordHost.Command("alerts", "retry", dead.DeliveryId, permissions: "8", id: "1300000000000000104").Replace("\"name\":\"query\"", "\"name\":\"id\"", StringComparison.Ordinal);
         Assert.Contains("queued again", (await InteractAsync(host, retry)).ToJsonString(), StringComparison.Ordinal);
 
-        await DiscordTestWait.UntilAsync(() => Task.FromResult(host.Fake.Messages.Count(m => m.ChannelId == DiscordHost.Channel) == 1), "delivered after the retry");
-        await DiscordTestWait.UntilAsync(async () => (await outbox.FindAsync(dead.DeliveryId, CancellationToken.None))!.State == OutboxState.Sent, "stored sent");
+        await Eventually.TrueAsync(() => host.Fake.Messages.Count(m => m.ChannelId == DiscordHost.Channel) == 1, because: "delivered after the retry");
+        await Eventually.TrueAsync(async () => (await outbox.FindAsync(dead.DeliveryId, CancellationToken.None))!.State == OutboxState.Sent, because: "stored sent");
         Assert.Equal(0L, (await outbox.GetStatsAsync(CancellationToken.None)).Dead);
         Assert.Single(host.Fake.Messages, m => m.ChannelId == DiscordHost.Channel);
     }
@@ -77,7 +77,7 @@ public sealed class DeadLetterCommandTests
         host.Slack.Enqueue("chat.postMessage", FakeResponse.Error("invalid_blocks"));
         SlackHost.ReplaceFeed(root, BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => outbox.GetStatsAsync(CancellationToken.None).Result.Dead == 1, TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(async () => (await outbox.GetStatsAsync(CancellationToken.None)).Dead == 1, TimeSpan.FromSeconds(20));
         var dead = Assert.Single(await outbox.ListDeadAsync(10, CancellationToken.None));
 
         async Task<string> CommandAsync(string text, string user)
@@ -98,8 +98,8 @@ public sealed class DeadLetterCommandTests
         Assert.Contains(dead.DeliveryId, await CommandAsync("dead", SlackHost.AdminUserId), StringComparison.Ordinal);
         Assert.Contains("queued again", await CommandAsync("retry id:all", SlackHost.AdminUserId), StringComparison.Ordinal);
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Slack.Messages.Count(m => m.Channel == "C0ALERTS") == 1, TimeSpan.FromSeconds(20)));
-        Assert.True(await BotTestHost.EventuallyAsync(() => outbox.FindAsync(dead.DeliveryId, CancellationToken.None).Result!.State == OutboxState.Sent));
+        await Eventually.TrueAsync(() => host.Slack.Messages.Count(m => m.Channel == "C0ALERTS") == 1, TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => (await outbox.FindAsync(dead.DeliveryId, CancellationToken.None))!.State == OutboxState.Sent);
         Assert.Single(host.Slack.Messages, m => m.Channel == "C0ALERTS");
     }
 }

@@ -165,15 +165,15 @@ public sealed class DeliveryResilienceTests
         await bot.PushAsync(("af-1", "Amir Amiry", "detained"));
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.HealthAsync().Result.Contains("Slack:BotToken is not set", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(async () => (await bot.HealthAsync()).Contains("Slack:BotToken is not set", StringComparison.Ordinal));
         Assert.Contains("unhealthy", await bot.StatusAsync(), StringComparison.Ordinal);
         var waiting = await bot.Outbox.GetStatsAsync(CancellationToken.None);
         Assert.Equal((1L, 0L, 0L), (waiting.Pending, waiting.Delivered, waiting.Dead));
 
         await bot.RestartAsync(SlackArgs(slack));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => SlackIn(slack, SlackChannel).Length >= 1, TimeSpan.FromSeconds(20)));
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.GetStatsAsync(CancellationToken.None).Result.Delivered == 1));
+        await Eventually.TrueAsync(() => SlackIn(slack, SlackChannel).Length >= 1, TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Delivered == 1);
         var message = Assert.Single(SlackIn(slack, SlackChannel));
         Assert.Contains("Amir Amiry", message.Body.GetRawText(), StringComparison.Ordinal);
     }
@@ -188,24 +188,23 @@ public sealed class DeliveryResilienceTests
         slack.BotToken = "xoxb-rotated-elsewhere"; // our token is now invalid_auth everywhere
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.HealthAsync().Result.Contains("slack paused", StringComparison.Ordinal), TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(async () => (await bot.HealthAsync()).Contains("slack paused", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
         Assert.Contains("unhealthy", await bot.StatusAsync(), StringComparison.Ordinal);
-        Assert.True(await BotTestHost.EventuallyAsync(() => slack.Calls("auth.test") >= 3, TimeSpan.FromSeconds(20)), "the paused platform is probed regularly");
+        await Eventually.TrueAsync(() => slack.Calls("auth.test") >= 3, TimeSpan.FromSeconds(20), because: "the paused platform is probed regularly");
         var paused = await bot.Outbox.GetStatsAsync(CancellationToken.None);
         Assert.Equal((0L, 0L), (paused.Delivered, paused.Dead));
         Assert.Empty(slack.Messages);
 
         slack.BotToken = FakeSlackServer.DefaultBotToken;
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => SlackIn(slack, SlackChannel).Length == 1 && SlackIn(slack, SlackAdmin).Length == 2, TimeSpan.FromSeconds(20)),
-            string.Join(" | ", slack.Messages.Select(m => m.Channel)));
+        await Eventually.TrueAsync(() => SlackIn(slack, SlackChannel).Length == 1 && SlackIn(slack, SlackAdmin).Length == 2, TimeSpan.FromSeconds(20), detail: () => string.Join(" | ", slack.Messages.Select(m => m.Channel)));
         var alert = Assert.Single(SlackIn(slack, SlackChannel));
         var row = await bot.Outbox.FindAsync(DeliveryIdOf(alert), CancellationToken.None);
         Assert.Equal((OutboxState.Sent, 0), (row!.State, row.Attempts));
         var reports = SlackIn(slack, SlackAdmin).Select(m => m.Body.GetProperty("text").GetString()!).ToArray();
         Assert.Single(reports, r => r.Contains("Slack deliveries paused", StringComparison.Ordinal));
         Assert.Single(reports, r => r.Contains("Slack deliveries resumed", StringComparison.Ordinal));
-        Assert.True(await BotTestHost.EventuallyAsync(() => !bot.StatusAsync().Result.Contains("unhealthy", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(async () => !(await bot.StatusAsync()).Contains("unhealthy", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -218,14 +217,14 @@ public sealed class DeliveryResilienceTests
         discord.BotToken = "reset-on-the-developer-portal";
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.HealthAsync().Result.Contains("discord paused", StringComparison.Ordinal), TimeSpan.FromSeconds(20)));
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Requests.Count(r => r.Path == "/api/v10/users/@me") >= 2, TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(async () => (await bot.HealthAsync()).Contains("discord paused", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => discord.Requests.Count(r => r.Path == "/api/v10/users/@me") >= 2, TimeSpan.FromSeconds(20));
         Assert.Empty(discord.Messages);
 
         discord.BotToken = FakeDiscordServer.DefaultBotToken;
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 1, TimeSpan.FromSeconds(20)));
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.GetStatsAsync(CancellationToken.None).Result.Pending == 0));
+        await Eventually.TrueAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 1, TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Pending == 0);
         var stats = await bot.Outbox.GetStatsAsync(CancellationToken.None);
         Assert.Equal(0L, stats.Dead);
         Assert.Single(discord.Messages, m => m.ChannelId == DiscordChannel);
@@ -243,10 +242,10 @@ public sealed class DeliveryResilienceTests
         for (var i = 0; i < 20; i++) slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => SlackIn(slack, SlackChannel).Length == 1, TimeSpan.FromSeconds(90)));
+        await Eventually.TrueAsync(() => SlackIn(slack, SlackChannel).Length == 1, TimeSpan.FromSeconds(90));
         Assert.True(slack.Calls("chat.postMessage") >= 21, $"{slack.Calls("chat.postMessage")} posts for one alert");
         var row = await bot.Outbox.FindAsync(DeliveryIdOf(Assert.Single(SlackIn(slack, SlackChannel))), CancellationToken.None);
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.FindAsync(row!.DeliveryId, CancellationToken.None).Result!.State == OutboxState.Sent));
+        await Eventually.TrueAsync(async () => (await bot.Outbox.FindAsync(row!.DeliveryId, CancellationToken.None))!.State == OutboxState.Sent);
         Assert.Equal(0, (await bot.Outbox.FindAsync(row!.DeliveryId, CancellationToken.None))!.Attempts);
         Assert.Equal(0L, (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Dead);
     }
@@ -266,7 +265,7 @@ public sealed class DeliveryResilienceTests
         await bot.PushAsync(("af-1", "Amir Amiry", "detained"));
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Any(m => m.ChannelId == DiscordAdmin), TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(() => discord.Messages.Any(m => m.ChannelId == DiscordAdmin), TimeSpan.FromSeconds(20));
         var report = Assert.Single(discord.Messages, m => m.ChannelId == DiscordAdmin).Body.ToJsonString();
         Assert.Contains($"Cannot post to discord channel {DiscordChannel}", report, StringComparison.Ordinal);
         Assert.Contains("Unknown Channel", report, StringComparison.Ordinal);
@@ -277,21 +276,20 @@ public sealed class DeliveryResilienceTests
         if (sqlite)
         {
             // Retried while the clock stands still: still no dead letter, still one report.
-            Assert.True(await BotTestHost.EventuallyAsync(() => discord.Requests.Count(r => r.Path == $"/api/v10/channels/{DiscordChannel}/messages") >= 1));
+            await Eventually.TrueAsync(() => discord.Requests.Count(r => r.Path == $"/api/v10/channels/{DiscordChannel}/messages") >= 1);
             time.Advance(TimeSpan.FromDays(1));
-            Assert.True(await BotTestHost.EventuallyAsync(() => discord.Requests.Count(r => r.Path == $"/api/v10/channels/{DiscordChannel}/messages") >= 2, TimeSpan.FromSeconds(20)));
+            await Eventually.TrueAsync(() => discord.Requests.Count(r => r.Path == $"/api/v10/channels/{DiscordChannel}/messages") >= 2, TimeSpan.FromSeconds(20));
             Assert.Equal(0L, (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Dead);
             time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         }
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.GetStatsAsync(CancellationToken.None).Result.Dead == 1, TimeSpan.FromSeconds(30)));
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordAdmin) == 2, TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(async () => (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Dead == 1, TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordAdmin) == 2, TimeSpan.FromSeconds(20));
         var dead = Assert.Single(await bot.Outbox.ListDeadAsync(10, CancellationToken.None));
         Assert.Contains("GiveUpAfter", dead.LastError, StringComparison.Ordinal);
         var deadReport = discord.Messages.Where(m => m.ChannelId == DiscordAdmin).Last().Body.ToJsonString();
         Assert.Contains($"/alerts retry id:{dead.DeliveryId}", deadReport, StringComparison.Ordinal);
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.StatusAsync().Result.Contains("degraded", StringComparison.Ordinal), TimeSpan.FromSeconds(10)),
-            await bot.StatusAsync());
+        await Eventually.TrueAsync(async () => (await bot.StatusAsync()).Contains("degraded", StringComparison.Ordinal), TimeSpan.FromSeconds(10), detail: () => bot.StatusAsync());
         Assert.DoesNotContain(discord.Messages, m => m.ChannelId == DiscordChannel);
     }
 
@@ -309,10 +307,10 @@ public sealed class DeliveryResilienceTests
                 """{"message":"unavailable","code":0}"""));
         }
         await bot.PushAsync(("af-1", "Amir Amiry", "released"), ("af-2", "Second Person", "detained"));
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Requests.Count(r => r.Status == 503) == 4, TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(() => discord.Requests.Count(r => r.Status == 503) == 4, TimeSpan.FromSeconds(20));
         await bot.PushAsync(("af-1", "Amir Amiry", "deceased"), ("af-2", "Second Person", "charged"));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 3, TimeSpan.FromSeconds(30)));
+        await Eventually.TrueAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 3, TimeSpan.FromSeconds(30));
         var titles = discord.Messages.Where(m => m.ChannelId == DiscordChannel).Select(m => m.Body.ToJsonString()).ToArray();
         var released = Array.FindIndex(titles, t => t.Contains("Amir Amiry", StringComparison.Ordinal) && t.Contains("Released", StringComparison.Ordinal) && !t.Contains("Deceased", StringComparison.Ordinal));
         var deceased = Array.FindIndex(titles, t => t.Contains("Amir Amiry", StringComparison.Ordinal) && t.Contains("Deceased", StringComparison.Ordinal));
@@ -333,19 +331,19 @@ public sealed class DeliveryResilienceTests
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
 
         var posts = () => discord.Requests.Count(r => r.Method == "POST" && r.Path == $"/api/v10/channels/{DiscordChannel}/messages");
-        Assert.True(await BotTestHost.EventuallyAsync(() =>
+        await Eventually.TrueAsync(() =>
         {
             if (posts() == 4 && discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 1) return true;
             time.Advance(TimeSpan.FromSeconds(1)); // the client's retries back off on the fake clock
             return false;
-        }, TimeSpan.FromSeconds(30)), string.Join("\n", discord.Requests.Select(r => $"{r.Method} {r.Path} {r.Status}")));
+        }, TimeSpan.FromSeconds(30), detail: () => string.Join("\n", discord.Requests.Select(r => $"{r.Method} {r.Path} {r.Status}")));
         var message = Assert.Single(discord.Messages, m => m.ChannelId == DiscordChannel);
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None).Result is { State: OutboxState.Pending, Attempts: 1 }));
+        await Eventually.TrueAsync(async () => (await bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None)) is { State: OutboxState.Pending, Attempts: 1 });
 
         // Past the next attempt (4-5 minutes) and Discord's nonce window: a plain resend would post a second message.
         time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None).Result?.State == OutboxState.Sent, TimeSpan.FromSeconds(20)));
+        await Eventually.TrueAsync(async () => (await bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None))?.State == OutboxState.Sent, TimeSpan.FromSeconds(20));
         var row = await bot.Outbox.FindAsync(message.Nonce!, CancellationToken.None);
         Assert.Equal(message.Id, row!.ExternalId);
         Assert.Single(discord.Messages, m => m.ChannelId == DiscordChannel);

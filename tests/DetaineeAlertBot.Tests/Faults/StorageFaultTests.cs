@@ -3,9 +3,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Tests.Cluster;
 using DetaineeAlertBot.Tests.Host;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace DetaineeAlertBot.Tests.Faults;
@@ -55,7 +57,7 @@ public sealed class StorageFaultTests
         host.DeleteRootOnDispose = false; // the database is read after the host stops
         try
         {
-            Assert.True(await BotTestHost.EventuallyAsync(() => Status(host).Result == HttpStatusCode.OK, TimeSpan.FromSeconds(30)), await Body(host));
+            await Eventually.TrueAsync(async () => (await Status(host)) == HttpStatusCode.OK, TimeSpan.FromSeconds(30), detail: () => Body(host));
             Assert.Equal(HttpStatusCode.OK, (await PushAsync(host, Document(("p-1", "detained")))).Status); // baseline
 
             string filler = "";
@@ -63,13 +65,13 @@ public sealed class StorageFaultTests
             {
                 proxy!.Cut();
                 // /healthz says why, and keeps saying it: no crash, no restart loop.
-                Assert.True(await BotTestHost.EventuallyAsync(() => Status(host).Result == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30)));
+                await Eventually.TrueAsync(async () => (await Status(host)) == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30));
                 var health = await Body(host);
                 Assert.Contains("refused the connection", health);
                 Assert.Contains("Storage:ConnectionString", health);
                 // The leader lost its lock connection too: it stops sending and says it cannot check the lead.
-                Assert.True(await BotTestHost.EventuallyAsync(() => (health = Body(host).Result).Contains("\"isLeader\":false", StringComparison.Ordinal)
-                    && health.Contains("cannot check the lead", StringComparison.Ordinal), TimeSpan.FromSeconds(30)), health);
+                await Eventually.TrueAsync(async () => (health = (await Body(host))).Contains("\"isLeader\":false", StringComparison.Ordinal)
+                    && health.Contains("cannot check the lead", StringComparison.Ordinal), TimeSpan.FromSeconds(30), detail: () => health);
             }
             else
             {
@@ -81,18 +83,20 @@ public sealed class StorageFaultTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
             Assert.Contains("nothing was stored", refused.Body);
             Assert.Contains(postgres ? "refused the connection" : "is full", refused.Body);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // a dispatcher that wrongly went on would print now
             Assert.Equal(0, host.Console.Count("==== ALERT"));
 
             if (postgres) proxy!.Restore();
             else File.Delete(filler);
-            Assert.True(await BotTestHost.EventuallyAsync(() => Status(host).Result == HttpStatusCode.OK && Body(host).Result.Contains("\"isLeader\":true"), TimeSpan.FromSeconds(30)),
-                await Body(host));
+            await Eventually.TrueAsync(async () => (await Status(host)) == HttpStatusCode.OK && (await Body(host)).Contains("\"isLeader\":true"), TimeSpan.FromSeconds(30), detail: () => Body(host));
+            // Readable again, the store holds no row from the refused document, so no dispatcher can ever print one.
+            var afterRefusal = await host.App.Services.GetRequiredService<IAlertOutbox>().GetStatsAsync(CancellationToken.None);
+            Assert.Equal((0L, 0L, 0L, 0L), (afterRefusal.Pending, afterRefusal.Sending, afterRefusal.Delivered, afterRefusal.Dead));
+            Assert.Equal(0, host.Console.Count("==== ALERT"));
 
             var accepted = await PushAsync(host, Document(("p-1", "released")));
             Assert.Equal(HttpStatusCode.OK, accepted.Status);
-            Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1, TimeSpan.FromSeconds(30)), host.Console.Text);
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 1, TimeSpan.FromSeconds(30), detail: () => host.Console.Text);
+            await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 1), because: "the one alert stored sent, nothing left to send");
             Assert.Equal(1, host.Console.Count("==== ALERT"));
 
             // Stored: the refused document left nothing behind; the accepted one one history row and one sent alert.

@@ -4,6 +4,7 @@ using System.Text;
 using DetaineeAlertBot.Adapters;
 using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -65,17 +66,17 @@ internal sealed class BotTestHost : IAsyncDisposable
         return new BotTestHost(root, app, console, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) });
     }
 
-    /// <summary>Waits (bounded) until the condition holds; returns whether it did.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan? timeout = null)
+    /// <summary>True once every outbox row is stored sent (none pending or sending) and <paramref name="delivered"/> were:
+    /// nothing is left that could still be sent, so a test may now assert that something was NOT sent (a duplicate, an
+    /// alert for a refused document). Marking a row sent comes after its send, so a duplicate send shows by then.</summary>
+    public static async Task<bool> AllSentAsync(IServiceProvider services, long delivered)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return true;
-            await Task.Delay(50);
-        }
-        return condition();
+        var stats = await services.GetRequiredService<IAlertOutbox>().GetStatsAsync(CancellationToken.None);
+        return stats is { Pending: 0, Sending: 0 } && stats.Delivered == delivered;
     }
+
+    /// <inheritdoc cref="AllSentAsync(IServiceProvider, long)"/>
+    public Task<bool> AllSentAsync(long delivered) => AllSentAsync(App.Services, delivered);
 
     /// <summary>Replaces the feed the way editors do: write a temporary file, then rename it over the old one.</summary>
     public void ReplaceFeedAtomically(string json)

@@ -28,7 +28,7 @@ public class HttpSourcePollingTests
             InterlockedMax(ref maxInFlight, now);
             try
             {
-                await Task.Delay(100);
+                await Task.Delay(100); // a slow feed (the fake's pacing), so an overlapping poll would show in maxInFlight
                 if (Interlocked.Increment(ref calls) <= 2)
                 {
                     context.Response.StatusCode = 500;
@@ -49,10 +49,10 @@ public class HttpSourcePollingTests
         await using var host = await BotTestHost.StartAsync(root);
 
         // Two failures are reported with their reason, then the third poll (after 1 s and 2 s of backoff) applies.
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("answered 500")));
+        await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(host)).Contains("answered 500"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Http.GetAsync("/healthz/detail")).StatusCode);
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("\"cases\":1"), TimeSpan.FromSeconds(30)));
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz/detail").Result.StatusCode == HttpStatusCode.OK));
+        await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(host)).Contains("\"cases\":1"), TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => (await host.Http.GetAsync("/healthz/detail")).StatusCode == HttpStatusCode.OK);
         Assert.Equal(1, maxInFlight);
         Assert.InRange(calls, 3, 4);
     }

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
@@ -37,7 +38,7 @@ public class IngestEndpointTests
     public async Task Push_MissingOrWrongKey_Is401AndChangesNothing(string? key)
     {
         await using var host = await StartAsync();
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("\"cases\":1"))); // the file's case
+        await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(host)).Contains("\"cases\":1")); // the file's case
 
         using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "detained")), key));
 
@@ -65,7 +66,7 @@ public class IngestEndpointTests
         var rejected = Assert.Single(secondBody.GetProperty("rejected").EnumerateArray());
         Assert.Equal("p-2", rejected.GetProperty("id").GetString());
         Assert.Contains("missing required field \"name\"", rejected.GetProperty("reason").GetString());
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 1, detail: () => host.Console.Text);
         Assert.Contains("Pushed Person — Charged", host.Console.Text);
     }
 
@@ -81,8 +82,15 @@ public class IngestEndpointTests
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.False(body.GetProperty("applied").GetBoolean());
         Assert.Contains("not valid JSON", body.GetProperty("error").GetString());
-        await Task.Delay(500);
         Assert.Equal(0, host.Console.Count("==== ALERT"));
+
+        // A later good document is the marker: once its alert is stored sent, the refused one would have shown before it
+        // (and this alert would then read "Released -> Charged").
+        Assert.Equal(HttpStatusCode.OK, (await host.Http.SendAsync(Push(BotTestHost.Feed(("p-1", "Pushed", "charged"))))).StatusCode);
+        await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 1), because: "the marker's alert stored sent");
+        Assert.Equal(1, host.Console.Count("==== ALERT"));
+        Assert.Contains("Status changed: Detained -> Charged", host.Console.Text);
+        Assert.DoesNotContain("Released", host.Console.Text);
     }
 
     [Fact]
@@ -151,7 +159,7 @@ public class IngestEndpointTests
         Assert.Equal(3, body.GetProperty("rejectedCount").GetInt32());
         Assert.Equal([0, 1, 2], rejected.Select(r => r.GetProperty("index").GetInt32()));
         Assert.Contains("statusSince", rejected[1].GetProperty("reason").GetString());
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 2), host.Console.Text);
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 2, detail: () => host.Console.Text);
         Assert.Contains("==== ALERT · console channel desk ·", host.Console.Text);
         Assert.Contains("==== ALERT · console channel legal ·", host.Console.Text);
         Assert.Contains("Pushed Person — Released", host.Console.Text);
@@ -163,7 +171,7 @@ public class IngestEndpointTests
     {
         await using var host = await StartAsync();
         // The file source's baseline first, so the count after the refused push is a fact and not a race.
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(host).Result.Contains("\"cases\":1", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(host)).Contains("\"cases\":1", StringComparison.Ordinal), because: "the file source's baseline");
 
         using var response = await host.Http.SendAsync(Push(BotTestHost.Feed(("x-1", "Forged", "released")), path: "/api/v1/cases?source=forged"));
 

@@ -33,7 +33,7 @@ public sealed class ManagementEndpointTests
     {
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained")));
         await using var host = await StartAsync(root);
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz").Result.StatusCode == HttpStatusCode.OK));
+        await Eventually.TrueAsync(async () => (await host.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK);
 
         foreach (var remote in new[] { null, "203.0.113.7" })
         {
@@ -51,7 +51,7 @@ public sealed class ManagementEndpointTests
     {
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained")));
         await using var host = await StartAsync(root, $"--Management:ApiKey=  {ManagementKey}  ");
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz").Result.StatusCode == HttpStatusCode.OK));
+        await Eventually.TrueAsync(async () => (await host.Http.GetAsync("/healthz")).StatusCode == HttpStatusCode.OK);
 
         // Every spelling routing accepts is guarded: the guard looks at the endpoint, not at the path text.
         foreach (var path in new[] { "/healthz/detail", "/metrics", "/healthz/detail/", "/HEALTHZ/Detail", "/metrics/" })

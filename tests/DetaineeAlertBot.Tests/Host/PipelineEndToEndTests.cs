@@ -20,13 +20,13 @@ public class PipelineEndToEndTests
     {
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained"), ("ir-2", "Amir Amini", "detained")), Settings);
         await using var host = await BotTestHost.StartAsync(root);
-        Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("\"cases\":2")));
+        await Eventually.TrueAsync(async () => (await Health(host)).Contains("\"cases\":2"));
 
         // The baseline alerts nothing; then an editor replaces the file atomically with one watched and one unwatched change.
         host.ReplaceFeedAtomically(BotTestHost.Feed(("af-1", "Amir Amiry", "released"), ("ir-2", "Amir Amini", "charged")));
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") >= 1), host.Console.Text);
-        await Task.Delay(1500); // give a duplicate, if there were one, time to appear
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") >= 1, detail: () => host.Console.Text);
+        await Eventually.TrueAsync(() => host.AllSentAsync(delivered: 1), because: "the alert stored sent (a duplicate would be printed by then)");
         Assert.Equal(1, host.Console.Count("==== ALERT"));
         Assert.Contains("Amir Amiry — Released", host.Console.Text);
         Assert.Contains("Status changed: Detained -> Released", host.Console.Text);
@@ -39,11 +39,11 @@ public class PipelineEndToEndTests
     {
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained")), Settings);
         await using var host = await BotTestHost.StartAsync(root);
-        Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("\"cases\":1")));
+        await Eventually.TrueAsync(async () => (await Health(host)).Contains("\"cases\":1"));
 
         host.ReplaceFeedAtomically("{ \"cases\": [ { \"id\": \"af-1\", \"status\": \"released\" ");
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("not valid JSON")));
+        await Eventually.TrueAsync(async () => (await Health(host)).Contains("not valid JSON"));
         using var response = await host.Http.GetAsync("/healthz/detail");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var lookup = await host.App.Services.GetRequiredService<DetaineeAlertBot.Core.Commands.BotCommands>()
@@ -53,8 +53,8 @@ public class PipelineEndToEndTests
 
         // Fixing the file applies it and the source is healthy again.
         host.ReplaceFeedAtomically(BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Http.GetAsync("/healthz/detail").Result.StatusCode == HttpStatusCode.OK));
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 1, detail: () => host.Console.Text);
+        await Eventually.TrueAsync(async () => (await host.Http.GetAsync("/healthz/detail")).StatusCode == HttpStatusCode.OK);
     }
 
     [Fact]
@@ -62,12 +62,12 @@ public class PipelineEndToEndTests
     {
         var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained"), ("af-2", "Other", "detained")), Settings);
         await using var host = await BotTestHost.StartAsync(root);
-        Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("\"cases\":2")));
+        await Eventually.TrueAsync(async () => (await Health(host)).Contains("\"cases\":2"));
 
         host.ReplaceFeedAtomically("""{ "cases": [ { "id": "af-1", "name": "Amir Amiry", "status": "released" }, { "id": "af-2", "name": "Other", "status": "jailed" } ] }""");
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Console.Count("==== ALERT") == 1), host.Console.Text);
-        Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("1 rejected")));
+        await Eventually.TrueAsync(() => host.Console.Count("==== ALERT") == 1, detail: () => host.Console.Text);
+        await Eventually.TrueAsync(async () => (await Health(host)).Contains("1 rejected"));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public class PipelineEndToEndTests
         var root = BotTestHost.CreateRoot("{}", """{ "Sources": [ { "Name": "gone", "Type": "File", "Path": "config/nothing-here.json" } ] }""");
         await using var host = await BotTestHost.StartAsync(root);
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("does not exist")));
+        await Eventually.TrueAsync(async () => (await Health(host)).Contains("does not exist"));
         using var response = await host.Http.GetAsync("/healthz/detail");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -91,7 +91,7 @@ public class PipelineEndToEndTests
         await using var host = await BotTestHost.StartAsync(root);
 
         // The source reports once its first document is applied; from then on /healthz is 200 and lists it.
-        Assert.True(await BotTestHost.EventuallyAsync(() => Health(host).Result.Contains("\"name\":\"source:test\"")));
+        await Eventually.TrueAsync(async () => (await Health(host)).Contains("\"name\":\"source:test\""));
         using var response = await host.Http.GetAsync("/healthz/detail");
         var body = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

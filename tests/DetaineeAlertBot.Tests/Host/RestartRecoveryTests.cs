@@ -29,15 +29,16 @@ public class RestartRecoveryTests
         await using (var first = await BotTestHost.StartAsync(root, $"--Storage:ConnectionString=Data Source={database}"))
         {
             first.DeleteRootOnDispose = false;
-            Assert.True(await BotTestHost.EventuallyAsync(() => first.Console.Count("==== ALERT") >= 2), first.Console.Text);
-            await Task.Delay(1500);
+            await Eventually.TrueAsync(() => first.Console.Count("==== ALERT") >= 2, detail: () => first.Console.Text);
+            await Eventually.TrueAsync(() => first.AllSentAsync(delivered: 2), because: "both rows stored sent, nothing left to send");
             Assert.Equal(1, first.Console.Count("Amir Amiry — Released"));
             Assert.Equal(1, first.Console.Count("Second Person — Charged"));
         }
 
         await using var second = await BotTestHost.StartAsync(root, $"--Storage:ConnectionString=Data Source={database}");
-        Assert.True(await BotTestHost.EventuallyAsync(() => PipelineEndToEndTests.Health(second).Result.Contains("\"delivered\":2")));
-        await Task.Delay(1500);
+        await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(second)).Contains("\"delivered\":2"));
+        // Every row is stored sent and the unchanged feed is loaded: the second start has nothing it could print.
+        await Eventually.TrueAsync(async () => await second.AllSentAsync(delivered: 2) && (await PipelineEndToEndTests.Health(second)).Contains("\"cases\":2"));
         Assert.Equal(0, second.Console.Count("==== ALERT"));
     }
 

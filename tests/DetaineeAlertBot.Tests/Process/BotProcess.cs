@@ -54,24 +54,39 @@ internal sealed class BotProcess : IAsyncDisposable
         return bot;
     }
 
-    /// <summary>Waits (bounded) until /healthz answers 200.</summary>
+    /// <summary>Waits (bounded) until /healthz answers 200; false when it does not or the process exits first.</summary>
     public async Task<bool> WaitHealthyAsync(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        var healthy = false;
+        try
         {
-            try
-            {
-                using var response = await Http.GetAsync("/healthz/detail");
-                if (response.StatusCode == HttpStatusCode.OK) return true;
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(100);
+            await Eventually.TrueAsync(async () => _process.HasExited || (healthy = await IsHealthyAsync()), timeout);
         }
-        return false;
+        catch (EventuallyTimeoutException)
+        {
+            return false;
+        }
+        return healthy;
+    }
+
+    private async Task<bool> IsHealthyAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync("/healthz/detail");
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
+    }
+
+    /// <summary>The /healthz/detail body, whatever the status.</summary>
+    public async Task<string> HealthAsync()
+    {
+        using var response = await Http.GetAsync("/healthz/detail");
+        return await response.Content.ReadAsStringAsync();
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing, like a host dying.</summary>

@@ -40,7 +40,7 @@ public class KillRecoveryTests
                 }
                 File.WriteAllText(Path.Combine(root, "config", "cases.json"), BotTestHost.Feed(("af-1", "Amir Amiry", "released")));
 
-                Assert.True(await BotTestHost.EventuallyAsync(() => first.Output.Contains("failed (attempt 1), retrying in"), TimeSpan.FromSeconds(60)), first.Output);
+                await Eventually.TrueAsync(() => first.Output.Contains("failed (attempt 1), retrying in"), TimeSpan.FromSeconds(60), detail: () => first.Output);
                 Assert.Equal(4, discord.Requests.Count(r => r.Path == messages && r.Status == 503));
                 first.Kill();
             }
@@ -48,8 +48,10 @@ public class KillRecoveryTests
 
             await using var second = BotProcess.Start(root, args);
             Assert.True(await second.WaitHealthyAsync(TimeSpan.FromSeconds(60)), second.Output);
-            Assert.True(await BotTestHost.EventuallyAsync(() => discord.Messages.Count >= 1, TimeSpan.FromSeconds(30)), second.Output);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // a duplicate, if any, would arrive now
+            await Eventually.TrueAsync(() => discord.Messages.Count >= 1, TimeSpan.FromSeconds(30), detail: () => second.Output);
+            // The row stored sent: nothing is left to send, so a duplicate would be in the fake by now.
+            await Eventually.TrueAsync(async () => await second.HealthAsync() is var health && health.Contains("\"delivered\":1") && health.Contains("\"pending\":0") && health.Contains("\"sending\":0"),
+                TimeSpan.FromSeconds(30), detail: () => second.HealthAsync());
             var message = Assert.Single(discord.Messages);
             Assert.Equal("111", message.ChannelId);
             Assert.Contains("Amir Amiry", message.Body.ToJsonString());

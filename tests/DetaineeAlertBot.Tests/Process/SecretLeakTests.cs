@@ -69,11 +69,11 @@ public sealed class SecretLeakTests
 
             // Wait until each secret-bearing part has failed and said so.
             var detail = "";
-            Assert.True(await BotTestHost.EventuallyAsync(() =>
+            await Eventually.TrueAsync(async () =>
             {
                 try
                 {
-                    detail = management.GetAsync("/healthz/detail").Result.Content.ReadAsStringAsync().Result;
+                    detail = (await (await management.GetAsync("/healthz/detail")).Content.ReadAsStringAsync());
                 }
                 catch (AggregateException)
                 {
@@ -83,7 +83,7 @@ public sealed class SecretLeakTests
                 return detail.Contains("127.0.0.1:" + closedPort, StringComparison.Ordinal)
                     && detail.Contains("Discord:BotToken", StringComparison.Ordinal)
                     && detail.Contains("Slack:BotToken", StringComparison.Ordinal);
-            }, TimeSpan.FromSeconds(60)), detail + bot.Output);
+            }, TimeSpan.FromSeconds(60), detail: () => detail + bot.Output);
 
             // Callers who get something wrong: a wrong ingest key, a push with a bad record, a badly signed Slack command.
             using (var push = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases") { Content = new StringContent("{\"cases\":[]}", Encoding.UTF8, "application/json") })

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DetaineeAlertBot.Tests.Host;
 
 namespace DetaineeAlertBot.Tests.Slack;
 
@@ -19,12 +20,12 @@ public sealed class SlackAlertEndToEndTests
     {
         var root = SlackHost.CreateRoot(Settings, Feed("detained", "<!channel> Amir"));
         await using var host = await SlackHost.StartAsync(root, socketMode: false, httpCommands: false);
-        await WaitUntilAsync(async () => (await HealthAsync(host)).GetProperty("cases").GetInt32() == 1);
+        await Eventually.TrueAsync(async () => (await HealthAsync(host)).GetProperty("cases").GetInt32() == 1, Wait);
 
         SlackHost.ReplaceFeed(root, Feed("released", "<!channel> Amir"));
-        await WaitUntilAsync(() => Task.FromResult(host.Slack.Messages.Count >= 1));
-        // Give a duplicate, if there were one, time to show up.
-        await Task.Delay(1000);
+        await Eventually.TrueAsync(() => host.Slack.Messages.Count >= 1, Wait);
+        // Once the row is stored sent nothing is left to send: a duplicate would be in the fake by now.
+        await Eventually.TrueAsync(() => BotTestHost.AllSentAsync(host.App.Services, delivered: 1), Wait);
 
         var message = Assert.Single(host.Slack.Messages);
         Assert.Equal("C111", message.Channel);
@@ -44,14 +45,5 @@ public sealed class SlackAlertEndToEndTests
     {
         using var response = await host.Http.GetAsync("/healthz/detail");
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!await condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
     }
 }

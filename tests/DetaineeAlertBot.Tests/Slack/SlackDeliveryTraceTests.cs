@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -40,12 +41,11 @@ public sealed class SlackDeliveryTraceTests
         await PushAsync(host, "detained"); // the push source's baseline: no alert
         await PushAsync(host, "released");
 
-        Assert.True(await BotTestHost.EventuallyAsync(() => host.Slack.Messages.Any(m => m.Channel == "CTRACE1"), TimeSpan.FromSeconds(60)),
-            "the change never reached the fake Slack");
+        await Eventually.TrueAsync(() => host.Slack.Messages.Any(m => m.Channel == "CTRACE1"), TimeSpan.FromSeconds(60), because: "the change to reach the fake Slack");
         var message = host.Slack.Messages.Single(m => m.Channel == "CTRACE1");
         var deliveryId = message.Body.GetProperty("metadata").GetProperty("event_payload").GetProperty("delivery_id").GetString();
         Activity? Deliver() => stopped.FirstOrDefault(a => a.OperationName == "deliver" && (a.GetTagItem("delivery.id") as string) == deliveryId);
-        Assert.True(await BotTestHost.EventuallyAsync(() => Deliver() is not null, TimeSpan.FromSeconds(30)), "no deliver activity for the delivery id");
+        await Eventually.TrueAsync(() => Deliver() is not null, because: "a deliver activity for the delivery id");
 
         var deliver = Deliver()!;
         Assert.Equal(("slack", "CTRACE1", "sent"), (deliver.GetTagItem("platform"), deliver.GetTagItem("channel"), deliver.GetTagItem("result")));

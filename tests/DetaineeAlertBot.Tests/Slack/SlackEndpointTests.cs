@@ -193,20 +193,14 @@ public sealed class SlackEndpointTests(SlackEndpointTests.HostFixture fixture) :
 
     private async Task<JsonElement> WaitForComponentAsync(string name)
     {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (true)
+        JsonElement found = default;
+        await Eventually.TrueAsync(async () =>
         {
-            using var response = await _host.Http.GetAsync("/healthz/detail", timeout.Token);
-            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
-            foreach (var component in json.GetProperty("components").EnumerateArray())
-            {
-                if (component.GetProperty("name").GetString() == name)
-                {
-                    return component.Clone();
-                }
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
+            using var response = await _host.Http.GetAsync("/healthz/detail");
+            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            found = json.GetProperty("components").EnumerateArray().FirstOrDefault(c => c.GetProperty("name").GetString() == name).Clone();
+            return found.ValueKind == JsonValueKind.Object;
+        }, Wait, because: $"component {name} in /healthz/detail");
+        return found;
     }
 }

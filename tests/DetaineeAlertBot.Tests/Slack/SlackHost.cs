@@ -107,8 +107,7 @@ internal sealed class SlackHost : IAsyncDisposable
 
     /// <summary>Returns once the first feed document is in the catalog, so lookups have something to find.</summary>
     public async Task WaitForCasesAsync() =>
-        Assert.True(await BotTestHost.EventuallyAsync(() => App.Services.GetRequiredService<CaseCatalog>().Count > 0, TimeSpan.FromSeconds(60)),
-            "the sample feed never reached the catalog");
+        await Eventually.TrueAsync(() => App.Services.GetRequiredService<CaseCatalog>().Count > 0, TimeSpan.FromSeconds(60), because: "the sample feed in the catalog");
 
     public async ValueTask DisposeAsync()
     {

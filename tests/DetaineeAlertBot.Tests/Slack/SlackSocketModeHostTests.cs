@@ -31,25 +31,11 @@ public sealed class SlackSocketModeHostTests
     public async Task SocketMode_InvalidAppToken_UnhealthyWithFixInHealthz()
     {
         await using var host = await SlackHost.StartAsync(socketMode: false, httpCommands: false, "--Slack:AppToken=xapp-fake-wrong-token");
-        using var timeout = new CancellationTokenSource(Wait);
+        var (json, socket) = await WaitForSocketDetailAsync(host, "stopped");
 
-        while (true)
-        {
-            // 503 while anything is unhealthy: read the body either way.
-            using var response = await host.Http.GetAsync("/healthz/detail", timeout.Token);
-            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
-            var socket = json.GetProperty("components").EnumerateArray()
-                .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
-            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("stopped", StringComparison.Ordinal))
-            {
-                Assert.False(socket.GetProperty("healthy").GetBoolean());
-                Assert.Contains("Slack:AppToken", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
-                Assert.Equal("unhealthy", json.GetProperty("status").GetString());
-                return;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
+        Assert.False(socket.GetProperty("healthy").GetBoolean());
+        Assert.Contains("Slack:AppToken", socket.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("unhealthy", json.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -67,22 +53,23 @@ public sealed class SlackSocketModeHostTests
     {
         await using var host = await SlackHost.StartAsync(socketMode: true, httpCommands: false);
         await host.Slack.WaitForSocketAsync(0, Wait);
-        using var timeout = new CancellationTokenSource(Wait);
+        var (_, socket) = await WaitForSocketDetailAsync(host, "connected (");
 
-        while (true)
+        Assert.True(socket.GetProperty("healthy").GetBoolean());
+    }
+
+    /// <summary>Waits until /healthz/detail (503 while anything is unhealthy: read either way) lists slack-socket-mode
+    /// with a detail starting with <paramref name="prefix"/>; returns the body and that component.</summary>
+    private static async Task<(JsonElement Health, JsonElement Socket)> WaitForSocketDetailAsync(SlackHost host, string prefix)
+    {
+        var (json, socket) = (default(JsonElement), default(JsonElement));
+        await Eventually.TrueAsync(async () =>
         {
-            // 503 while anything is unhealthy: read the body either way.
-            using var response = await host.Http.GetAsync("/healthz/detail", timeout.Token);
-            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token)).RootElement;
-            var socket = json.GetProperty("components").EnumerateArray()
-                .FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
-            if (socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith("connected (", StringComparison.Ordinal))
-            {
-                Assert.True(socket.GetProperty("healthy").GetBoolean());
-                return;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
+            using var response = await host.Http.GetAsync("/healthz/detail");
+            json = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            socket = json.GetProperty("components").EnumerateArray().FirstOrDefault(c => c.GetProperty("name").GetString() == "slack-socket-mode");
+            return socket.ValueKind == JsonValueKind.Object && socket.GetProperty("detail").GetString()!.StartsWith(prefix, StringComparison.Ordinal);
+        }, Wait, because: $"slack-socket-mode \"{prefix}...\" in /healthz/detail");
+        return (json, socket);
     }
 }
