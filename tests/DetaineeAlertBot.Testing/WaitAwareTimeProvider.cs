@@ -9,6 +9,10 @@ namespace DetaineeAlertBot.Testing;
 public sealed class WaitAwareTimeProvider : FakeTimeProvider
 {
     private readonly Lock _lock = new();
+
+    // Held while a timer is created or changed and while the clock moves, so a timer is never recorded against one
+    // "now" and scheduled by the base class against another (which would leave it recorded as due but never firing).
+    private readonly object _clock = new();
     private readonly Dictionary<TrackedTimer, DateTimeOffset> _armed = [];
 
     public WaitAwareTimeProvider()
@@ -68,15 +72,24 @@ public sealed class WaitAwareTimeProvider : FakeTimeProvider
         await task.ConfigureAwait(false);
     }
 
+    /// <summary>Moves the clock (see <see cref="FakeTimeProvider.Advance"/>), never while a timer is being created.</summary>
+    public new void Advance(TimeSpan delta)
+    {
+        lock (_clock) base.Advance(delta);
+    }
+
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var tracked = new TrackedTimer(this);
-        tracked.Arm(dueTime, period);
-        tracked.Inner = base.CreateTimer(s =>
+        lock (_clock)
         {
-            tracked.Fired();
-            callback(s);
-        }, state, dueTime, period);
+            tracked.Arm(dueTime, period);
+            tracked.Inner = base.CreateTimer(s =>
+            {
+                tracked.Fired();
+                callback(s);
+            }, state, dueTime, period);
+        }
         return tracked;
     }
 
@@ -101,8 +114,11 @@ public sealed class WaitAwareTimeProvider : FakeTimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            Arm(dueTime, period);
-            return Inner.Change(dueTime, period);
+            lock (owner._clock)
+            {
+                Arm(dueTime, period);
+                return Inner.Change(dueTime, period);
+            }
         }
 
         public void Dispose()

@@ -75,7 +75,7 @@ public sealed class SecretLeakTests
                 {
                     detail = (await (await management.GetAsync("/healthz/detail")).Content.ReadAsStringAsync());
                 }
-                catch (AggregateException)
+                catch (HttpRequestException)
                 {
                     return false; // not listening yet
                 }
