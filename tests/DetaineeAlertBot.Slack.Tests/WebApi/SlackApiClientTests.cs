@@ -113,6 +113,9 @@ public sealed class SlackApiClientTests : FakeSlackTest
         Assert.Equal(SlackErrorClass.Configuration, e.ErrorClass);
     }
 
+    /// <summary>The waits these tests look for are a few seconds; the client's request timeouts are 15 s.</summary>
+    private static readonly TimeSpan Horizon = TimeSpan.FromSeconds(5);
+
     [Fact]
     public async Task PostMessage_429WithRetryAfter_WaitsOnTheClockAndSucceeds()
     {
@@ -123,9 +126,10 @@ public sealed class SlackApiClientTests : FakeSlackTest
 
         var posting = client.PostMessageAsync(Hello, CancellationToken.None);
         // Retry-After: 1 is honoured on the client's clock: it waits at least 1 s (plus jitter) before the second call.
-        Assert.InRange(await time.WaitForTimerAsync(because: "the client waiting out Retry-After"), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        // Within 5 s: the 15 s request timeout, also armed on this clock, is not the wait we are after.
+        Assert.InRange(await time.WaitForTimerAsync(Horizon, because: "the client waiting out Retry-After"), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
         Assert.Equal(1, Slack.Calls("chat.postMessage"));
-        await time.RunUntilDoneAsync(posting);
+        await time.RunUntilDoneAsync(posting, Horizon);
         var posted = await posting;
 
         Assert.Equal(2, Slack.Calls("chat.postMessage"));
@@ -142,10 +146,10 @@ public sealed class SlackApiClientTests : FakeSlackTest
         var client = CreateClient(o => o.RetryBackoff = TimeSpan.FromSeconds(1), time);
 
         var calling = client.AuthTestAsync(CancellationToken.None);
-        // First failure: Backoff's 1 s ± 20% (the earliest timer: the 15 s request timeouts come later).
-        Assert.InRange(await time.WaitForTimerAsync(because: "the client backing off after the 503"), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1200));
+        // First failure: Backoff's 1 s ± 20% (within 5 s: not the 15 s request timeout on the same clock).
+        Assert.InRange(await time.WaitForTimerAsync(Horizon, because: "the client backing off after the 503"), TimeSpan.FromMilliseconds(800), TimeSpan.FromMilliseconds(1200));
         Assert.Equal(1, Slack.Calls("auth.test"));
-        await time.RunUntilDoneAsync(calling);
+        await time.RunUntilDoneAsync(calling, Horizon);
 
         Assert.Equal(2, Slack.Calls("auth.test"));
     }
