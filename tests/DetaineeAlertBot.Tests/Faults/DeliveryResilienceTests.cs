@@ -275,10 +275,18 @@ public sealed class DeliveryResilienceTests
 
         if (sqlite)
         {
+            // Each send is settled (the row back to waiting, the pause's next check set from the current fake time)
+            // before the clock moves, else the next check would be set after the jump and never come due.
+            async Task SettledAfterAsync(int sends) => await Eventually.TrueAsync(async () =>
+                discord.Requests.Count(r => r.Path == $"/api/v10/channels/{DiscordChannel}/messages") >= sends
+                && (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Sending == 0
+                && (await bot.Outbox.GetPausesAsync(CancellationToken.None)).Any(p => p.ChannelId == DiscordChannel && p.NextCheckAt > time.GetUtcNow()),
+                TimeSpan.FromSeconds(20), because: $"send {sends} to the deleted channel settled");
+
             // Retried while the clock stands still: still no dead letter, still one report.
-            await Eventually.TrueAsync(() => discord.Requests.Count(r => r.Path == $"/api/v10/channels/{DiscordChannel}/messages") >= 1);
+            await SettledAfterAsync(1);
             time.Advance(TimeSpan.FromDays(1));
-            await Eventually.TrueAsync(() => discord.Requests.Count(r => r.Path == $"/api/v10/channels/{DiscordChannel}/messages") >= 2, TimeSpan.FromSeconds(20));
+            await SettledAfterAsync(2);
             Assert.Equal(0L, (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Dead);
             time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         }
