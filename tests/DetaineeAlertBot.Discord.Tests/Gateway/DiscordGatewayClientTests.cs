@@ -243,6 +243,7 @@ public sealed class DiscordGatewayClientTests : IAsyncLifetime
         {
             while (!run.IsCompleted)
             {
+                // Not a wait for a state: the fake's close is one-shot, so it is re-armed until the client gives up.
                 _fake.Gateway.CloseOnNextIdentify = 4009;
                 await Task.Delay(5);
             }

@@ -78,22 +78,17 @@ public sealed class DiscordShardedGatewayTests : IAsyncLifetime
     [Fact]
     public async Task IdentifyLimiter_SameBucket_WaitsTheIntervalAndOtherBucketsDoNot()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var time = new WaitAwareTimeProvider();
         var limiter = new DiscordIdentifyLimiter(maxConcurrency: 2, TimeSpan.FromSeconds(5), time);
 
         await limiter.WaitAsync(0, CancellationToken.None);
         await limiter.WaitAsync(1, CancellationToken.None); // bucket 1: no wait
         var third = limiter.WaitAsync(2, CancellationToken.None); // bucket 0 again: waits 5 s
-        await Task.Delay(50);
+        Assert.Equal(TimeSpan.FromSeconds(5), await time.WaitForTimerAsync(because: "the limiter waiting out bucket 0's interval"));
         Assert.False(third.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(5));
         await third.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    private static async Task WaitAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(20);
-        Assert.True(condition());
-    }
+    private static Task WaitAsync(Func<bool> condition) => Eventually.TrueAsync(condition, TimeSpan.FromSeconds(20));
 }

@@ -286,12 +286,5 @@ public sealed class SlackSocketModeClientTests : FakeSlackTest
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Wait));
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition) => Eventually.TrueAsync(condition, Wait);
 }
