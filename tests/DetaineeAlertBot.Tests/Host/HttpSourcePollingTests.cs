@@ -18,6 +18,9 @@ public class HttpSourcePollingTests
         var calls = 0;
         var inFlight = 0;
         var maxInFlight = 0;
+        var arrived = 0;
+        // Each answer is held until the test has seen the request and checked that no other poll overlaps it.
+        using var release = new SemaphoreSlim(0);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -26,9 +29,10 @@ public class HttpSourcePollingTests
         {
             var now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref maxInFlight, now);
+            Interlocked.Increment(ref arrived);
             try
             {
-                await Task.Delay(100); // a slow feed (the fake's pacing), so an overlapping poll would show in maxInFlight
+                await release.WaitAsync(TimeSpan.FromSeconds(30), context.RequestAborted);
                 if (Interlocked.Increment(ref calls) <= 2)
                 {
                     context.Response.StatusCode = 500;
@@ -49,8 +53,18 @@ public class HttpSourcePollingTests
         await using var host = await BotTestHost.StartAsync(root);
 
         // Two failures are reported with their reason, then the third poll (after 1 s and 2 s of backoff) applies.
+        async Task AnswerPollAsync(int poll)
+        {
+            await Eventually.TrueAsync(() => Volatile.Read(ref arrived) >= poll, because: $"poll {poll} to reach the feed");
+            Assert.Equal(1, Volatile.Read(ref inFlight));
+            release.Release();
+        }
+
+        await AnswerPollAsync(1);
         await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(host)).Contains("answered 500"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.Http.GetAsync("/healthz/detail")).StatusCode);
+        await AnswerPollAsync(2);
+        await AnswerPollAsync(3);
         await Eventually.TrueAsync(async () => (await PipelineEndToEndTests.Health(host)).Contains("\"cases\":1"), TimeSpan.FromSeconds(30));
         await Eventually.TrueAsync(async () => (await host.Http.GetAsync("/healthz/detail")).StatusCode == HttpStatusCode.OK);
         Assert.Equal(1, maxInFlight);
