@@ -224,7 +224,10 @@ public sealed class DeliveryResilienceTests
         discord.BotToken = FakeDiscordServer.DefaultBotToken;
 
         await Eventually.TrueAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 1, TimeSpan.FromSeconds(20));
-        await Eventually.TrueAsync(async () => (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Pending == 0);
+        // "Pending" leaves out rows being sent: wait until nothing is open and the pause report has reached the admin channel.
+        await Eventually.TrueAsync(async () => (await bot.Outbox.GetStatsAsync(CancellationToken.None)) is { Pending: 0, Sending: 0 }
+            && discord.Messages.Any(m => m.ChannelId == DiscordAdmin && m.Body.ToJsonString().Contains("Discord deliveries paused", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(20));
         var stats = await bot.Outbox.GetStatsAsync(CancellationToken.None);
         Assert.Equal(0L, stats.Dead);
         Assert.Single(discord.Messages, m => m.ChannelId == DiscordChannel);
