@@ -31,15 +31,26 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Owner);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Lease, TimeSpan.Zero);
         if (request.Max <= 0 || request.Platforms.Count == 0) return Task.FromResult(ClaimedBatch.Empty);
-        var now = _dialect.Now;
+        return database.RunInTransactionAsync("Claiming due alerts",
+            (connection, transaction) => ClaimInTransactionAsync(database, request, connection, transaction, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The claim as one statement inside the caller's transaction: the dispatcher's own claim, and the store's
+    /// claim of the rows a sync has just queued (so they commit claimed, with one flush instead of two).</summary>
+    internal static async Task<ClaimedBatch> ClaimInTransactionAsync(
+        StorageDatabase database, ClaimRequest request, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (request.Max <= 0 || request.Platforms.Count == 0) return ClaimedBatch.Empty;
+        var dialect = database.Dialect;
+        var now = dialect.Now;
         // Postgres: SKIP LOCKED keeps a stray claimer from blocking; SQLite: BEGIN IMMEDIATE serialises claimers.
         // The term check makes a dispatcher that lost the lead claim nothing, however late its statement runs.
         var sql =
-            $"UPDATE alert_outbox SET state = 'sending', lease_owner = @owner, claim_term = @term, lease_until = {_dialect.NowPlus("@lease")}, " +
+            $"UPDATE alert_outbox SET state = 'sending', lease_owner = @owner, claim_term = @term, lease_until = {dialect.NowPlus("@lease")}, " +
             "in_doubt = CASE WHEN state = 'sending' THEN @true ELSE in_doubt END, " +
             $"first_try_at = COALESCE(first_try_at, {now}) " +
             "WHERE delivery_id IN (SELECT o.delivery_id FROM alert_outbox o " +
-            $"WHERE o.state IN {Open} AND {_dialect.InList("o.platform", "@platforms")} " +
+            $"WHERE o.state IN {Open} AND {dialect.InList("o.platform", "@platforms")} " +
             $"AND ((o.state = 'pending' AND o.next_attempt_at <= {now}) OR (o.state = 'sending' AND (o.claim_term IS NULL OR o.claim_term < @term OR o.lease_until < {now}))) " +
             // Order per channel and case: an older open row of the same pair goes first.
             $"AND NOT EXISTS (SELECT 1 FROM alert_outbox p WHERE p.platform = o.platform AND p.channel_id = o.channel_id " +
@@ -47,50 +58,47 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
             // A paused platform sends nothing; a paused channel only when its next check is due.
             "AND NOT EXISTS (SELECT 1 FROM delivery_pauses z WHERE z.platform = o.platform " +
             $"AND (z.channel_id = '' OR (z.channel_id = o.channel_id AND z.next_check_at > {now}))) " +
-            $"ORDER BY o.seq LIMIT @max{_dialect.ForUpdateSkipLocked}) " +
+            $"ORDER BY o.seq LIMIT @max{dialect.ForUpdateSkipLocked}) " +
             "AND (SELECT term FROM delivery_term WHERE id = 1) = @term " +
             "RETURNING delivery_id, kind, platform, channel_id, payload_json, attempts, in_doubt, first_try_at, failing_since, created_at, seq, " + now + ", trace_parent";
-        return database.RunInTransactionAsync("Claiming due alerts", async (connection, transaction) =>
+        await using var command = dialect.BindNow(connection.Command(sql, transaction), database.Time)
+            .With("@owner", request.Owner)
+            .With("@term", request.Term)
+            .With("@lease", request.Lease.TotalSeconds)
+            .With("@true", dialect.Boolean(true))
+            .With("@platforms", dialect.ListValue(request.Platforms))
+            .With("@max", request.Max);
+        var claimed = new List<(long Seq, OutboxItem Item)>();
+        var batchNow = DateTimeOffset.MinValue;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            await using var command = _dialect.BindNow(connection.Command(sql, transaction), database.Time)
-                .With("@owner", request.Owner)
-                .With("@term", request.Term)
-                .With("@lease", request.Lease.TotalSeconds)
-                .With("@true", _dialect.Boolean(true))
-                .With("@platforms", _dialect.ListValue(request.Platforms))
-                .With("@max", request.Max);
-            var claimed = new List<(long Seq, OutboxItem Item)>();
-            var batchNow = DateTimeOffset.MinValue;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var deliveryId = reader.GetString(0);
+                var platform = reader.GetString(2);
+                var channel = reader.GetString(3);
+                var attempts = Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture);
+                AlertMessage? alert = null;
+                AdminReport? report = null;
+                if (reader.GetString(1) == ReportKind)
                 {
-                    var deliveryId = reader.GetString(0);
-                    var platform = reader.GetString(2);
-                    var channel = reader.GetString(3);
-                    var attempts = Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture);
-                    AlertMessage? alert = null;
-                    AdminReport? report = null;
-                    if (reader.GetString(1) == ReportKind)
-                    {
-                        report = ReadReport(reader.GetString(4));
-                    }
-                    else
-                    {
-                        var payload = AlertPayload.Deserialize(reader.GetString(4));
-                        alert = new AlertMessage(deliveryId, platform, channel, payload.Case, payload.OldStatus, payload.NewStatus,
-                            payload.ObservedAt, attempts + 1, payload.OldStatusSince);
-                    }
-                    batchNow = _dialect.ReadTimestamp(reader, 11);
-                    claimed.Add((Convert.ToInt64(reader.GetValue(10), CultureInfo.InvariantCulture), new OutboxItem(
-                        deliveryId, platform, channel, alert, report, attempts, _dialect.ReadBoolean(reader, 6),
-                        _dialect.ReadTimestampOrNull(reader, 7), _dialect.ReadTimestampOrNull(reader, 8), _dialect.ReadTimestamp(reader, 9),
-                        reader.IsDBNull(12) ? null : reader.GetString(12))));
+                    report = ReadReport(reader.GetString(4));
                 }
+                else
+                {
+                    var payload = AlertPayload.Deserialize(reader.GetString(4));
+                    alert = new AlertMessage(deliveryId, platform, channel, payload.Case, payload.OldStatus, payload.NewStatus,
+                        payload.ObservedAt, attempts + 1, payload.OldStatusSince);
+                }
+                batchNow = dialect.ReadTimestamp(reader, 11);
+                claimed.Add((Convert.ToInt64(reader.GetValue(10), CultureInfo.InvariantCulture), new OutboxItem(
+                    deliveryId, platform, channel, alert, report, attempts, dialect.ReadBoolean(reader, 6),
+                    dialect.ReadTimestampOrNull(reader, 7), dialect.ReadTimestampOrNull(reader, 8), dialect.ReadTimestamp(reader, 9),
+                    reader.IsDBNull(12) ? null : reader.GetString(12))));
             }
-            // RETURNING has no order of its own; put the claim back into the order it was chosen in.
-            return claimed.Count == 0 ? ClaimedBatch.Empty : new ClaimedBatch(batchNow, claimed.OrderBy(c => c.Seq).Select(c => c.Item).ToArray());
-        }, cancellationToken);
+        }
+        // RETURNING has no order of its own; put the claim back into the order it was chosen in.
+        return claimed.Count == 0 ? ClaimedBatch.Empty : new ClaimedBatch(batchNow, claimed.OrderBy(c => c.Seq).Select(c => c.Item).ToArray());
     }
 
     public Task<bool> MarkSentAsync(string deliveryId, long term, string? externalId, CancellationToken cancellationToken) =>

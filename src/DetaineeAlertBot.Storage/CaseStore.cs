@@ -158,7 +158,9 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
         }, cancellationToken);
     }
 
-    public Task<ApplyResult> ApplyAsync(SyncPlan plan, CancellationToken cancellationToken)
+    public Task<ApplyResult> ApplyAsync(SyncPlan plan, CancellationToken cancellationToken) => ApplyAsync(plan, null, cancellationToken);
+
+    public Task<ApplyResult> ApplyAsync(SyncPlan plan, ClaimRequest? claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var misplaced = plan.Upserts.FirstOrDefault(u => u.Case.Source != plan.Source);
@@ -171,12 +173,12 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             .Select(g => g.Last())
             .ToList();
         return database.RunInTransactionAsync($"Applying a sync of source '{plan.Source}'",
-            (connection, transaction) => ApplyInTransactionAsync(plan, upserts, connection, transaction, cancellationToken),
+            (connection, transaction) => ApplyInTransactionAsync(plan, upserts, claim, connection, transaction, cancellationToken),
             cancellationToken);
     }
 
     private async Task<ApplyResult> ApplyInTransactionAsync(
-        SyncPlan plan, List<CaseUpsert> upserts, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+        SyncPlan plan, List<CaseUpsert> upserts, ClaimRequest? claim, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         var observedAt = _dialect.Timestamp(plan.ObservedAt);
 
@@ -255,7 +257,14 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             await source.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new ApplyResult(written, applied.Count, alerts, conflicts);
+        // 7. The dispatcher's claim, when it offered one: the new rows commit already claimed, in this one flush.
+        ClaimedBatch? claimed = null;
+        if (claim is not null && alerts > 0)
+        {
+            claimed = await AlertOutbox.ClaimInTransactionAsync(database, claim, connection, transaction, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ApplyResult(written, applied.Count, alerts, conflicts, claimed);
     }
 
     /// <summary>The W3C traceparent of the running activity; null when nothing traces (no listener) or the activity uses

@@ -44,12 +44,14 @@ public sealed class AlertDispatcher
     private readonly ILogger<AlertDispatcher> _logger;
     private readonly TimeSpan _sendTimeout;
     private readonly string[] _platforms;
+    private readonly DeliveryHandoff? _handoff;
     private long _term;
     private DateTimeOffset _pausesLookedUpAt = DateTimeOffset.MinValue;
 
     public AlertDispatcher(
         IAlertOutbox outbox, IEnumerable<IAlertSink> sinks, DeliveryPolicy policy, AdminReporter reporter, BotMetrics metrics, ILogger<AlertDispatcher> logger,
-        IEnumerable<IDeliveryProbe>? probes = null, IEnumerable<IPlatformProbe>? platformProbes = null, TimeSpan? lease = null)
+        IEnumerable<IDeliveryProbe>? probes = null, IEnumerable<IPlatformProbe>? platformProbes = null, TimeSpan? lease = null,
+        DeliveryHandoff? handoff = null)
     {
         _outbox = outbox;
         _sinks = sinks.ToDictionary(s => s.Platform, StringComparer.Ordinal);
@@ -60,6 +62,7 @@ public sealed class AlertDispatcher
         _metrics = metrics;
         _logger = logger;
         _platforms = [.. _sinks.Keys.Order(StringComparer.Ordinal)];
+        _handoff = handoff;
         Lease = lease ?? DefaultLease;
         ArgumentOutOfRangeException.ThrowIfLessThan(Lease, TimeSpan.FromSeconds(2));
         // A send must end well inside its lease, or the row could be claimed again while it is still going.
@@ -84,8 +87,22 @@ public sealed class AlertDispatcher
     {
         var term = await _outbox.BeginTermAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _term, term);
+        // From now on a sync's store may claim its new rows for this term and hand them over (see DeliveryHandoff).
+        if (_platforms.Length > 0) _handoff?.Open(new ClaimRequest(term, Owner, Lease, ClaimSize, _platforms));
         _logger.LogInformation("Delivering alerts under term {Term}", term);
         return term;
+    }
+
+    /// <summary>Stops taking batches from syncs. On a graceful stop the batches already handed over are sent, like sends
+    /// in flight; after losing the lead (<paramref name="abortSends"/>) they are left to the next term.</summary>
+    public async Task StopTakingHandoffsAsync(CancellationToken abortSends)
+    {
+        if (_handoff is null) return;
+        foreach (var handed in _handoff.Close())
+        {
+            if (abortSends.IsCancellationRequested) return;
+            await DeliverHandedAsync(handed, abortSends).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Probes paused platforms that are due, then claims and delivers one batch; returns how many rows were
@@ -96,6 +113,13 @@ public sealed class AlertDispatcher
     {
         abortSends.ThrowIfCancellationRequested();
         if (Term == 0) await BeginTermAsync(cancellationToken).ConfigureAwait(false);
+        // Rows the syncs claimed for this term first: they are this instance's, committed claimed, waiting for nothing.
+        var handled = 0;
+        while (_handoff is not null && _handoff.TryTake(out var handed))
+        {
+            handled += await DeliverHandedAsync(handed, abortSends).ConfigureAwait(false);
+            abortSends.ThrowIfCancellationRequested();
+        }
         var now = _policy.Time.GetUtcNow();
         if (now - _pausesLookedUpAt >= PauseLookupInterval || now < _pausesLookedUpAt)
         {
@@ -103,8 +127,28 @@ public sealed class AlertDispatcher
             _pausesLookedUpAt = now;
         }
         var batch = await _outbox.ClaimAsync(new ClaimRequest(Term, Owner, Lease, ClaimSize, _platforms), cancellationToken).ConfigureAwait(false);
-        if (batch.Items.Count == 0) return 0;
+        return handled + await DeliverBatchAsync(batch, abortSends).ConfigureAwait(false);
+    }
 
+    /// <summary>A batch a sync claimed for this dispatcher. Sent only under the term it was claimed for, and only while
+    /// its lease is young: an older batch is released (pending again, no attempt counted) for the next claim, so no row
+    /// is sent by this batch and by a claim that found its lease expired.</summary>
+    private async Task<int> DeliverHandedAsync(HandedBatch handed, CancellationToken abortSends)
+    {
+        if (handed.Term != Term) return 0; // A newer term of ours has taken these rows over already.
+        if (_policy.Time.GetUtcNow() - handed.HandedAt <= Lease / 2) return await DeliverBatchAsync(handed.Batch, abortSends).ConfigureAwait(false);
+        foreach (var item in handed.Batch.Items)
+        {
+            await _outbox.MarkWaitingAsync(item.DeliveryId, Term,
+                new WaitMark("claimed by a sync but not sent while its lease was young; claimed again", TimeSpan.Zero, CountsAsAttempt: false, item.InDoubt, Failing: false),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        return handed.Batch.Items.Count;
+    }
+
+    private async Task<int> DeliverBatchAsync(ClaimedBatch batch, CancellationToken abortSends)
+    {
+        if (batch.Items.Count == 0) return 0;
         var channels = batch.Items.GroupBy(a => (a.Platform, a.ChannelId)).ToArray();
         if (channels.Length == 1)
         {

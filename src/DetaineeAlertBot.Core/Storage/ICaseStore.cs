@@ -20,6 +20,11 @@ public interface ICaseStore
     /// Also records the source as baselined and its last sync time.</summary>
     Task<ApplyResult> ApplyAsync(SyncPlan plan, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="ApplyAsync(SyncPlan, CancellationToken)"/>; with <paramref name="claim"/>, the same
+    /// transaction then claims due outbox rows for that delivery term (the dispatcher's own claim, with all its checks:
+    /// the term is current, per channel and case order, pauses) and returns them in <see cref="ApplyResult.Claimed"/>.</summary>
+    Task<ApplyResult> ApplyAsync(SyncPlan plan, ClaimRequest? claim, CancellationToken cancellationToken);
+
     /// <summary>The case's status timeline, newest first.</summary>
     Task<IReadOnlyList<StatusHistoryEntry>> GetHistoryAsync(CaseKey key, int limit, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using DetaineeAlertBot.Core.Feeds;
+using DetaineeAlertBot.Core.Storage;
 
 namespace DetaineeAlertBot.Core.Sync;
 
@@ -23,6 +24,10 @@ public sealed class SyncContext(string source, ReadOnlyMemory<byte> document, Da
 
     /// <summary>What the document changes (set by <see cref="Stages.PlanStage"/>).</summary>
     public SyncPlan? Plan { get; set; }
+
+    /// <summary>The dispatcher's claim the store made with the plan's new alerts, if it offered one (set by
+    /// <see cref="Stages.StoreStage"/>); the publish stage hands the claimed rows over under it.</summary>
+    public ClaimRequest? Claim { get; set; }
 
     /// <summary>What the store did with the plan (set by <see cref="Stages.StoreStage"/>).</summary>
     public ApplyResult? Result { get; set; }

@@ -39,17 +39,19 @@ public sealed class SyncPipeline
     public IReadOnlyList<ISyncStage> Stages => _stages;
 
     /// <param name="refresher">With a shared database: the catalog catch-up run before each document; null otherwise.</param>
+    /// <param name="handoff">The dispatcher's offer to take the new alerts claimed in the store's transaction; null: they
+    /// are queued pending and claimed by the dispatcher.</param>
     public static SyncPipeline Create(
         ICaseStore store, CaseCatalog catalog, AppliedDocuments applied, AlertSignal alertSignal, BotMetrics metrics, TimeProvider time,
-        ILoggerFactory loggers, CatalogRefresher? refresher = null)
+        ILoggerFactory loggers, CatalogRefresher? refresher = null, DeliveryHandoff? handoff = null)
     {
         var stages = new List<ISyncStage>(6);
         if (refresher is not null) stages.Add(new CatchUpStage(refresher));
         stages.Add(new SkipIdenticalStage(applied, metrics));
         stages.Add(new ParseStage(catalog, metrics, loggers.CreateLogger<ParseStage>()));
         stages.Add(new PlanStage(catalog, time, loggers.CreateLogger<PlanStage>()));
-        stages.Add(new StoreStage(store, catalog, applied, loggers.CreateLogger<StoreStage>()));
-        stages.Add(new PublishStage(alertSignal, metrics, loggers.CreateLogger<PublishStage>()));
+        stages.Add(new StoreStage(store, catalog, applied, loggers.CreateLogger<StoreStage>(), handoff));
+        stages.Add(new PublishStage(alertSignal, metrics, loggers.CreateLogger<PublishStage>(), handoff));
         return new SyncPipeline(stages, metrics, time);
     }
 

@@ -1,5 +1,6 @@
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Changes;
+using DetaineeAlertBot.Core.Storage;
 
 namespace DetaineeAlertBot.Core.Sync;
 
@@ -25,4 +26,6 @@ public sealed record CaseUpsert(CaseRecord Case, ChangeKind Kind, CaseStatus? Pr
 /// <param name="StatusChanges">History rows written for status changes (not first sightings).</param>
 /// <param name="AlertsQueued">Outbox rows created, one per watching channel per status change.</param>
 /// <param name="Conflicts">Status changes skipped because the stored status no longer matched PreviousStatus.</param>
-public sealed record ApplyResult(int CasesWritten, int StatusChanges, int AlertsQueued, int Conflicts);
+/// <param name="Claimed">Outbox rows claimed in the same transaction for the dispatcher's offered claim (see
+/// <see cref="Alerts.DeliveryHandoff"/>); null when no claim was asked for.</param>
+public sealed record ApplyResult(int CasesWritten, int StatusChanges, int AlertsQueued, int Conflicts, ClaimedBatch? Claimed = null);

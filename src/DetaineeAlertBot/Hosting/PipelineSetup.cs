@@ -38,6 +38,7 @@ public static class PipelineSetup
         services.AddSingleton<ICaseSearch, CaseSearchIndex>();
         services.AddSingleton<CaseCatalog>();
         services.AddSingleton(provider => new AlertSignal(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(provider => new DeliveryHandoff(provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AppliedDocuments>();
         // The sync stages are listed in SyncPipeline.Create; the catch-up stage runs when a shared database registered a refresher.
         services.AddSingleton(provider => SyncPipeline.Create(
@@ -48,7 +49,8 @@ public static class PipelineSetup
             provider.GetRequiredService<BotMetrics>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetService<CatalogRefresher>()));
+            provider.GetService<CatalogRefresher>(),
+            provider.GetRequiredService<DeliveryHandoff>()));
         services.AddSingleton<CaseCommands>();
         services.AddSingleton<WatchlistCommands>();
         services.AddSingleton<AlertCommands>();
@@ -81,7 +83,8 @@ public static class PipelineSetup
             provider.GetServices<IDeliveryProbe>(),
             provider.GetServices<IPlatformProbe>(),
             // Cluster:* is AddCluster's section, read when the dispatcher is made, so the two may be added in either order.
-            provider.GetRequiredService<ClusterOptions>().DeliveryLease));
+            provider.GetRequiredService<ClusterOptions>().DeliveryLease,
+            provider.GetRequiredService<DeliveryHandoff>()));
 
         // Order matters: start-up (migrate, load, seed) finishes before any loop starts.
         services.AddHealthChecks().AddReportedComponent(AlertDispatchService.Component);

@@ -21,6 +21,27 @@ public sealed class AlertDispatchService(
 
     protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken, CancellationToken lead)
     {
+        try
+        {
+            await DispatchWhileLeadingAsync(stoppingToken, lead);
+        }
+        finally
+        {
+            // Graceful stop: the batches syncs handed over are sent like sends in flight. Lost lead: left to the next term.
+            try
+            {
+                await dispatcher.StopTakingHandoffsAsync(lead);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The rows stay claimed under this term; the next term takes them over at once.
+                logger.LogError("Could not send the alerts handed over by syncs before stopping ({Error}); the next start sends them", ex.Message);
+            }
+        }
+    }
+
+    private async Task DispatchWhileLeadingAsync(CancellationToken stoppingToken, CancellationToken lead)
+    {
         var failures = 0;
         var termTaken = false;
         while (!stoppingToken.IsCancellationRequested)

@@ -35,6 +35,19 @@ public sealed class InMemoryCaseStore : ICaseStore
         lock (_lock) return Task.FromResult(new StoreSnapshot([.. _cases.Values], [.. _sources.Values]));
     }
 
+    /// <summary>The claim each <see cref="ApplyAsync(SyncPlan, ClaimRequest?, CancellationToken)"/> was given (null: none).</summary>
+    public List<ClaimRequest?> Claims { get; } = [];
+
+    /// <summary>What a claim returns. The in-memory store keeps no outbox: a test sets the rows "claimed".</summary>
+    public ClaimedBatch ClaimResult { get; set; } = ClaimedBatch.Empty;
+
+    public async Task<ApplyResult> ApplyAsync(SyncPlan plan, ClaimRequest? claim, CancellationToken cancellationToken)
+    {
+        lock (_lock) Claims.Add(claim);
+        var result = await ApplyAsync(plan, cancellationToken).ConfigureAwait(false);
+        return claim is null ? result : result with { Claimed = ClaimResult };
+    }
+
     public Task<ApplyResult> ApplyAsync(SyncPlan plan, CancellationToken cancellationToken)
     {
         lock (_lock)

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Logging;
 
 namespace DetaineeAlertBot.Core.Sync.Stages;
 
-/// <summary>Publish: wake the dispatcher for the alerts the store queued, count what happened, and report it.</summary>
-public sealed class PublishStage(AlertSignal alertSignal, BotMetrics metrics, ILogger<PublishStage> logger) : ISyncStage
+/// <summary>Publish: hand the rows the store claimed to the dispatcher and wake it for the alerts the store queued,
+/// count what happened, and report it.</summary>
+public sealed class PublishStage(AlertSignal alertSignal, BotMetrics metrics, ILogger<PublishStage> logger, DeliveryHandoff? handoff = null) : ISyncStage
 {
     public string Name => "publish";
 
@@ -14,6 +15,12 @@ public sealed class PublishStage(AlertSignal alertSignal, BotMetrics metrics, IL
         var result = context.Result ?? throw new InvalidOperationException("the store stage has not run");
         var plan = context.PlanOrThrow;
         var source = new KeyValuePair<string, object?>("source", context.Source);
+        if (context.Claim is { } claim && result.Claimed is { Items.Count: > 0 } claimed && handoff?.Hand(claim, claimed) != true)
+        {
+            // The dispatcher stopped or started a new term in between: that term takes these rows over at once.
+            logger.LogInformation("{Count} alert(s) claimed by the sync were not handed over (the dispatcher's term {Term} ended); the next term sends them",
+                claimed.Items.Count, claim.Term);
+        }
         if (result.AlertsQueued > 0) alertSignal.Notify();
         metrics.DocumentsSynced.Add(1, source, new("result", "applied"));
         if (result.StatusChanges > 0) metrics.StatusChanges.Add(result.StatusChanges, source);

@@ -177,6 +177,26 @@ public class StoreStageTests
         Assert.Empty(store.Applied);
         Assert.Equal(new ApplyResult(0, 0, 0, 0), context.Result);
     }
+
+    [Fact]
+    public async Task DispatcherOffersAClaim_TheStoreClaimsWithIt_ButNotForABaseline()
+    {
+        var store = new InMemoryCaseStore();
+        var handoff = new DeliveryHandoff();
+        var offer = new ClaimRequest(7, "me", TimeSpan.FromMinutes(2), 16, ["slack"]);
+        handoff.Open(offer);
+        var change = new SyncPlan("feed", Now, false, [new CaseUpsert(Case("1", CaseStatus.Released), ChangeKind.StatusChanged, CaseStatus.Detained)], [], []);
+        var baseline = new SyncPlan("other", Now, true, [new CaseUpsert(Case("9", source: "other"), ChangeKind.FirstSeen, null)], [], []);
+
+        var changed = Planned("feed", change);
+        await new StoreStage(store, Catalog(null, Stored(Case("1"))), new AppliedDocuments(), NullLogger<StoreStage>.Instance, handoff).RunAsync(changed, CancellationToken.None);
+        var baselined = Planned("other", baseline);
+        await new StoreStage(store, Catalog(null, Stored(Case("1"))), new AppliedDocuments(), NullLogger<StoreStage>.Instance, handoff).RunAsync(baselined, CancellationToken.None);
+
+        Assert.Equal([offer, null], store.Claims);
+        Assert.Same(offer, changed.Claim);
+        Assert.Null(baselined.Claim);
+    }
 }
 
 public class PublishStageTests
@@ -202,6 +222,36 @@ public class PublishStageTests
         Assert.Equal(queued, context.Report.AlertsQueued);
         Assert.Equal(1, context.Report.StatusChanges);
     }
+
+    [Fact]
+    public async Task RowsTheStoreClaimed_AreHandedToTheDispatcher_UnlessItsOfferEndedMeanwhile()
+    {
+        var handoff = new DeliveryHandoff();
+        var offer = new ClaimRequest(7, "me", TimeSpan.FromMinutes(2), 16, ["slack"]);
+        handoff.Open(offer);
+        var item = new OutboxItem("d1", "slack", "c1", null, new AdminReport("t", ["b"]), 0, false, null, null, Now);
+        var claimed = new ClaimedBatch(Now, [item]);
+
+        var signal = new AlertSignal();
+        await new PublishStage(signal, new BotMetrics(), NullLogger<PublishStage>.Instance, handoff).RunAsync(Stored(offer, claimed), CancellationToken.None);
+
+        Assert.True(handoff.TryTake(out var handed));
+        Assert.Equal((7L, "d1"), (handed.Term, Assert.Single(handed.Batch.Items).DeliveryId));
+        Assert.True(await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None));
+
+        handoff.Open(offer with { Term = 8 }); // a new term began between the store and the publish
+        await new PublishStage(signal, new BotMetrics(), NullLogger<PublishStage>.Instance, handoff).RunAsync(Stored(offer, claimed), CancellationToken.None);
+        Assert.Equal(0, handoff.Waiting);
+        Assert.True(await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None), "the dispatcher is still woken: its claim takes the rows over");
+    }
+
+    private static SyncContext Stored(ClaimRequest claim, ClaimedBatch claimed) => new("feed", Feed(Case("1", CaseStatus.Released)))
+    {
+        Parsed = DetaineeAlertBot.Core.Feeds.CaseFeedParser.Parse("feed", Feed(Case("1", CaseStatus.Released)), _ => null),
+        Plan = new SyncPlan("feed", Now, false, [new CaseUpsert(Case("1", CaseStatus.Released), ChangeKind.StatusChanged, CaseStatus.Detained)], [], []),
+        Claim = claim,
+        Result = new ApplyResult(1, 1, 1, 0, claimed),
+    };
 }
 
 public class CatchUpStageTests
