@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -42,7 +43,9 @@ public static partial class CaseFeedParser
     /// <param name="known">Optional lookup of the stored record by id. A record whose JSON says exactly what the stored
     /// one says is returned as that same instance, without allocating: an unchanged 100,000-case document then costs
     /// little more than reading it. Anything that differs, or is written differently, takes the full path.</param>
-    public static FeedParseResult Parse(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known = null)
+    /// <param name="memo">Optional memory of the records of the source's last document (see <see cref="FeedRecordMemo"/>):
+    /// a record byte-identical to one of them is that record again. Updated with this document's valid records.</param>
+    public static FeedParseResult Parse(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known = null, FeedRecordMemo? memo = null)
     {
         JsonDocument json;
         try
@@ -51,6 +54,7 @@ public static partial class CaseFeedParser
         }
         catch (JsonException ex)
         {
+            memo?.Forget(source);
             return ParseRecordByRecord(source, document, known, ex);
         }
 
@@ -75,11 +79,22 @@ public static partial class CaseFeedParser
             if (count > MaxRecords) return FeedParseResult.Invalid(source, TooManyRecords($"{count} records"));
 
             var collector = new ResultCollector(source, count);
+            var remembered = memo?.Of(source);
+            var remember = memo is not null && document.Length <= FeedRecordMemo.MaxDocumentBytes ? new FeedRecordMemo.Snapshot.Builder(document.Length, count) : null;
             var index = 0;
             foreach (var element in array.EnumerateArray())
             {
-                collector.Add(index++, ReadElement(source, element, known));
+                if (remembered is null && remember is null)
+                {
+                    collector.Add(index++, ReadElement(source, element, known));
+                    continue;
+                }
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                var read = remembered?.Find(raw) is { } again ? (again, again.Id, null) : ReadElement(source, element, known);
+                if (read.Record is { } record) remember?.Add(raw, record);
+                collector.Add(index++, read);
             }
+            memo?.Remember(source, remember?.Build());
             return collector.Result(index);
         }
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Feeds;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync.Stages;
 using Microsoft.Extensions.Logging;
@@ -48,7 +49,7 @@ public sealed class SyncPipeline
         var stages = new List<ISyncStage>(6);
         if (refresher is not null) stages.Add(new CatchUpStage(refresher));
         stages.Add(new SkipIdenticalStage(applied, metrics));
-        stages.Add(new ParseStage(catalog, metrics, loggers.CreateLogger<ParseStage>()));
+        stages.Add(new ParseStage(catalog, metrics, loggers.CreateLogger<ParseStage>(), new FeedRecordMemo()));
         stages.Add(new PlanStage(catalog, time, loggers.CreateLogger<PlanStage>()));
         stages.Add(new StoreStage(store, catalog, applied, loggers.CreateLogger<StoreStage>(), handoff));
         stages.Add(new PublishStage(alertSignal, metrics, loggers.CreateLogger<PublishStage>(), handoff));

@@ -7,14 +7,15 @@ namespace DetaineeAlertBot.Core.Sync.Stages;
 
 /// <summary>Parse: the document's records, each bad one rejected with its reason and the rest kept. A document that is
 /// broken as a whole, or lists no valid case while the source has stored cases, is refused: nothing changes.</summary>
-public sealed class ParseStage(CaseCatalog catalog, BotMetrics metrics, ILogger<ParseStage> logger) : ISyncStage
+/// <remarks>With a <see cref="FeedRecordMemo"/>, records byte-identical to the source's last document are not read again.</remarks>
+public sealed class ParseStage(CaseCatalog catalog, BotMetrics metrics, ILogger<ParseStage> logger, FeedRecordMemo? memo = null) : ISyncStage
 {
     public string Name => "parse";
 
     public Task RunAsync(SyncContext context, CancellationToken cancellationToken)
     {
         var source = context.Source;
-        var parsed = CaseFeedParser.Parse(source, context.Document, id => catalog.Find(new CaseKey(source, id))?.Case);
+        var parsed = CaseFeedParser.Parse(source, context.Document, id => catalog.Find(new CaseKey(source, id))?.Case, memo);
         context.Parsed = parsed;
         // The parser keeps only the first rejections, so a feed that is wrong throughout cannot flood the log.
         foreach (var rejection in parsed.Rejections)
