@@ -54,14 +54,23 @@ public sealed class StorageDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>Runs <paramref name="work"/> in a write transaction (<see cref="SqlDialect.BeginWriteAsync"/>) and
     /// commits it; any exception rolls it back.</summary>
-    internal Task<T> RunInTransactionAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        RunAsync(operation, async connection =>
+    internal async Task<T> RunInTransactionAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
         {
-            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }, cancellationToken);
+            return await Dialect.RunWriteAsync(async connection =>
+            {
+                await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+                var result = await work(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && Dialect.Describe(operation, e) is { } described)
+        {
+            throw described;
+        }
+    }
 
     /// <summary>SQLite: writes the WAL back into the database file and truncates it (PRAGMA wal_checkpoint(TRUNCATE)), so
     /// a stopped bot leaves one self-contained file. Postgres: nothing to do. Returns false when the checkpoint could not

@@ -7,8 +7,13 @@ internal static class DbCommandExtensions
 {
     public static DbCommand Command(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
+        // The SQLite writer's connection keeps each statement compiled; any other connection makes a new command.
+        var command = SqliteWriter.CachedCommand(connection, sql);
+        if (command is null)
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
         command.Transaction = transaction;
         return command;
     }

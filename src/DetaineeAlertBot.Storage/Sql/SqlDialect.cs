@@ -15,6 +15,14 @@ internal abstract class SqlDialect : IAsyncDisposable
 
     /// <summary>A transaction that holds the write lock from its first statement (SQLite BEGIN IMMEDIATE), so a
     /// read-then-write inside it cannot be overtaken by another writer.</summary>
+    /// <summary>Runs a write transaction's <paramref name="work"/> on a connection for writing; by default a new one
+    /// from the pool, disposed afterwards.</summary>
+    public virtual async Task<T> RunWriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await work(connection).ConfigureAwait(false);
+    }
+
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>Serialises concurrent migrators across processes for the rest of the transaction.</summary>

@@ -19,6 +19,7 @@ internal sealed class SqliteDialect : SqlDialect
     private readonly string _path;
     private readonly int _busyTimeoutMs;
     private int _walChecked;
+    private readonly SqliteWriter _writer;
 
     public SqliteDialect(string connectionString)
     {
@@ -30,6 +31,7 @@ internal sealed class SqliteDialect : SqlDialect
         // same budget so both layers agree on how long "locked" may last.
         _busyTimeoutMs = checked(builder.DefaultTimeout * 1000);
         _connectionString = builder.ToString();
+        _writer = new SqliteWriter(OpenAsync, _connectionString);
         var inMemory = builder.Mode == SqliteOpenMode.Memory || _path == ":memory:";
         if (!inMemory)
         {
@@ -48,19 +50,7 @@ internal sealed class SqliteDialect : SqlDialect
         var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            using var command = connection.CreateCommand();
-            // synchronous = FULL: a commit returns once the WAL is on disk, so every mark (stored, claimed, sent) survives
-            // a power loss, and a claimed row after a crash is known to be in doubt.
-            command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
-            command.ExecuteNonQuery();
-            if (Volatile.Read(ref _walChecked) == 0)
-            {
-                // WAL is persistent in the file; setting it once per process lets readers run beside the writer.
-                command.CommandText = "PRAGMA journal_mode = WAL;";
-                command.ExecuteNonQuery();
-                Volatile.Write(ref _walChecked, 1);
-            }
+            await OpenAsync(connection, cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch
@@ -69,6 +59,28 @@ internal sealed class SqliteDialect : SqlDialect
             throw;
         }
     }
+
+    /// <summary>Opens <paramref name="connection"/> and sets the per-connection pragmas.</summary>
+    private async Task OpenAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = connection.CreateCommand();
+        // synchronous = FULL: a commit returns once the WAL is on disk, so every mark (stored, claimed, sent) survives
+        // a power loss, and a claimed row after a crash is known to be in doubt.
+        command.CommandText = $"PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+        command.ExecuteNonQuery();
+        if (Volatile.Read(ref _walChecked) == 0)
+        {
+            // WAL is persistent in the file; setting it once per process lets readers run beside the writer.
+            command.CommandText = "PRAGMA journal_mode = WAL;";
+            command.ExecuteNonQuery();
+            Volatile.Write(ref _walChecked, 1);
+        }
+    }
+
+    /// <summary>Write transactions go through the one <see cref="SqliteWriter"/> connection, with its compiled statements.</summary>
+    public override Task<T> RunWriteAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        _writer.RunAsync(work, cancellationToken);
 
     public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         // deferred: false is BEGIN IMMEDIATE: take the write lock now, not at the first write.
@@ -245,10 +257,10 @@ internal sealed class SqliteDialect : SqlDialect
         return what is null ? null : new StorageException($"{operation} failed: {what} ({sqlite.Message})", exception);
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        await _writer.DisposeAsync().ConfigureAwait(false);
         // Pooled connections keep the file open; release them so the file can be moved or deleted after disposal.
         using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
-        return ValueTask.CompletedTask;
     }
 }
