@@ -1,0 +1,55 @@
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Discord.Fake;
+using DetaineeAlertBot.Slack.Fake;
+using DetaineeAlertBot.Tests.Cluster;
+using static DetaineeAlertBot.Tests.Faults.DeliveryResilience;
+
+namespace DetaineeAlertBot.Tests.Faults;
+
+/// <summary>Nothing lost, nothing silent, when a platform says "later" (rate limits) or fails a send: real bots against the fake
+/// Discord and Slack servers over loopback sockets, on real SQLite files and (in CI) a real PostgreSQL database. Changes arrive by push ingest.</summary>
+public sealed class RateLimitAndRetryTests
+{
+    [Theory]
+    [MemberData(nameof(ClusterProviders.All), MemberType = typeof(ClusterProviders))]
+    public async Task TwentyRateLimitsInARow_DeliverOnceAndSpendNoAttempt(string provider)
+    {
+        await using var slack = await FakeSlackServer.StartAsync();
+        slack.PerChannelInterval = null;
+        await using var bot = await DeliveryBot.StartAsync(provider, "slack", SlackChannel, null, SlackArgs(slack));
+        await bot.PushAsync(("af-1", "Amir Amiry", "detained"));
+        for (var i = 0; i < 20; i++) slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
+        await bot.PushAsync(("af-1", "Amir Amiry", "released"));
+
+        await Eventually.TrueAsync(() => SlackIn(slack, SlackChannel).Length == 1, TimeSpan.FromSeconds(90));
+        Assert.True(slack.Calls("chat.postMessage") >= 21, $"{slack.Calls("chat.postMessage")} posts for one alert");
+        var row = await bot.Outbox.FindAsync(DeliveryIdOf(Assert.Single(SlackIn(slack, SlackChannel))), CancellationToken.None);
+        await Eventually.TrueAsync(async () => (await bot.Outbox.FindAsync(row!.DeliveryId, CancellationToken.None))!.State == OutboxState.Sent);
+        Assert.Equal(0, (await bot.Outbox.FindAsync(row!.DeliveryId, CancellationToken.None))!.Attempts);
+        Assert.Equal(0L, (await bot.Outbox.GetStatsAsync(CancellationToken.None)).Dead);
+    }
+
+    [Theory]
+    [MemberData(nameof(ClusterProviders.All), MemberType = typeof(ClusterProviders))]
+    public async Task FirstSendFails_TheNewerChangeOfTheSameCaseWaitsForIt(string provider)
+    {
+        await using var discord = await FakeDiscordServer.StartAsync();
+        await using var bot = await DeliveryBot.StartAsync(provider, "discord", DiscordChannel, null, DiscordArgs(discord));
+        await bot.PushAsync(("af-1", "Amir Amiry", "detained"), ("af-2", "Second Person", "detained"));
+        // The first send of the first change fails (503 to the request and to each of the client's 3 retries).
+        for (var i = 0; i < 4; i++)
+        {
+            discord.Script(new ScriptedResponse((method, path) => method == "POST" && path == $"/api/v10/channels/{DiscordChannel}/messages", 503,
+                """{"message":"unavailable","code":0}"""));
+        }
+        await bot.PushAsync(("af-1", "Amir Amiry", "released"), ("af-2", "Second Person", "detained"));
+        await Eventually.TrueAsync(() => discord.Requests.Count(r => r.Status == 503) == 4, TimeSpan.FromSeconds(20));
+        await bot.PushAsync(("af-1", "Amir Amiry", "deceased"), ("af-2", "Second Person", "charged"));
+
+        await Eventually.TrueAsync(() => discord.Messages.Count(m => m.ChannelId == DiscordChannel) == 3, TimeSpan.FromSeconds(30));
+        var titles = discord.Messages.Where(m => m.ChannelId == DiscordChannel).Select(m => m.Body.ToJsonString()).ToArray();
+        var released = Array.FindIndex(titles, t => t.Contains("Amir Amiry", StringComparison.Ordinal) && t.Contains("Released", StringComparison.Ordinal) && !t.Contains("Deceased", StringComparison.Ordinal));
+        var deceased = Array.FindIndex(titles, t => t.Contains("Amir Amiry", StringComparison.Ordinal) && t.Contains("Deceased", StringComparison.Ordinal));
+        Assert.True(released >= 0 && deceased > released, string.Join("\n", titles));
+    }
+}
