@@ -12,17 +12,22 @@ public sealed class RateLimitAndRetryTests
 {
     [Theory]
     [MemberData(nameof(ClusterProviders.All), MemberType = typeof(ClusterProviders))]
-    public async Task TwentyRateLimitsInARow_DeliverOnceAndSpendNoAttempt(string provider)
+    public async Task RateLimitsOutlastingGiveUpAfter_DeliverOnceSpendNoAttemptAndDeadLetterNothing(string provider)
     {
+        // Rate limits say "later", not "failed": they must neither count as attempts nor run the GiveUpAfter clock.
+        // The Slack client retries a 429 in place (4 calls per send), so 12 rate limits are 3 sends the dispatcher sees
+        // rate limited, spread over 12+ s (Retry-After: 1 each). Counted as failures, the first would start the clock
+        // and the third would come after the 4 s GiveUpAfter: a dead letter instead of a delivery.
+        const int rateLimits = 12;
         await using var slack = await FakeSlackServer.StartAsync();
         slack.PerChannelInterval = null;
-        await using var bot = await DeliveryBot.StartAsync(provider, "slack", SlackChannel, null, SlackArgs(slack));
+        await using var bot = await DeliveryBot.StartAsync(provider, "slack", SlackChannel, null, [.. SlackArgs(slack), "--Alerts:GiveUpAfter=00:00:04"]);
         await bot.PushAsync(("af-1", "Amir Amiry", "detained"));
-        for (var i = 0; i < 20; i++) slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
+        for (var i = 0; i < rateLimits; i++) slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
 
-        await Eventually.TrueAsync(() => SlackIn(slack, SlackChannel).Length == 1, TimeSpan.FromSeconds(90));
-        Assert.True(slack.Calls("chat.postMessage") >= 21, $"{slack.Calls("chat.postMessage")} posts for one alert");
+        await Eventually.TrueAsync(() => SlackIn(slack, SlackChannel).Length == 1, TimeSpan.FromSeconds(60));
+        Assert.True(slack.Calls("chat.postMessage") >= rateLimits + 1, $"{slack.Calls("chat.postMessage")} posts for one alert");
         var row = await bot.Outbox.FindAsync(DeliveryIdOf(Assert.Single(SlackIn(slack, SlackChannel))), CancellationToken.None);
         await Eventually.TrueAsync(async () => (await bot.Outbox.FindAsync(row!.DeliveryId, CancellationToken.None))!.State == OutboxState.Sent);
         Assert.Equal(0, (await bot.Outbox.FindAsync(row!.DeliveryId, CancellationToken.None))!.Attempts);
