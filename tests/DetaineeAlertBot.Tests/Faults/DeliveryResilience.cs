@@ -13,8 +13,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DetaineeAlertBot.Tests.Faults;
 
-/// <summary>What the delivery resilience test classes share (<see cref="PlatformPauseTests"/>, <see cref="RateLimitAndRetryTests"/>,
-/// <see cref="ChannelAndNonceTests"/>): the ingest key, the watched and admin channels, the chat arguments and lookups.
+/// <summary>What the delivery resilience test classes share (<see cref="PlatformPauseTests"/>, <see cref="RateLimitTests"/>,
+/// <see cref="RetryOrderTests"/>, <see cref="ChannelAndNonceTests"/>): the ingest key, the watched and admin channels, the chat arguments and lookups.
 /// Split into classes so xunit runs them in parallel; each test still starts its own bot, fakes and database.</summary>
 internal static class DeliveryResilience
 {
