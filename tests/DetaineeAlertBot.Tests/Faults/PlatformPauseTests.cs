@@ -8,6 +8,7 @@ namespace DetaineeAlertBot.Tests.Faults;
 
 /// <summary>Nothing lost, nothing silent, when a platform refuses the bot (token missing, rejected, reset): real bots against the fake
 /// Discord and Slack servers over loopback sockets, on real SQLite files and (in CI) a real PostgreSQL database. Changes arrive by push ingest.</summary>
+[LongRunning]
 public sealed class PlatformPauseTests
 {
     [Theory]

@@ -7,6 +7,7 @@ namespace DetaineeAlertBot.Tests.Faults;
 
 /// <summary>Nothing lost, nothing silent, when a platform says "later" (rate limits): real bots against the fake Slack server over
 /// loopback sockets, on real SQLite files and (in CI) a real PostgreSQL database. Changes arrive by push ingest.</summary>
+[LongRunning]
 public sealed class RateLimitTests
 {
     [Theory]
