@@ -16,6 +16,7 @@ namespace DetaineeAlertBot.Tests.Process;
 /// changes pushed through either instance, and kill -9 of the leader while alerts are going out. On PostgreSQL two
 /// instances share the database and the follower takes over; on SQLite (one instance) the killed process is started
 /// again. Either way every watching channel ends up with exactly one message per change, and every row is stored sent.</summary>
+[LongRunning]
 public sealed partial class ClusterFailoverTests(ITestOutputHelper output)
 {
     private const string ApiKey = "cluster-test-key-0123456789";
