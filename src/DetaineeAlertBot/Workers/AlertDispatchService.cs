@@ -19,6 +19,9 @@ public sealed class AlertDispatchService(
 
     protected override string Name => "alert dispatcher";
 
+    /// <summary>Outlives one lead: a failure reported just before the lead was lost is cleared by the next lead's first success.</summary>
+    private bool _reportedUnhealthy;
+
     protected override async Task RunAsLeaderAsync(CancellationToken stoppingToken, CancellationToken lead)
     {
         try
@@ -52,7 +55,8 @@ public sealed class AlertDispatchService(
                 if (!termTaken) await dispatcher.BeginTermAsync(stoppingToken);
                 termTaken = true;
                 var handled = await dispatcher.DispatchDueAsync(stoppingToken, lead);
-                if (failures > 0) health.Report(Component, true, "delivering again");
+                if (_reportedUnhealthy) health.Report(Component, true, "delivering again");
+                _reportedUnhealthy = false;
                 failures = 0;
                 if (handled == 0) await signal.WaitAsync(IdlePoll, stoppingToken);
             }
@@ -65,6 +69,7 @@ public sealed class AlertDispatchService(
                 failures++;
                 var delay = StoreFailureBackoff.Delay(failures);
                 health.Report(Component, false, $"cannot read the outbox: {ex.Message}");
+                _reportedUnhealthy = true;
                 logger.LogError("Alert dispatch failed ({Failures} in a row), retrying in {Delay:0.#} s: {Error}", failures, delay.TotalSeconds, ex.Message);
                 try
                 {
