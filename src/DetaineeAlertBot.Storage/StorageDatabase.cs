@@ -39,32 +39,29 @@ public sealed class StorageDatabase : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> on an open connection, naming provider errors (see <see cref="StorageException"/>).</summary>
-    internal async Task<T> RunAsync<T>(string operation, Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
+    internal Task<T> RunAsync<T>(string operation, Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        Described(operation, async () =>
         {
             await using var connection = await Dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             return await work(connection).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException && Dialect.Describe(operation, e) is { } described)
-        {
-            throw described;
-        }
-    }
+        });
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction (<see cref="SqlDialect.BeginWriteAsync"/>) and
-    /// commits it; any exception rolls it back.</summary>
-    internal async Task<T> RunInTransactionAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> in a write transaction (<see cref="SqlDialect.BeginWriteAsync"/>) on the
+    /// dialect's write connection (<see cref="SqlDialect.RunWriteAsync"/>) and commits it; any exception rolls it back.</summary>
+    internal Task<T> RunInTransactionAsync<T>(string operation, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        Described(operation, () => Dialect.RunWriteAsync(async connection =>
+        {
+            await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken));
+
+    private async Task<T> Described<T>(string operation, Func<Task<T>> run)
     {
         try
         {
-            return await Dialect.RunWriteAsync(async connection =>
-            {
-                await using var transaction = await Dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-                var result = await work(connection, transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
-            }, cancellationToken).ConfigureAwait(false);
+            return await run().ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException && Dialect.Describe(operation, e) is { } described)
         {

@@ -90,8 +90,9 @@ public static partial class CaseFeedParser
                     continue;
                 }
                 var raw = JsonMarshal.GetRawUtf8Value(element);
-                var read = remembered?.Find(raw) is { } again ? (again, again.Id, null) : ReadElement(source, element, known);
-                if (read.Record is { } record) remember?.Add(raw, record);
+                var hash = FeedRecordMemo.Snapshot.Hash(raw);
+                var read = remembered?.Find(raw, hash) is { } again ? (again, again.Id, null) : ReadElement(source, element, known);
+                if (read.Record is { } record) remember?.Add(raw, hash, record);
                 collector.Add(index++, read);
             }
             memo?.Remember(source, remember?.Build());

@@ -34,9 +34,9 @@ public sealed class FeedRecordMemo
 
         private Snapshot(byte[] bytes, Dictionary<int, (int, int, CaseRecord)> byHash) => (_bytes, _byHash) = (bytes, byHash);
 
-        public CaseRecord? Find(ReadOnlySpan<byte> raw)
+        public CaseRecord? Find(ReadOnlySpan<byte> raw, int hash)
         {
-            if (!_byHash.TryGetValue(Hash(raw), out var entry)) return null;
+            if (!_byHash.TryGetValue(hash, out var entry)) return null;
             return raw.SequenceEqual(_bytes.AsSpan(entry.Start, entry.Length)) ? entry.Record : null;
         }
 
@@ -53,15 +53,16 @@ public sealed class FeedRecordMemo
             private readonly Dictionary<int, (int, int, CaseRecord)> _byHash = new(records);
             private int _used;
 
-            public void Add(ReadOnlySpan<byte> raw, CaseRecord record)
+            public void Add(ReadOnlySpan<byte> raw, int hash, CaseRecord record)
             {
                 // Same hash for different bytes: the first keeps the slot; the other is read in full next time.
-                if (_used + raw.Length > _bytes.Length || !_byHash.TryAdd(Hash(raw), (_used, raw.Length, record))) return;
+                if (_used + raw.Length > _bytes.Length || !_byHash.TryAdd(hash, (_used, raw.Length, record))) return;
                 raw.CopyTo(_bytes.AsSpan(_used));
                 _used += raw.Length;
             }
 
-            public Snapshot Build() => new(_bytes.AsSpan(0, _used).ToArray(), _byHash);
+            // The buffer is kept as it is (sized to the document): copying it down to the used part would be a second copy per parse.
+            public Snapshot Build() => new(_bytes, _byHash);
         }
     }
 }
