@@ -15,13 +15,13 @@ public sealed class RateLimitTests
     public async Task RateLimitsOutlastingGiveUpAfter_DeliverOnceSpendNoAttemptAndDeadLetterNothing(string provider)
     {
         // Rate limits say "later", not "failed": they must neither count as attempts nor run the GiveUpAfter clock.
-        // The Slack client retries a 429 in place (4 calls per send), so 12 rate limits are 3 sends the dispatcher sees
-        // rate limited, spread over 12+ s (Retry-After: 1 each). Counted as failures, the first would start the clock
-        // and the third would come after the 4 s GiveUpAfter: a dead letter instead of a delivery.
-        const int rateLimits = 12;
+        // The Slack client retries a 429 in place (4 calls per send), so 8 rate limits are 2 sends the dispatcher sees
+        // rate limited, spread over 8+ s (Retry-After: 1 each, Slack's smallest). Counted as failures, each would come
+        // after the 2 s GiveUpAfter: a dead letter instead of a delivery.
+        const int rateLimits = 8;
         await using var slack = await FakeSlackServer.StartAsync();
         slack.PerChannelInterval = null;
-        await using var bot = await DeliveryBot.StartAsync(provider, "slack", SlackChannel, null, [.. SlackArgs(slack), "--Alerts:GiveUpAfter=00:00:04"]);
+        await using var bot = await DeliveryBot.StartAsync(provider, "slack", SlackChannel, null, [.. SlackArgs(slack), "--Alerts:GiveUpAfter=00:00:02"]);
         await bot.PushAsync(("af-1", "Amir Amiry", "detained"));
         for (var i = 0; i < rateLimits; i++) slack.Enqueue("chat.postMessage", FakeResponse.RateLimited(1));
         await bot.PushAsync(("af-1", "Amir Amiry", "released"));
