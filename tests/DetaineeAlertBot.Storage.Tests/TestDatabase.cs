@@ -46,6 +46,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Cases = new CaseStore(Database);
         Watchlists = new WatchlistStore(Database);
         Outbox = new AlertOutbox(Database);
+        Cards = new CardStore(Database);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -59,6 +60,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public WatchlistStore Watchlists { get; private set; }
 
     public AlertOutbox Outbox { get; private set; }
+
+    public CardStore Cards { get; private set; }
 
     public static async Task<TestDatabase> CreateAsync(string provider, bool migrate = true)
     {
@@ -96,6 +99,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Cases = new CaseStore(Database);
         Watchlists = new WatchlistStore(Database);
         Outbox = new AlertOutbox(Database);
+        Cards = new CardStore(Database);
     }
 
     /// <summary>One value from raw SQL, to look at rows the ports do not expose.</summary>

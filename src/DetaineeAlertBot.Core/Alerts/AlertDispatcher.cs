@@ -201,7 +201,7 @@ public sealed class AlertDispatcher
         var result = await SendAsync(item, now, abortSends).ConfigureAwait(false);
         var outcome = result is null ? "abandoned" : ResultTag(result.Outcome);
         activity.SetTag("result", outcome);
-        if (result is not null && result.Outcome != DeliveryOutcome.Sent) activity.SetStatus(ActivityStatusCode.Error, result.Error);
+        if (result is not null && result.Outcome is not (DeliveryOutcome.Sent or DeliveryOutcome.Withheld)) activity.SetStatus(ActivityStatusCode.Error, result.Error);
         return result;
     }
 
@@ -213,6 +213,7 @@ public sealed class AlertDispatcher
         DeliveryOutcome.PlatformDown => "platform_down",
         DeliveryOutcome.ChannelDown => "channel_down",
         DeliveryOutcome.Rejected => "rejected",
+        DeliveryOutcome.Withheld => "withheld",
         _ => outcome.ToString(),
     };
 
@@ -266,6 +267,11 @@ public sealed class AlertDispatcher
                 if (item.Alert is { } alert) _metrics.ChangeToDelivery.Record(Math.Max(0, (answeredAt - alert.ObservedAt).TotalSeconds), tags);
                 _logger.LogInformation("Delivered {What} ({DeliveryId}) to {Platform} channel {ChannelId}", what, item.DeliveryId, item.Platform, item.ChannelId);
                 if (item.FailingSince is not null || item.Attempts > 0) await ResumeChannelAsync(item, none).ConfigureAwait(false);
+                break;
+
+            case DeliveryOutcome.Withheld:
+                accepted = await _outbox.MarkSentAsync(item.DeliveryId, Term, null, none).ConfigureAwait(false);
+                if (accepted) _logger.LogInformation("Withheld {What} ({DeliveryId}) from {Platform} channel {ChannelId}: {Why}", what, item.DeliveryId, item.Platform, item.ChannelId, result.Error);
                 break;
 
             case DeliveryOutcome.RateLimited:

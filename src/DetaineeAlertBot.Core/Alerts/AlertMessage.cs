@@ -50,6 +50,10 @@ public enum DeliveryOutcome
 
     /// <summary>The platform rejected this message as invalid: it can never succeed, dead letter at once.</summary>
     Rejected,
+
+    /// <summary>Not posted on purpose (the case is muted in this channel): done, like a delivery, and logged with why.
+    /// The change itself is in the case's history.</summary>
+    Withheld,
 }
 
 /// <summary>DeliveryResult is a sink's verdict on one send.</summary>
@@ -69,6 +73,8 @@ public sealed record DeliveryResult(DeliveryOutcome Outcome, string? ExternalId,
     public static DeliveryResult ChannelDown(string error) => new(DeliveryOutcome.ChannelDown, null, error, null);
 
     public static DeliveryResult Rejected(string error) => new(DeliveryOutcome.Rejected, null, error, null);
+
+    public static DeliveryResult Withheld(string why) => new(DeliveryOutcome.Withheld, null, why, null);
 }
 
 /// <summary>IPlatformProbe checks whether a paused platform can send again (Discord GET /users/@me, Slack auth.test).</summary>

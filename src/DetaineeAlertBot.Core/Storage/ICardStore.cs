@@ -1,0 +1,53 @@
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Cards;
+using DetaineeAlertBot.Core.Cases;
+
+namespace DetaineeAlertBot.Core.Storage;
+
+/// <summary>ICardStore keeps each channel's style, its case cards and its mutes. A card's message id comes from the
+/// outbox row that posted it, so a crash between "posted" and "stored" is resolved from the outbox, never by a second post.</summary>
+public interface ICardStore
+{
+    /// <summary>The channel's style; <see cref="CardStyle.Card"/> when never set.</summary>
+    Task<CardStyle> GetStyleAsync(string platform, string channelId, CancellationToken cancellationToken);
+
+    /// <summary>Sets the channel's style (an admin's /watchlist style).</summary>
+    Task SetStyleAsync(string platform, string channelId, CardStyle style, string setBy, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Sets the style of channels that have none stored yet (Watchlists:N:Style seeds; an admin's choice stays).
+    /// Returns how many were set.</summary>
+    Task<int> SeedStylesAsync(IReadOnlyList<(string Platform, string ChannelId, CardStyle Style)> styles, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The card of this case in this channel, or null. A card whose message id is not known yet gets it from the
+    /// outbox row that posted it, when that row is stored sent.</summary>
+    Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken);
+
+    /// <summary>A card by its id (a button's reference); null when unknown.</summary>
+    Task<CaseCard?> FindByIdAsync(string cardId, CancellationToken cancellationToken);
+
+    /// <summary>Starts a new card for (channel, case), posted by <paramref name="alert"/>'s delivery: replaces a card whose
+    /// message is gone. If this delivery already started the card (a retry), returns that card unchanged.</summary>
+    Task<CaseCard> StartAsync(AlertMessage alert, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Records the posted card's message id.</summary>
+    Task SetMessageAsync(string cardId, string messageId, CancellationToken cancellationToken);
+
+    /// <summary>Records that the card now shows <paramref name="alert"/>.</summary>
+    Task SetLastAlertAsync(string cardId, AlertMessage alert, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Sets or clears (null) the card's acknowledgement.</summary>
+    Task SetAcknowledgementAsync(string cardId, CardAcknowledgement? acknowledgement, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The card whose message this was no longer has one (deleted by hand): the next change posts a new card.
+    /// Returns how many cards were affected.</summary>
+    Task<int> ForgetMessageAsync(string platform, string channelId, string messageId, CancellationToken cancellationToken);
+
+    /// <summary>Mutes a case in a channel until <see cref="CaseMute.Until"/> (replacing an earlier mute of it).</summary>
+    Task MuteAsync(CaseMute mute, CancellationToken cancellationToken);
+
+    /// <summary>Ends the mute of a case in a channel; true when there was one still running at <paramref name="at"/>.</summary>
+    Task<bool> UnmuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The mute of this case in this channel still running at <paramref name="at"/>, or null.</summary>
+    Task<CaseMute?> FindMuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
+}

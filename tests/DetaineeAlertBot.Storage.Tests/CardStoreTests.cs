@@ -1,0 +1,152 @@
+using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Cards;
+using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Watchlists;
+
+namespace DetaineeAlertBot.Storage.Tests;
+
+/// <summary>Channel styles, case cards and mutes, on SQLite and PostgreSQL.</summary>
+public sealed class CardStoreTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly DateTimeOffset At = TestDatabase.Start;
+
+    private static AlertMessage Alert(string deliveryId, string channel = "c1", CaseStatus from = CaseStatus.Detained, CaseStatus to = CaseStatus.Released) =>
+        new(deliveryId, "discord", channel, Make.Case("a", to), from, to, At, 1, new DateOnly(2024, 12, 1));
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Style_CardUntilSet_SeedsNeverOverrideAnAdminsChoice(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        Assert.Equal(CardStyle.Card, await db.Cards.GetStyleAsync("discord", "c1", None));
+
+        await db.Cards.SetStyleAsync("discord", "c1", CardStyle.Plain, "alice", At, None);
+        var seeded = await db.Cards.SeedStylesAsync([("discord", "c1", CardStyle.Card), ("slack", "C2", CardStyle.Plain)], At, None);
+
+        Assert.Equal(1, seeded);
+        Assert.Equal(CardStyle.Plain, await db.Cards.GetStyleAsync("discord", "c1", None));
+        Assert.Equal(CardStyle.Plain, await db.Cards.GetStyleAsync("slack", "C2", None));
+        Assert.Equal(CardStyle.Card, await db.Cards.GetStyleAsync("discord", "C2", None)); // styles are per platform and channel
+        await db.Cards.SetStyleAsync("discord", "c1", CardStyle.Card, "bob", At, None);
+        Assert.Equal(CardStyle.Card, await db.Cards.GetStyleAsync("discord", "c1", None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Start_ThenMessage_TheCardIsFoundByChannelCaseAndById_AndARetryOfTheSamePostKeepsIt(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var alert = Alert("delivery-1");
+
+        var started = await db.Cards.StartAsync(alert, At, None);
+        var retried = await db.Cards.StartAsync(alert with { Attempt = 2 }, At.AddMinutes(1), None);
+        var beforeMessage = await db.Cards.FindAsync("discord", "c1", alert.Case.Key, None);
+        await db.Cards.SetMessageAsync(started.CardId, "m-1", None);
+        var found = await db.Cards.FindAsync("discord", "c1", alert.Case.Key, None);
+        var byId = await db.Cards.FindByIdAsync(started.CardId, None);
+
+        Assert.Equal(started.CardId, retried.CardId);
+        Assert.Equal(12, started.CardId.Length);
+        Assert.Null(beforeMessage!.MessageId);
+        Assert.Equal("m-1", found!.MessageId);
+        Assert.Equal("delivery-1", found.DeliveryId);
+        Assert.Equal(CaseStatus.Released, found.LastAlert.NewStatus);
+        Assert.Equal(CaseStatus.Detained, found.LastAlert.OldStatus);
+        Assert.Equal(new DateOnly(2024, 12, 1), found.LastAlert.OldStatusSince);
+        Assert.Equal(found.CardId, byId!.CardId);
+        Assert.Null(await db.Cards.FindAsync("discord", "c2", alert.Case.Key, None));
+        Assert.Null(await db.Cards.FindByIdAsync("nope", None));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AMessageIdNeverStored_IsReadFromTheOutboxRowThatPostedTheCard_OnceThatRowIsSent(string provider)
+    {
+        // The crash between "card posted" and "card stored": the resend finds the post (nonce or probe) and marks the
+        // outbox row sent with the message id; the card's id then comes from there.
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var original = Make.Case("a", CaseStatus.Detained);
+        await db.Cases.ApplyAsync(Make.Baseline(At, original), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("discord", "c1", Make.Source, "a", "admin", At), None);
+        db.AdvanceTo(At.AddHours(1));
+        await db.Cases.ApplyAsync(Make.Plan(At.AddHours(1), Make.StatusChange(original with { Status = CaseStatus.Released }, CaseStatus.Detained)), None);
+        var term = await db.Outbox.BeginTermAsync(None);
+        var row = Assert.Single((await db.Outbox.ClaimAsync(new ClaimRequest(term, "me", TimeSpan.FromMinutes(2), 10, ["discord"]), None)).Items);
+
+        var card = await db.Cards.StartAsync(row.Alert!, At.AddHours(1), None);
+        var whileSending = await db.Cards.FindAsync("discord", "c1", card.Case, None);
+        Assert.True(await db.Outbox.MarkSentAsync(row.DeliveryId, term, "m-77", None));
+        var afterSent = await db.Cards.FindAsync("discord", "c1", card.Case, None);
+
+        Assert.Null(whileSending!.MessageId);
+        Assert.Equal("m-77", afterSent!.MessageId);
+        Assert.Equal(row.DeliveryId, afterSent.DeliveryId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ForgetMessage_ADeletedCardIsNotFoundAgain_AndTheNextStartIsANewCard(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var card = await db.Cards.StartAsync(Alert("delivery-1"), At, None);
+        await db.Cards.SetMessageAsync(card.CardId, "m-1", None);
+        await db.Cards.SetAcknowledgementAsync(card.CardId, new CardAcknowledgement("u1", "Dana", At), At, None);
+
+        Assert.Equal(0, await db.Cards.ForgetMessageAsync("discord", "c1", "m-other", None));
+        Assert.Equal(1, await db.Cards.ForgetMessageAsync("discord", "c1", "m-1", None));
+        var forgotten = await db.Cards.FindAsync("discord", "c1", card.Case, None);
+        var next = await db.Cards.StartAsync(Alert("delivery-2"), At.AddHours(1), None);
+
+        Assert.Null(forgotten!.MessageId);
+        Assert.NotEqual("delivery-1", forgotten.DeliveryId); // a retry of the old post could not claim the old card
+        Assert.NotEqual(card.CardId, next.CardId);
+        Assert.Null(next.Acknowledgement);
+        Assert.Null(await db.Cards.FindByIdAsync(card.CardId, None)); // old buttons lead nowhere
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Acknowledgement_SetThenCleared_AndLastAlertUpdated(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var card = await db.Cards.StartAsync(Alert("delivery-1"), At, None);
+
+        await db.Cards.SetAcknowledgementAsync(card.CardId, new CardAcknowledgement("u1", "Dana (desk)", At.AddMinutes(5)), At.AddMinutes(5), None);
+        var acknowledged = await db.Cards.FindByIdAsync(card.CardId, None);
+        await db.Cards.SetLastAlertAsync(card.CardId, Alert("delivery-2", from: CaseStatus.Released, to: CaseStatus.Detained), At.AddHours(1), None);
+        await db.Cards.SetAcknowledgementAsync(card.CardId, null, At.AddHours(2), None);
+        var cleared = await db.Cards.FindByIdAsync(card.CardId, None);
+
+        Assert.Equal(new CardAcknowledgement("u1", "Dana (desk)", At.AddMinutes(5)), acknowledged!.Acknowledgement);
+        Assert.Null(cleared!.Acknowledgement);
+        Assert.Equal(CaseStatus.Detained, cleared.LastAlert.NewStatus);
+        Assert.Equal("delivery-1", cleared.DeliveryId); // the card's own post stays its delivery
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Mute_RunsUntilItsEnd_IsReplacedByANewerMute_AndUnmuteEndsIt(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var key = new CaseKey(Make.Source, "a");
+        await db.Cards.MuteAsync(new CaseMute("slack", "C1", key, At.AddHours(24), "U1", "Dana", At), None);
+
+        var running = await db.Cards.FindMuteAsync("slack", "C1", key, At.AddHours(23), None);
+        var ended = await db.Cards.FindMuteAsync("slack", "C1", key, At.AddHours(24), None);
+        var otherChannel = await db.Cards.FindMuteAsync("slack", "C2", key, At, None);
+        await db.Cards.MuteAsync(new CaseMute("slack", "C1", key, At.AddHours(48), "U2", "Lee", At.AddHours(1)), None);
+        var extended = await db.Cards.FindMuteAsync("slack", "C1", key, At.AddHours(30), None);
+        var unmuted = await db.Cards.UnmuteAsync("slack", "C1", key, At.AddHours(31), None);
+        var unmutedAgain = await db.Cards.UnmuteAsync("slack", "C1", key, At.AddHours(31), None);
+
+        Assert.Equal("Dana", running!.SetByName);
+        Assert.Null(ended);
+        Assert.Null(otherChannel);
+        Assert.Equal(("Lee", At.AddHours(48)), (extended!.SetByName, extended.Until));
+        Assert.True(unmuted);
+        Assert.False(unmutedAgain);
+        Assert.Null(await db.Cards.FindMuteAsync("slack", "C1", key, At.AddHours(31), None));
+    }
+}
