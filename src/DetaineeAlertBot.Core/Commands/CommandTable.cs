@@ -18,6 +18,9 @@ public static class CommandTable
 
     private static readonly OptionSpec DeliveryId = new("id", "A delivery id from /alerts dead, or all", MaxLength: 40, SuggestsCases: false, Placeholder: "id:<delivery id|all>");
 
+    private static readonly OptionSpec Style = new("style", "card (one living card per case) or plain (one message per change)", MaxLength: 10, SuggestsCases: false,
+        Placeholder: "style:<card|plain>") { Choices = ["card", "plain"] };
+
     private const string WatchlistRefusalDiscord = "Only admins can change this channel's watchlist (ask someone with Manage Server).";
     private const string WatchlistRefusalSlack =
         "Only admins can change this channel's watchlist (ask a workspace admin, or someone listed in the bot's admin users).";
@@ -39,6 +42,8 @@ public static class CommandTable
             new SubcommandSpec("remove", "Stop watching a case in this channel", CaseQuery, (h, value, context, ct) => h.Watchlists.RemoveAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
             new("list", "List cases watched in this channel", null, (h, _, context, ct) => h.Watchlists.ListAsync(context, ct)),
+            new SubcommandSpec("style", "How this channel hears about changes", Style, (h, value, context, ct) => h.Watchlists.StyleAsync(value, context, ct))
+                .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
         ]),
         new("alerts", "Alert delivery: what waits, what could not be sent", null,
         [
@@ -130,4 +135,7 @@ public sealed record SubcommandSpec
 public sealed record OptionSpec(string Name, string Description, int MaxLength, bool SuggestsCases, string Placeholder)
 {
     public const int MinLength = 1;
+
+    /// <summary>The only values it takes, when there is a fixed list (Discord offers them as choices).</summary>
+    public IReadOnlyList<string>? Choices { get; init; }
 }

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Search;
 using DetaineeAlertBot.Core.Storage;
@@ -9,7 +10,7 @@ namespace DetaineeAlertBot.Core.Commands;
 /// <summary>WatchlistCommands answers /watchlist add|remove|list for the channel the command was run in.
 /// Changing a watchlist is for admins only (<see cref="CommandTable"/>; <see cref="BotCommands"/> refuses everyone
 /// else before these run), and never binds a case the user did not clearly mean.</summary>
-public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, TimeProvider time)
+public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, ICardStore cards, TimeProvider time)
 {
     /// <summary>Below this score a fuzzy match is not bound: the user is asked for the case id instead.</summary>
     public const double BindConfidence = 0.85;
@@ -61,6 +62,20 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
             return $"• {what}, added by {entry.AddedBy} on {CaseFormat.Date(entry.AddedAt)}";
         });
         return CommandReply.Info($"This channel follows {entries.Count} case{(entries.Count == 1 ? "" : "s")}", string.Join('\n', lines));
+    }
+
+    public async Task<CommandReply> StyleAsync(string? value, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (!CardStyles.TryParse(value, out var style))
+        {
+            var current = await cards.GetStyleAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
+            return CommandReply.Info(null, $"'{value?.Trim()}' is not a style; nothing was changed. This channel's style is {current.ToWire()}. "
+                + "Use `/watchlist style style:card` (one case card per person, kept up to date, each change as a reply) or `/watchlist style style:plain` (one message per change).");
+        }
+        await cards.SetStyleAsync(context.Platform, context.ChannelId, style, context.Actor, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return CommandReply.Success("This channel's style is now " + style.ToWire(), style == CardStyle.Card
+            ? "Each case gets one card here, edited to its latest status; each change is posted as a reply to it."
+            : "Each change is posted as its own message.", ephemeral: false);
     }
 
     /// <summary>One case the user clearly meant, or the reply that lists candidates and asks for the id.</summary>

@@ -1,11 +1,13 @@
+using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace DetaineeAlertBot.Core.Watchlists;
 
-/// <summary>One configured watchlist entry (Watchlists:N): a channel and the cases it follows, as "source:id" or a bare id.</summary>
-public sealed record WatchlistSeed(string Platform, string ChannelId, IReadOnlyList<string> Cases);
+/// <summary>One configured watchlist entry (Watchlists:N): a channel and the cases it follows, as "source:id" or a bare id,
+/// and, when given, the channel's style ("card" or "plain"; unset means card).</summary>
+public sealed record WatchlistSeed(string Platform, string ChannelId, IReadOnlyList<string> Cases, string? Style = null);
 
 /// <summary>WatchlistSeeds are the configured entries with the source names cases can come from (polled, and pushed
 /// while push ingest is on). A bare case id is bound to the only source; with several sources it must say which, because
@@ -29,6 +31,10 @@ public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnl
                 yield return $"{key}:ChannelId is empty: use the channel's id (Discord: right-click the channel, Copy Channel ID; Slack: the C… id in the channel details).";
             }
             if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources.";
+            if (seed.Style is { } style && !CardStyles.TryParse(style, out _))
+            {
+                yield return $"{key}:Style '{style}' is not a style: use \"card\" (one case card per case, edited in place; the default) or \"plain\" (one message per change).";
+            }
             if (KnownSources.Count == 1) continue;
             foreach (var bare in seed.Cases.Where(c => !CaseKey.TryParse(c, out _)))
             {
@@ -45,6 +51,21 @@ public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnl
             var key = CaseKey.TryParse(caseRef, out var parsed) ? parsed : new CaseKey(KnownSources.Single(), caseRef.Trim());
             return new WatchlistEntry(seed.Platform, seed.ChannelId, key.Source, key.Id, "config", now);
         })).ToArray();
+
+    /// <summary>The styles the entries set explicitly, per channel (the last entry of a channel wins).</summary>
+    public IReadOnlyList<(string Platform, string ChannelId, CardStyle Style)> ToStyles() =>
+        Seeds.Where(seed => seed.Style is not null && CardStyles.TryParse(seed.Style, out _))
+            .GroupBy(seed => (seed.Platform, seed.ChannelId))
+            .Select(group => (group.Key.Platform, group.Key.ChannelId, CardStyles.TryParse(group.Last().Style, out var style) ? style : CardStyle.Card))
+            .ToArray();
+
+    /// <summary>Writes the styles of channels that have none stored yet: an admin's /watchlist style stays.</summary>
+    public async Task<int> SeedStylesAsync(ICardStore cards, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+    {
+        var seeded = await cards.SeedStylesAsync(ToStyles(), now, cancellationToken).ConfigureAwait(false);
+        if (seeded > 0) logger.LogInformation("Set the style of {Count} channel(s) from configuration", seeded);
+        return seeded;
+    }
 
     /// <summary>Writes the entries at start. Old source-less rows are bound first, so an admin's earlier removal still
     /// blocks the (now bound) seed; an entry an admin removed is not added back.</summary>

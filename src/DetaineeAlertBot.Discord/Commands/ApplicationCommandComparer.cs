@@ -45,6 +45,7 @@ public static class ApplicationCommandComparer
         && (d.Autocomplete ?? false) == (r.Autocomplete ?? false)
         && d.MinLength == r.MinLength
         && d.MaxLength == r.MaxLength
+        && (d.Choices ?? []).SequenceEqual(r.Choices ?? [])
         && SameOptions(d.Options, r.Options);
 
     private static bool SameSet(IReadOnlyList<int> a, IReadOnlyList<int>? b) => b is not null && a.Order().SequenceEqual(b.Order());

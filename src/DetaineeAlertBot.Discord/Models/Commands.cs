@@ -27,4 +27,10 @@ public sealed record ApplicationCommandOption
     [JsonPropertyName("min_length")] public int? MinLength { get; init; }
     [JsonPropertyName("max_length")] public int? MaxLength { get; init; }
     [JsonPropertyName("options")] public IReadOnlyList<ApplicationCommandOption>? Options { get; init; }
+    [JsonPropertyName("choices")] public IReadOnlyList<ApplicationCommandOptionChoice>? Choices { get; init; }
 }
+
+/// <summary>A fixed value of a STRING option (at most 25): the name users see, the value we receive.</summary>
+public sealed record ApplicationCommandOptionChoice(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("value")] string Value);

@@ -116,6 +116,9 @@ public sealed class WatchlistSeedOptions
 
     public IReadOnlyList<string> Cases { get; set; } = [];
 
+    /// <summary>"card" or "plain" for this entry's channel; null leaves the stored style (card unless an admin chose).</summary>
+    public string? Style { get; set; }
+
     /// <summary>Reads Watchlists:N; Cases may be an array or one comma-separated string. With no Watchlists configured
     /// anywhere the list is empty, unless the sample is on (<see cref="BotConfiguration.AddSampleWhenUnconfigured"/>).</summary>
     public static List<WatchlistSeedOptions> Read(IConfiguration configuration) =>
@@ -126,10 +129,11 @@ public sealed class WatchlistSeedOptions
                 Platform = child["Platform"]?.Trim().ToLowerInvariant() ?? "",
                 ChannelId = child["ChannelId"]?.Trim() ?? "",
                 Cases = BotConfiguration.ReadList(child.GetSection("Cases")),
+                Style = string.IsNullOrWhiteSpace(child["Style"]) ? null : child["Style"]!.Trim(),
             })
             .ToList();
 
-    public WatchlistSeed ToSeed() => new(Platform, ChannelId, Cases);
+    public WatchlistSeed ToSeed() => new(Platform, ChannelId, Cases, Style);
 
     /// <summary>The entries with the source names they may name (<see cref="WatchlistSeeds"/> holds the rules).</summary>
     public static WatchlistSeeds Seeds(IEnumerable<WatchlistSeedOptions> entries, IReadOnlyList<string> knownSources) =>

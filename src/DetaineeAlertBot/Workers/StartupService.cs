@@ -15,6 +15,7 @@ namespace DetaineeAlertBot.Workers;
 public sealed class StartupService(
     ICaseStore cases,
     IWatchlistStore watchlists,
+    ICardStore cards,
     StorageDatabase database,
     AlertDispatcher dispatcher,
     AdminReporter reporter,
@@ -47,6 +48,7 @@ public sealed class StartupService(
         logger.LogInformation("Loaded {Cases} case(s) from {Sources} source(s) out of {Provider} storage", loadedCases, loadedSources, storage.Provider);
 
         await seeds.SeedAsync(watchlists, time.GetUtcNow(), logger, cancellationToken);
+        await seeds.SeedStylesAsync(cards, time.GetUtcNow(), logger, cancellationToken);
 
         // Rows a crash left mid-send need nothing here: the dispatcher's new delivery term takes them over and checks
         // whether they arrived before sending them again.

@@ -44,6 +44,7 @@ public static class DiscordCommandDefinitions
         Description = option.Description,
         Required = true,
         Autocomplete = option.SuggestsCases ? true : null,
+        Choices = option.Choices?.Select(choice => new ApplicationCommandOptionChoice(choice, choice)).ToArray(),
         MinLength = OptionSpec.MinLength,
         MaxLength = option.MaxLength,
     };
