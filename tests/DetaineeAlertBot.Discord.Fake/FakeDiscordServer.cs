@@ -50,7 +50,10 @@ public sealed record ScriptedResponse(Func<string, string, bool> Matches, int St
 /// Enforces per-channel message limits and a global requests-per-second limit with Discord's headers and 429
 /// bodies, answers 401/403/404 like Discord, de-duplicates nonces within <see cref="NonceWindow"/> (on <see cref="Clock"/>),
 /// lists channel messages newest first, holds interactions to their 3 s deadline (10062) and to one initial response
-/// (40060), and records every request.
+/// (40060), and records every request. Cards (FakeDiscordServer.Cards.cs): Edit Message in the per-channel bucket of
+/// Create Message (10008, 50005, a scriptable 30046), replies with <c>message_reference</c>, legacy components and modals
+/// validated like Discord (50035), callback types 6/7/9 with their rules, deletes by hand with MESSAGE_DELETE to
+/// GUILD_MESSAGES sessions, and component / modal-submit interactions delivered over the gateway or signed HTTP.
 /// </summary>
 public sealed partial class FakeDiscordServer : IAsyncDisposable
 {
@@ -218,7 +221,9 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Edits of the original response (<c>PATCH /webhooks/{app}/{token}/messages/@original</c>); Id is the application id.</summary>
+    /// <summary>Edits of the original response (<c>PATCH /webhooks/{app}/{token}/messages/@original</c>); Id is the application id.
+    /// After a type 6/7 response such an edit also changes the component's message (see <see cref="EditsOf"/>).
+    /// Follow-up messages are in <see cref="FollowupMessages"/>.</summary>
     public IReadOnlyList<RecordedCallback> FollowUps
     {
         get
