@@ -28,7 +28,10 @@ public sealed record RecordedRequest(
 
 /// <summary>A message the fake created (Create Message).</summary>
 /// <param name="AuthorId">Who posted it: null for the bot itself, else another user (<see cref="FakeDiscordServer.PostAsUser"/>).</param>
-public sealed record RecordedMessage(string Id, string ChannelId, string? Nonce, JsonObject Body, DateTimeOffset CreatedAt = default, string? AuthorId = null);
+/// <param name="Body">The message's current body: the create request with every accepted edit applied.</param>
+/// <param name="Reference">The <c>message_reference</c> of a reply, as accepted (the referenced message existed).</param>
+public sealed record RecordedMessage(string Id, string ChannelId, string? Nonce, JsonObject Body, DateTimeOffset CreatedAt = default, string? AuthorId = null,
+    JsonObject? Reference = null, DateTimeOffset? EditedAt = null);
 
 /// <summary>An interaction callback or follow-up: the id in the path (interaction or application), the token and the body.</summary>
 public sealed record RecordedCallback(string Id, string Token, string Body, DateTimeOffset ReceivedAt)
@@ -47,9 +50,12 @@ public sealed record ScriptedResponse(Func<string, string, bool> Matches, int St
 /// Enforces per-channel message limits and a global requests-per-second limit with Discord's headers and 429
 /// bodies, answers 401/403/404 like Discord, de-duplicates nonces within <see cref="NonceWindow"/> (on <see cref="Clock"/>),
 /// lists channel messages newest first, holds interactions to their 3 s deadline (10062) and to one initial response
-/// (40060), and records every request.
+/// (40060), and records every request. Cards (FakeDiscordServer.Cards.cs): Edit Message in the per-channel bucket of
+/// Create Message (10008, 50005, a scriptable 30046), replies with <c>message_reference</c>, legacy components and modals
+/// validated like Discord (50035), callback types 6/7/9 with their rules, deletes by hand with MESSAGE_DELETE to
+/// GUILD_MESSAGES sessions, and component / modal-submit interactions delivered over the gateway or signed HTTP.
 /// </summary>
-public sealed class FakeDiscordServer : IAsyncDisposable
+public sealed partial class FakeDiscordServer : IAsyncDisposable
 {
     public const string DefaultBotToken = "fake-bot-token";
     /// <summary>The server tests install the bot in; hosts list it in Discord:AllowedGuildIds.</summary>
@@ -215,7 +221,9 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Edits of the original response (<c>PATCH /webhooks/{app}/{token}/messages/@original</c>); Id is the application id.</summary>
+    /// <summary>Edits of the original response (<c>PATCH /webhooks/{app}/{token}/messages/@original</c>); Id is the application id.
+    /// After a type 6/7 response such an edit also changes the component's message (see <see cref="EditsOf"/>).
+    /// Follow-up messages are in <see cref="FollowupMessages"/>.</summary>
     public IReadOnlyList<RecordedCallback> FollowUps
     {
         get
@@ -360,12 +368,12 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
         if (route is ["webhooks", _, _, "messages", "@original"] && method == "PATCH")
         {
-            lock (_lock)
-            {
-                _followUps.Add(new RecordedCallback(route[1], route[2], body, now));
-            }
+            return EditOriginal(route[1], route[2], body, now);
+        }
 
-            return Reply.Json(200, new JsonObject { ["id"] = NewSnowflake() });
+        if (route is ["webhooks", var followupApp, var followupToken] && method == "POST")
+        {
+            return CreateFollowup(followupApp, followupToken, body, now);
         }
 
         if (headers.Authorization.ToString() != $"Bot {BotToken}")
@@ -392,6 +400,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             ["applications", var app, "guilds", var guild, "commands"] when app == ApplicationId => CommandsRoute(method, guild, body),
             ["channels", var channel, "messages"] when method == "POST" => CreateMessage(channel, body, now),
             ["channels", var channel, "messages"] when method == "GET" => ListMessages(channel, query),
+            ["channels", var channel, "messages", var message] when method == "PATCH" => EditMessage(channel, message, body, now),
             ["users", "@me", "guilds", var guild] when method == "DELETE" => LeaveGuild(guild),
             _ => Reply.Error(404, 0, "404: Not Found"),
         };
@@ -422,19 +431,11 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         }
     }
 
-    private Reply CreateMessage(string channel, string body, DateTimeOffset now)
+    /// <summary>One request of the per-channel message bucket shared by Create Message and Edit Message (Discord.Net also
+    /// queues both in one bucket): headers always, a 429 when the window is used up.</summary>
+    private Reply? TakeChannelSlot(string channel, DateTimeOffset now, out Dictionary<string, string> rateHeaders)
     {
-        if (UnknownChannels.ContainsKey(channel))
-        {
-            return Reply.Error(404, 10003, "Unknown Channel");
-        }
-
-        if (ForbiddenChannels.ContainsKey(channel))
-        {
-            return Reply.Error(403, 50001, "Missing Access");
-        }
-
-        var rateHeaders = new Dictionary<string, string>();
+        rateHeaders = [];
         lock (_lock)
         {
             var (start, count) = _channelWindows.TryGetValue(channel, out var w) && now < w.Start + ChannelMessageWindow ? w : (now, 0);
@@ -460,6 +461,26 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             rateHeaders["X-RateLimit-Remaining"] = (ChannelMessageLimit - count - 1).ToString(CultureInfo.InvariantCulture);
         }
 
+        return null;
+    }
+
+    private Reply CreateMessage(string channel, string body, DateTimeOffset now)
+    {
+        if (UnknownChannels.ContainsKey(channel))
+        {
+            return Reply.Error(404, 10003, "Unknown Channel");
+        }
+
+        if (ForbiddenChannels.ContainsKey(channel))
+        {
+            return Reply.Error(403, 50001, "Missing Access");
+        }
+
+        if (TakeChannelSlot(channel, now, out var rateHeaders) is { } limited)
+        {
+            return limited;
+        }
+
         JsonObject request;
         try
         {
@@ -478,10 +499,25 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         var nonce = request["nonce"]?.ToString();
         lock (_lock)
         {
+            JsonObject? reference = null;
+            if (request["message_reference"] is JsonObject wanted)
+            {
+                var referencedId = (string?)wanted["message_id"];
+                var referencedChannel = (string?)wanted["channel_id"] ?? channel;
+                if (referencedChannel == channel && _messages.Any(m => m.Id == referencedId && m.ChannelId == channel))
+                {
+                    reference = new JsonObject { ["type"] = 0, ["message_id"] = referencedId, ["channel_id"] = channel, ["guild_id"] = DefaultGuildId };
+                }
+                else if ((bool?)wanted["fail_if_not_exists"] != false)
+                {
+                    return Reply.Json(400, FormError("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message"), rateHeaders);
+                }
+            }
+
             if (nonce is null || request["enforce_nonce"]?.GetValue<bool>() != true
                 || _messages.FirstOrDefault(m => m.ChannelId == channel && m.Nonce == nonce && now - m.CreatedAt < NonceWindow) is not { } message)
             {
-                message = new RecordedMessage(NewSnowflake(), channel, nonce, request, now);
+                message = new RecordedMessage(NewSnowflake(), channel, nonce, request, now, Reference: reference);
                 _messages.Add(message);
             }
 
@@ -511,8 +547,14 @@ public sealed class FakeDiscordServer : IAsyncDisposable
                 return Reply.Error(404, 10062, "Unknown interaction");
             }
 
+            if (CheckCallback(interactionId, body, now) is { } invalid)
+            {
+                return invalid;
+            }
+
             _interactionsAnswered.Add(interactionId);
             _callbacks.Add(new RecordedCallback(interactionId, token, body, now));
+            CallbackAccepted(interactionId, body, now);
         }
 
         return new Reply(204, null, []);
@@ -587,6 +629,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
 
     private JsonObject StoredMessageJson(RecordedMessage message) => new()
     {
+        ["type"] = message.Reference is null ? 0 : 19,
         ["id"] = message.Id,
         ["channel_id"] = message.ChannelId,
         ["author"] = message.AuthorId is null
@@ -595,15 +638,24 @@ public sealed class FakeDiscordServer : IAsyncDisposable
         ["timestamp"] = message.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture),
         ["content"] = message.Body["content"]?.DeepClone() ?? "",
         ["embeds"] = message.Body["embeds"]?.DeepClone() ?? new JsonArray(),
+        ["components"] = message.Body["components"]?.DeepClone() ?? new JsonArray(),
+        ["edited_timestamp"] = message.EditedAt?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'+00:00'", CultureInfo.InvariantCulture),
+        ["flags"] = (int?)message.Body["flags"] ?? 0,
+        ["message_reference"] = message.Reference?.DeepClone(),
     };
 
     /// <summary>The documented limits, answered with 50035 and Discord's nested errors shape.</summary>
-    private static JsonObject? ValidateMessage(JsonObject request)
+    private static JsonObject? ValidateMessage(JsonObject request, bool edit = false)
     {
         var errors = new JsonObject();
-        if (request["content"] is null && request["embeds"] is not JsonArray { Count: > 0 })
+        if (!edit && request["content"] is null && request["embeds"] is not JsonArray { Count: > 0 } && request["components"] is not JsonArray { Count: > 0 })
         {
             return new JsonObject { ["code"] = 50006, ["message"] = "Cannot send an empty message" };
+        }
+
+        if (request["content"]?.ToString() is { Length: > 2000 })
+        {
+            errors["content"] = Leaf("BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.");
         }
 
         if (request["nonce"]?.ToString() is { Length: > 25 })
@@ -678,6 +730,7 @@ public sealed class FakeDiscordServer : IAsyncDisposable
             }
         }
 
+        ValidateComponents(request["components"], errors);
         return errors.Count == 0 ? null : new JsonObject { ["code"] = 50035, ["errors"] = errors, ["message"] = "Invalid Form Body" };
     }
 

@@ -16,6 +16,7 @@ public sealed class FakeGateway : IAsyncDisposable
     private readonly List<FakeGatewayConnection> _connections = [];
     private readonly List<(int Seq, string Event, JsonNode Data)> _events = [];
     private int _seq;
+    private int _sessionIntents;
 
     internal FakeGateway(FakeDiscordServer server) => _server = server;
 
@@ -53,11 +54,38 @@ public sealed class FakeGateway : IAsyncDisposable
 
     /// <summary>Adds a dispatch to the session; sends it now if a ready connection is open, else it waits for a RESUME replay.
     /// An INTERACTION_CREATE starts that interaction's 3 s deadline now, as on Discord, however late the client reads it.</summary>
-    public async Task DispatchAsync(string eventName, JsonNode data)
+    /// <param name="requiredIntents">Intent bits the event needs (e.g. GUILD_MESSAGES for MESSAGE_DELETE): then it goes to every
+    /// ready connection identified with them, and only those; it is kept for a RESUME replay only when the session has them.</param>
+    public async Task DispatchAsync(string eventName, JsonNode data, int requiredIntents = 0)
     {
         if (eventName == "INTERACTION_CREATE" && (string?)data["id"] is { } interactionId)
         {
             _server.InteractionDelivered(interactionId);
+        }
+
+        if (requiredIntents != 0)
+        {
+            List<FakeGatewayConnection> targets;
+            JsonObject filtered;
+            lock (_lock)
+            {
+                targets = _connections.Where(c => c.Ready && c.IsOpen && (c.Intents & requiredIntents) == requiredIntents).ToList();
+                if ((_sessionIntents & requiredIntents) != requiredIntents && targets.Count == 0)
+                {
+                    return;
+                }
+
+                var s = ++_seq;
+                _events.Add((s, eventName, data.DeepClone()));
+                filtered = new JsonObject { ["op"] = 0, ["t"] = eventName, ["s"] = s, ["d"] = data.DeepClone() };
+            }
+
+            foreach (var connection in targets)
+            {
+                await connection.SendAsync(filtered.DeepClone().AsObject()).ConfigureAwait(false);
+            }
+
+            return;
         }
 
         FakeGatewayConnection? target;
@@ -148,6 +176,11 @@ public sealed class FakeGateway : IAsyncDisposable
 
                 connection.Ready = true;
                 connection.Intents = (int?)d?["intents"] ?? 0;
+                lock (_lock)
+                {
+                    _sessionIntents = connection.Intents;
+                }
+
                 var guilds = _server.Guilds;
                 await connection.SendAsync(new JsonObject
                 {

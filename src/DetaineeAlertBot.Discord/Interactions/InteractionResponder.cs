@@ -17,9 +17,22 @@ public enum InteractionTransport
 
 /// <summary>
 /// Answers an interaction within Discord's 3-second window, measured from local receipt: the handler's
-/// response if it is ready within <see cref="DeferAfter"/>, otherwise a deferral (type 5) followed by
-/// <c>PATCH …/messages/@original</c> with the handler's result.
+/// response if it is ready within <see cref="DeferAfter"/>, otherwise a deferral and, later, the handler's result.
 /// </summary>
+/// <remarks>
+/// <para>The handler's <see cref="InteractionResponse.Type"/> says what the result is: a message
+/// (<see cref="InteractionCallbackType.ChannelMessageWithSource"/>, ephemeral with <see cref="MessageFlags.Ephemeral"/>),
+/// an update of the message the component is on (<see cref="InteractionCallbackType.UpdateMessage"/>, components and
+/// modal submits only), nothing visible (<see cref="InteractionCallbackType.DeferredUpdateMessage"/>, same), or a modal
+/// (<see cref="InteractionCallbackType.Modal"/>, commands and components only).</para>
+/// <para>Slow commands are deferred with type 5 (ephemeral when asked) and the result replaces <c>@original</c>.
+/// Slow components and modal submits are deferred with type 6: an update result then edits the component's message
+/// (<c>PATCH …/messages/@original</c>) and a message result becomes a follow-up (<c>POST /webhooks/{app}/{token}</c>,
+/// keeping its flags). A modal must be the first response, so a handler that returns one must do so within
+/// <see cref="DeferAfter"/>; a late modal is logged and answered with "That took too long, please try again" (ephemeral).</para>
+/// <para>A result that is invalid for the interaction (type 7 to a command, a modal to a modal submit, components over
+/// the limits of <see cref="ComponentLimits"/>) is logged and replaced by an ephemeral apology.</para>
+/// </remarks>
 public sealed class InteractionResponder
 {
     /// <summary>Autocomplete has no deferred form: answer with no choices rather than too late.</summary>
@@ -87,11 +100,14 @@ public sealed class InteractionResponder
             }, ct).ConfigureAwait(false);
         }
 
-        var deferral = new InteractionResponse
-        {
-            Type = InteractionCallbackType.DeferredChannelMessageWithSource,
-            Data = ephemeralIfDeferred ? new InteractionCallbackData { Flags = MessageFlags.Ephemeral } : null,
-        };
+        var deferredUpdate = IsComponentLike(interaction);
+        var deferral = deferredUpdate
+            ? new InteractionResponse { Type = InteractionCallbackType.DeferredUpdateMessage }
+            : new InteractionResponse
+            {
+                Type = InteractionCallbackType.DeferredChannelMessageWithSource,
+                Data = ephemeralIfDeferred ? new InteractionCallbackData { Flags = MessageFlags.Ephemeral } : null,
+            };
         try
         {
             await _rest.CreateInteractionResponseAsync(interaction.Id, interaction.Token, deferral, ct).ConfigureAwait(false);
@@ -105,7 +121,7 @@ public sealed class InteractionResponder
         }
 
         _logger.LogDebug("Discord interaction {Id} deferred after {Elapsed}", interaction.Id, _time.GetElapsedTime(receivedTimestamp));
-        _ = FollowUpAsync(interaction, work, handlerCts);
+        _ = FollowUpAsync(interaction, work, handlerCts, deferredUpdate);
         return null;
     }
 
@@ -129,24 +145,88 @@ public sealed class InteractionResponder
         return null;
     }
 
-    private async Task FollowUpAsync(Interaction interaction, Task<InteractionResponse> work, CancellationTokenSource handlerCts)
+    private async Task FollowUpAsync(Interaction interaction, Task<InteractionResponse> work, CancellationTokenSource handlerCts, bool deferredUpdate)
     {
         using (handlerCts)
         {
             try
             {
                 var response = await work.ConfigureAwait(false);
+                if (response.Type == InteractionCallbackType.Modal)
+                {
+                    _logger.LogWarning("Discord interaction {Id} ({What}): the handler returned a modal after the deferral; a modal must be the " +
+                        "first response, so the user is asked to try again", interaction.Id, Describe(interaction));
+                    response = TooLate;
+                }
+
                 var data = response.Data ?? new InteractionCallbackData { Content = "Done." };
-                // Flags are fixed by the deferral; the edit carries content, embeds and mentions only.
-                await _rest.EditOriginalInteractionResponseAsync(interaction.ApplicationId, interaction.Token, data with { Flags = null, Choices = null }, handlerCts.Token)
-                    .ConfigureAwait(false);
+                if (deferredUpdate && response.Type == InteractionCallbackType.ChannelMessageWithSource)
+                {
+                    // A new message next to the component's one: a follow-up, with its own flags (ephemeral or not).
+                    await _rest.CreateFollowupMessageAsync(interaction.ApplicationId, interaction.Token, data with { Choices = null }, handlerCts.Token)
+                        .ConfigureAwait(false);
+                }
+                else if (deferredUpdate && (response.Type == InteractionCallbackType.DeferredUpdateMessage || response.Data is null))
+                {
+                    // Nothing to change on the component's message.
+                }
+                else
+                {
+                    // After type 5, @original is the deferred reply; after type 6, the component's message. Flags are fixed by the
+                    // deferral; the edit carries content, embeds, components and mentions only.
+                    await _rest.EditOriginalInteractionResponseAsync(interaction.ApplicationId, interaction.Token, data with { Flags = null, Choices = null }, handlerCts.Token)
+                        .ConfigureAwait(false);
+                }
             }
-            catch (Exception e) when (e is DiscordApiException or HttpRequestException or TimeoutException or OperationCanceledException or DiscordClientStoppedException)
+            catch (Exception e) when (e is DiscordApiException or HttpRequestException or TimeoutException or OperationCanceledException or DiscordClientStoppedException or ArgumentException)
             {
                 LogResponseFailure(interaction, e);
             }
         }
     }
+
+    private static readonly InteractionResponse TooLate = new()
+    {
+        Type = InteractionCallbackType.ChannelMessageWithSource,
+        Data = new InteractionCallbackData
+        {
+            Content = "That took too long, please try again.",
+            Flags = MessageFlags.Ephemeral,
+            AllowedMentions = AllowedMentions.None,
+        },
+    };
+
+    private static bool IsComponentLike(Interaction interaction) =>
+        interaction.Type is InteractionType.MessageComponent or InteractionType.ModalSubmit;
+
+    /// <summary>Why <paramref name="response"/> cannot answer <paramref name="interaction"/>, or null when it can.</summary>
+    private static string? Invalid(Interaction interaction, InteractionResponse response)
+    {
+        switch (response.Type)
+        {
+            case InteractionCallbackType.DeferredUpdateMessage or InteractionCallbackType.UpdateMessage when !IsComponentLike(interaction):
+                return $"callback type {response.Type} is only valid for components and modal submits";
+            case InteractionCallbackType.Modal when interaction.Type is not (InteractionType.ApplicationCommand or InteractionType.MessageComponent):
+                return "a modal can only answer a command or a component";
+        }
+
+        try
+        {
+            ComponentLimits.Validate(response);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static string Describe(Interaction interaction) => interaction.Type switch
+    {
+        InteractionType.MessageComponent => $"component {interaction.Data?.CustomId}",
+        InteractionType.ModalSubmit => $"modal {interaction.Data?.CustomId}",
+        _ => $"/{interaction.Data?.Name}",
+    };
 
     private async Task<InteractionResponse> RunHandlerAsync(Interaction interaction, Func<CancellationToken, Task<InteractionResponse>> handler, CancellationToken ct)
     {
@@ -154,11 +234,17 @@ public sealed class InteractionResponder
         {
             // Yield first so a synchronous handler cannot hold the caller past the deadline check.
             await Task.Yield();
-            return await handler(ct).ConfigureAwait(false);
+            var response = await handler(ct).ConfigureAwait(false);
+            if (interaction.Type != InteractionType.ApplicationCommandAutocomplete && Invalid(interaction, response) is { } problem)
+            {
+                throw new ArgumentException($"The handler's response cannot be sent: {problem}");
+            }
+
+            return response;
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Discord interaction handler for /{Command} failed", interaction.Data?.Name);
+            _logger.LogError(e, "Discord interaction handler for {What} failed", Describe(interaction));
             return interaction.Type == InteractionType.ApplicationCommandAutocomplete
                 ? new InteractionResponse { Type = InteractionCallbackType.ApplicationCommandAutocompleteResult, Data = new InteractionCallbackData { Choices = [] } }
                 : new InteractionResponse
@@ -179,14 +265,14 @@ public sealed class InteractionResponder
         switch (e)
         {
             case DiscordApiException { Code: DiscordApiException.UnknownInteraction }:
-                _logger.LogError("Discord interaction {Id} (/{Command}) expired before we answered (10062): the first response must come within 3 s",
-                    interaction.Id, interaction.Data?.Name);
+                _logger.LogError("Discord interaction {Id} ({What}) expired before we answered (10062): the first response must come within 3 s",
+                    interaction.Id, Describe(interaction));
                 break;
             case DiscordApiException { Code: DiscordApiException.InteractionAlreadyAcknowledged }:
-                _logger.LogWarning("Discord interaction {Id} (/{Command}) was already answered (40060)", interaction.Id, interaction.Data?.Name);
+                _logger.LogWarning("Discord interaction {Id} ({What}) was already answered (40060)", interaction.Id, Describe(interaction));
                 break;
             default:
-                _logger.LogError(e, "Discord response to interaction {Id} (/{Command}) failed", interaction.Id, interaction.Data?.Name);
+                _logger.LogError(e, "Discord response to interaction {Id} ({What}) failed", interaction.Id, Describe(interaction));
                 break;
         }
     }

@@ -18,7 +18,14 @@ public static class InteractionCallbackType
     public const int Pong = 1;
     public const int ChannelMessageWithSource = 4;
     public const int DeferredChannelMessageWithSource = 5;
+    /// <summary>Components (and modal submits from a component) only: acknowledge now, edit the component's message later
+    /// (<c>PATCH …/messages/@original</c>); the user sees no loading state.</summary>
+    public const int DeferredUpdateMessage = 6;
+    /// <summary>Components (and modal submits from a component) only: edit the message the component is on.</summary>
+    public const int UpdateMessage = 7;
     public const int ApplicationCommandAutocompleteResult = 8;
+    /// <summary>Opens a modal. Only as the first response to a command or a component, never to a modal submit or after a deferral.</summary>
+    public const int Modal = 9;
 }
 
 /// <summary>Message flags used in responses.</summary>

@@ -55,3 +55,21 @@ internal sealed record ReadyData
 }
 
 internal sealed record ReadyApplication([property: JsonPropertyName("id")] string Id);
+
+/// <summary>MESSAGE_DELETE (<c>d</c>): a message was deleted. Guild channels need <see cref="Gateway.GatewayIntents.GuildMessages"/>.
+/// https://discord.com/developers/docs/events/gateway-events#message-delete</summary>
+public sealed record MessageDeleteEvent
+{
+    [JsonPropertyName("id")] public string Id { get; init; } = "";
+    [JsonPropertyName("channel_id")] public string ChannelId { get; init; } = "";
+    [JsonPropertyName("guild_id")] public string? GuildId { get; init; }
+}
+
+/// <summary>MESSAGE_DELETE_BULK (<c>d</c>): several messages of one channel were deleted at once.
+/// https://discord.com/developers/docs/events/gateway-events#message-delete-bulk</summary>
+public sealed record MessageDeleteBulkEvent
+{
+    [JsonPropertyName("ids")] public IReadOnlyList<string> Ids { get; init; } = [];
+    [JsonPropertyName("channel_id")] public string ChannelId { get; init; } = "";
+    [JsonPropertyName("guild_id")] public string? GuildId { get; init; }
+}

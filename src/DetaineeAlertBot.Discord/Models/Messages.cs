@@ -14,6 +14,24 @@ public sealed record CreateMessageRequest
     [JsonPropertyName("nonce")] public string? Nonce { get; init; }
     [JsonPropertyName("enforce_nonce")] public bool? EnforceNonce { get; init; }
     [JsonPropertyName("flags")] public int? Flags { get; init; }
+
+    /// <summary>Action rows of buttons; checked against <see cref="ComponentLimits"/> before sending.</summary>
+    [JsonPropertyName("components")] public IReadOnlyList<MessageComponent>? Components { get; init; }
+
+    /// <summary>Makes the message a reply (e.g. to a case card).</summary>
+    [JsonPropertyName("message_reference")] public MessageReference? MessageReference { get; init; }
+}
+
+/// <summary>Body of Edit Message (<c>PATCH /channels/{channel.id}/messages/{message.id}</c>): every field optional; an
+/// absent one is left as it is. Send <see cref="AllowedMentions"/> on every edit: without it Discord re-parses the content
+/// with the default allowances (everyone, roles, users), whatever the create request said.</summary>
+/// <remarks>See https://discord.com/developers/docs/resources/message#edit-message. <c>components: []</c> removes all components.</remarks>
+public sealed record EditMessageRequest
+{
+    [JsonPropertyName("content")] public string? Content { get; init; }
+    [JsonPropertyName("embeds")] public IReadOnlyList<Embed>? Embeds { get; init; }
+    [JsonPropertyName("components")] public IReadOnlyList<MessageComponent>? Components { get; init; }
+    [JsonPropertyName("allowed_mentions")] public AllowedMentions? AllowedMentions { get; init; }
 }
 
 /// <summary>Which mentions in a message may ping. <see cref="None"/> pings nobody.</summary>
@@ -61,4 +79,9 @@ public sealed record DiscordMessage
 
     [JsonPropertyName("timestamp")] public DateTimeOffset? Timestamp { get; init; }
     [JsonPropertyName("embeds")] public IReadOnlyList<Embed>? Embeds { get; init; }
+    [JsonPropertyName("content")] public string? Content { get; init; }
+    [JsonPropertyName("components")] public IReadOnlyList<MessageComponent>? Components { get; init; }
+
+    /// <summary>Set on replies: the message replied to.</summary>
+    [JsonPropertyName("message_reference")] public MessageReference? MessageReference { get; init; }
 }

@@ -13,8 +13,19 @@ public class DiscordApiException : Exception
     /// <summary>10003: the channel does not exist (or the bot cannot see that it exists).</summary>
     public const int UnknownChannel = 10003;
     public const int UnknownGuild = 10004;
+    /// <summary>10008: the message does not exist (deleted, or never in that channel); HTTP 404.</summary>
+    public const int UnknownMessage = 10008;
     public const int UnknownInteraction = 10062;
+    /// <summary>30046: "Maximum number of edits to messages older than 1 hour reached. Try again later". Discord sends it as
+    /// HTTP 429, but it is not a rate limit of the route: <see cref="DiscordRestClient"/> does not wait or retry and throws
+    /// it as a plain <see cref="DiscordApiException"/> (never a <see cref="DiscordRateLimitedException"/>) with this
+    /// <see cref="Code"/>, Status 429 and <see cref="IsTransient"/> false, so the caller can post a new message instead.</summary>
+    public const int EditLimitOnOldMessages = 30046;
     public const int InteractionAlreadyAcknowledged = 40060;
+    /// <summary>50005: only the author can edit a message's content, embeds or components; HTTP 403.</summary>
+    public const int CannotEditOthersMessage = 50005;
+    /// <summary>50083: the operation (e.g. an edit) is on a message in an archived thread.</summary>
+    public const int ArchivedThread = 50083;
     /// <summary>50001: the bot cannot see the channel.</summary>
     public const int MissingAccess = 50001;
     public const int MissingPermissions = 50013;
@@ -38,7 +49,8 @@ public class DiscordApiException : Exception
     public IReadOnlyList<string> Errors { get; }
 
     /// <summary>True when sending the same request again can succeed (5xx, 429). Everything else needs a change first.</summary>
-    public bool IsTransient => (int)Status >= 500 || Status == HttpStatusCode.TooManyRequests;
+    /// <remarks>False for <see cref="EditLimitOnOldMessages"/> (a 429 that waiting seconds does not cure).</remarks>
+    public bool IsTransient => (int)Status >= 500 || (Status == HttpStatusCode.TooManyRequests && Code != EditLimitOnOldMessages);
 
     /// <summary>Flattens Discord's nested <c>errors</c> object into one line per leaf error.</summary>
     public static IReadOnlyList<string> FlattenErrors(JsonElement? errors)
@@ -113,6 +125,10 @@ public class DiscordApiException : Exception
         (_, UnknownChannel) => "The channel does not exist or the bot cannot see it",
         (_, MissingAccess) => "The bot cannot see this channel: give it View Channel there",
         (_, MissingPermissions) => "The bot lacks a permission here (Send Messages, Embed Links)",
+        (_, UnknownMessage) => "The message was deleted (or is not in this channel)",
+        (_, EditLimitOnOldMessages) => "Discord limits edits of messages older than 1 hour; post a new message or edit later",
+        (_, CannotEditOthersMessage) => "Only the author of a message can edit it",
+        (_, ArchivedThread) => "The thread is archived: unarchive it (or post in it) before editing its messages",
         (_, UnknownInteraction) => "The interaction expired: the first reply must come within 3 seconds",
         _ => null,
     };

@@ -85,7 +85,10 @@ internal sealed class DiscordRateLimiter
 
     private Bucket BucketFor(DiscordRoute route)
     {
-        var key = _routeToHash.TryGetValue(route.RouteKey, out var hash) ? $"{hash}|{route.MajorParameter}" : $"{route.RouteKey}|{route.MajorParameter}";
+        // Before its hash is known, a route may start in the bucket of a related route (edit shares create's per-channel bucket).
+        var key = _routeToHash.TryGetValue(route.RouteKey, out var hash) || _routeToHash.TryGetValue(route.BucketSeed ?? "", out hash)
+            ? $"{hash}|{route.MajorParameter}"
+            : $"{route.BucketSeed ?? route.RouteKey}|{route.MajorParameter}";
         return _buckets.GetOrAdd(key, static _ => new Bucket());
     }
 
@@ -124,7 +127,9 @@ internal sealed class DiscordRateLimiter
         }
     }
 
-    private void Complete(Lease lease, HttpStatusCode? status, RateLimitHeaders? headers)
+    /// <param name="notARateLimit">A 429 that is not a rate limit of the route (30046, the edit limit on old messages): it
+    /// counts as an invalid request but neither blocks the bucket nor pauses anything.</param>
+    private void Complete(Lease lease, HttpStatusCode? status, RateLimitHeaders? headers, bool notARateLimit = false)
     {
         var now = _time.GetUtcNow();
         if (lease.CountsGlobally)
@@ -156,7 +161,7 @@ internal sealed class DiscordRateLimiter
                 }
             }
 
-            if (status == HttpStatusCode.TooManyRequests)
+            if (status == HttpStatusCode.TooManyRequests && !notARateLimit)
             {
                 var retryAfter = h.RetryAfter ?? h.ResetAfter ?? TimeSpan.FromSeconds(1);
                 if (h.Global)
@@ -238,11 +243,11 @@ internal sealed class DiscordRateLimiter
         public Bucket? Bucket { get; } = bucket;
         public bool CountsGlobally { get; } = countsGlobally;
 
-        public void Complete(HttpStatusCode status, RateLimitHeaders headers)
+        public void Complete(HttpStatusCode status, RateLimitHeaders headers, bool notARateLimit = false)
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                owner.Complete(this, status, headers);
+                owner.Complete(this, status, headers, notARateLimit);
             }
         }
 

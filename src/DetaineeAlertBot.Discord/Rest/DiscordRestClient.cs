@@ -62,9 +62,28 @@ public sealed class DiscordRestClient
     public event Action<DiscordApiException>? TokenRejected;
 
     /// <summary><c>POST /channels/{channel.id}/messages</c>.</summary>
-    public Task<DiscordMessage> CreateMessageAsync(string channelId, CreateMessageRequest request, CancellationToken ct) =>
-        SendAsync(DiscordRoute.CreateMessage(channelId), Body(request, DiscordJsonContext.Default.CreateMessageRequest),
+    /// <exception cref="ArgumentException">The components break a limit (<see cref="ComponentLimits.ValidateMessage"/>).</exception>
+    public Task<DiscordMessage> CreateMessageAsync(string channelId, CreateMessageRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ComponentLimits.ValidateMessage(request.Components);
+        return SendAsync(DiscordRoute.CreateMessage(channelId), Body(request, DiscordJsonContext.Default.CreateMessageRequest),
             DiscordJsonContext.Default.DiscordMessage, ct)!;
+    }
+
+    /// <summary>Edit Message, <c>PATCH /channels/{channel.id}/messages/{message.id}</c>: returns the edited message. Rate
+    /// limited with Create Message (per channel). Failures worth telling apart: <see cref="DiscordApiException.Code"/>
+    /// <see cref="DiscordApiException.UnknownMessage"/> (deleted), <see cref="DiscordApiException.CannotEditOthersMessage"/>,
+    /// <see cref="DiscordApiException.ArchivedThread"/>, and <see cref="DiscordApiException.EditLimitOnOldMessages"/>
+    /// (an HTTP 429 thrown at once as a plain <see cref="DiscordApiException"/>, not as <see cref="DiscordRateLimitedException"/>).</summary>
+    /// <exception cref="ArgumentException">The components break a limit (<see cref="ComponentLimits.ValidateMessage"/>).</exception>
+    public Task<DiscordMessage> EditMessageAsync(string channelId, string messageId, EditMessageRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ComponentLimits.ValidateMessage(request.Components);
+        return SendAsync(DiscordRoute.EditMessage(channelId, messageId), Body(request, DiscordJsonContext.Default.EditMessageRequest),
+            DiscordJsonContext.Default.DiscordMessage, ct)!;
+    }
 
     /// <summary>Get Channel Messages (<c>GET /channels/{channel.id}/messages</c>): up to <paramref name="limit"/> (1-100)
     /// messages, newest first, older than <paramref name="before"/> when given. Needs View Channel; without Read Message
@@ -116,14 +135,36 @@ public sealed class DiscordRestClient
             .ConfigureAwait(false) ?? [];
 
     /// <summary><c>POST /interactions/{id}/{token}/callback</c>: the initial response (within 3 s of the interaction).</summary>
-    public Task CreateInteractionResponseAsync(string interactionId, string token, InteractionResponse response, CancellationToken ct) =>
-        SendAsync<DiscordMessage>(DiscordRoute.InteractionCallback(interactionId, token),
+    /// <exception cref="ArgumentException">The modal or components break a limit (<see cref="ComponentLimits.Validate"/>).</exception>
+    public Task CreateInteractionResponseAsync(string interactionId, string token, InteractionResponse response, CancellationToken ct)
+    {
+        ComponentLimits.Validate(response);
+        return SendAsync<DiscordMessage>(DiscordRoute.InteractionCallback(interactionId, token),
             Body(response, DiscordJsonContext.Default.InteractionResponse), null, ct);
+    }
 
-    /// <summary><c>PATCH /webhooks/{application.id}/{token}/messages/@original</c>: replaces a deferred response.</summary>
-    public Task EditOriginalInteractionResponseAsync(string applicationId, string token, InteractionCallbackData data, CancellationToken ct) =>
-        SendAsync<DiscordMessage>(DiscordRoute.EditOriginal(applicationId, token),
+    /// <summary><c>PATCH /webhooks/{application.id}/{token}/messages/@original</c>: replaces a deferred response (after type 5),
+    /// or edits the component's message (after type 6 DEFERRED_UPDATE_MESSAGE).</summary>
+    /// <exception cref="ArgumentException">The components break a limit.</exception>
+    public Task EditOriginalInteractionResponseAsync(string applicationId, string token, InteractionCallbackData data, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ComponentLimits.ValidateMessage(data.Components);
+        return SendAsync<DiscordMessage>(DiscordRoute.EditOriginal(applicationId, token),
             Body(data, DiscordJsonContext.Default.InteractionCallbackData), null, ct);
+    }
+
+    /// <summary>Create Followup Message, <c>POST /webhooks/{application.id}/{interaction.token}</c>: a further message for an
+    /// interaction already answered (e.g. an ephemeral reply, <c>flags: 64</c>, after a type 6 deferral). Valid for the
+    /// token's 15 minutes; needs no bot token.</summary>
+    /// <exception cref="ArgumentException">The components break a limit.</exception>
+    public async Task<DiscordMessage?> CreateFollowupMessageAsync(string applicationId, string token, InteractionCallbackData data, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ComponentLimits.ValidateMessage(data.Components);
+        return await SendAsync(DiscordRoute.CreateFollowup(applicationId, token),
+            Body(data, DiscordJsonContext.Default.InteractionCallbackData), DiscordJsonContext.Default.DiscordMessage, ct).ConfigureAwait(false);
+    }
 
     private static byte[] Body<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);
 
@@ -190,7 +231,8 @@ public sealed class DiscordRestClient
 
             var error = (int)status is >= 200 and < 300 ? null : ParseError(content);
             var rateLimit = RateLimitHeaders.Parse(headers, _time.GetUtcNow(), error?.RetryAfter, error?.Global);
-            lease.Complete(status, rateLimit);
+            var editLimit = status == HttpStatusCode.TooManyRequests && error?.Code == DiscordApiException.EditLimitOnOldMessages;
+            lease.Complete(status, rateLimit, notARateLimit: editLimit);
 
             if ((int)status is >= 200 and < 300)
             {
@@ -198,7 +240,7 @@ public sealed class DiscordRestClient
                 return responseType is null || content.Length == 0 ? null : JsonSerializer.Deserialize(content, responseType);
             }
 
-            if (status == HttpStatusCode.TooManyRequests)
+            if (status == HttpStatusCode.TooManyRequests && !editLimit)
             {
                 var retryAfter = rateLimit.RetryAfter ?? rateLimit.ResetAfter ?? TimeSpan.FromSeconds(1);
                 if (++rateLimits > _options.MaxRateLimitRetries || retryAfter > _options.MaxRateLimitWait)

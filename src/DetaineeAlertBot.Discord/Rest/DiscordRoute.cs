@@ -6,7 +6,8 @@ namespace DetaineeAlertBot.Discord.Rest;
 /// parameters have independent limits).
 /// </summary>
 /// <param name="Interaction">Interaction callbacks and follow-ups: not bound to the global limit, no bucket queue.</param>
-internal sealed record DiscordRoute(HttpMethod Method, string Template, string Path, string MajorParameter, bool Interaction = false)
+/// <param name="BucketSeed">The route key whose bucket this route shares until Discord names its own bucket.</param>
+internal sealed record DiscordRoute(HttpMethod Method, string Template, string Path, string MajorParameter, bool Interaction = false, string? BucketSeed = null)
 {
     public string RouteKey => $"{Method.Method} {Template}";
 
@@ -14,6 +15,12 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
 
     public static DiscordRoute CreateMessage(string channelId) =>
         new(HttpMethod.Post, "/channels/{channel_id}/messages", $"channels/{Id(channelId)}/messages", channelId);
+
+    /// <summary>Edit Message: keyed on the channel like Create Message, and queued with it until Discord's bucket header says
+    /// otherwise (Discord.Net also sends create and edit through one bucket).</summary>
+    public static DiscordRoute EditMessage(string channelId, string messageId) =>
+        new(HttpMethod.Patch, "/channels/{channel_id}/messages/{message_id}", $"channels/{Id(channelId)}/messages/{Id(messageId)}", channelId,
+            BucketSeed: "POST /channels/{channel_id}/messages");
 
     /// <summary>Get Channel Messages, newest first; <paramref name="before"/> pages back from that message id.</summary>
     public static DiscordRoute GetChannelMessages(string channelId, string? before, int limit) =>
@@ -42,6 +49,10 @@ internal sealed record DiscordRoute(HttpMethod Method, string Template, string P
     public static DiscordRoute EditOriginal(string applicationId, string token) =>
         new(HttpMethod.Patch, "/webhooks/{application_id}/{interaction_token}/messages/@original",
             $"webhooks/{Id(applicationId)}/{Uri.EscapeDataString(token)}/messages/@original", applicationId, Interaction: true);
+
+    public static DiscordRoute CreateFollowup(string applicationId, string token) =>
+        new(HttpMethod.Post, "/webhooks/{application_id}/{interaction_token}",
+            $"webhooks/{Id(applicationId)}/{Uri.EscapeDataString(token)}", applicationId, Interaction: true);
 
     // Snowflakes are digits; anything else would change the path, so refuse it here.
     private static string Id(string id) =>
