@@ -21,8 +21,19 @@ public sealed record FakeResponse(int Status, string Body, string ContentType = 
     public static FakeResponse Ok(string json) => new(200, json);
 }
 
-/// <summary>A chat.postMessage the fake accepted; ReceivedAt is when the request arrived.</summary>
-public sealed record FakeMessage(string Channel, string Ts, System.Text.Json.JsonElement Body, DateTimeOffset ReceivedAt);
+/// <summary>A chat.postMessage the fake accepted; ReceivedAt is when the request arrived. Body is the message as posted;
+/// its current state after edits and deletes is <see cref="FakeSlackServer.Message"/>.</summary>
+public sealed record FakeMessage(string Channel, string Ts, System.Text.Json.JsonElement Body, DateTimeOffset ReceivedAt)
+{
+    /// <summary>The parent's ts when this is a thread reply.</summary>
+    public string? ThreadTs { get; init; }
+
+    /// <summary>A thread reply also shown in the channel.</summary>
+    public bool ReplyBroadcast { get; init; }
+
+    /// <summary>False for messages the bot token did not post (a person's, an incoming webhook's): chat.update refuses them.</summary>
+    public bool PostedByBot { get; init; } = true;
+}
 
 /// <summary>A user users.info knows; <paramref name="TeamId"/> null means the fake's own workspace.</summary>
 public sealed record FakeUser(string Id, bool IsAdmin = false, bool IsOwner = false, bool IsRestricted = false, bool Deleted = false,

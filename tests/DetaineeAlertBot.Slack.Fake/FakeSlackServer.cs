@@ -21,7 +21,7 @@ namespace DetaineeAlertBot.Slack.Fake;
 /// Socket Mode WebSockets (an envelope not acked within <see cref="EnvelopeAckWindow"/> is sent again, as Slack does),
 /// <c>conversations.history</c> in cursor-paginated pages, and response_url hooks answering a plain <c>ok</c>.
 /// </summary>
-public sealed class FakeSlackServer : IAsyncDisposable
+public sealed partial class FakeSlackServer : IAsyncDisposable
 {
     public const string DefaultBotToken = "xoxb-fake-token";
     public const string DefaultAppToken = "xapp-fake-token";
@@ -204,6 +204,8 @@ public sealed class FakeSlackServer : IAsyncDisposable
         {
             "auth.test" => FakeResponse.Ok($$"""{"ok":true,"url":"https://fake.slack.invalid/","team":"Fake Team","user":"alertbot","team_id":"{{TeamId}}","user_id":"U0BOT","bot_id":"{{BotId}}"}"""),
             "chat.postMessage" => await PostMessageAsync(context, arrived),
+            "chat.update" => await UpdateMessageAsync(context),
+            "views.open" => await OpenViewAsync(context),
             "users.info" => UsersInfo(context.Request.Query["user"].ToString()),
             "bots.info" => context.Request.Query["bot"].ToString() == BotId
                 ? FakeResponse.Ok($$$"""{"ok":true,"bot":{"id":"{{{BotId}}}","deleted":false,"name":"alertbot","app_id":"{{{AppId}}}","user_id":"U0BOT"}}""")
@@ -250,6 +252,13 @@ public sealed class FakeSlackServer : IAsyncDisposable
             return problem;
         }
 
+        var threadTs = body.TryGetProperty("thread_ts", out var tt) && tt.ValueKind == JsonValueKind.String ? tt.GetString() : null;
+        var broadcast = threadTs is not null && body.TryGetProperty("reply_broadcast", out var rb) && rb.ValueKind == JsonValueKind.True;
+        if (threadTs is not null && !IsThreadParent(channel, threadTs))
+        {
+            return FakeResponse.Error(ThreadNotFoundError);
+        }
+
         // "no more than one message per second per channel" (https://docs.slack.dev/apis/web-api/rate-limits).
         lock (_rateLock)
         {
@@ -264,8 +273,12 @@ public sealed class FakeSlackServer : IAsyncDisposable
             _lastPostByChannel[channel] = arrived;
         }
 
-        var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
-        Record(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)), arrived);
+        var ts = NewTs();
+        Record(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived))
+        {
+            ThreadTs = threadTs,
+            ReplyBroadcast = broadcast,
+        }, arrived);
         if (PostMessageAnswerDelay > TimeSpan.Zero)
         {
             await Task.Delay(PostMessageAnswerDelay, context.RequestAborted);
@@ -276,6 +289,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     private void Record(FakeMessage message, long arrived)
     {
+        Store(message);
         _messages.Enqueue(message);
         MessageRecorded?.Invoke(message, arrived);
     }
@@ -296,8 +310,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
         }
 
         var channel = body.TryGetProperty("channel", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() ?? "" : "";
-        var ts = $"1764150000.{Interlocked.Increment(ref _ts):D6}";
-        Record(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)), arrived);
+        var ts = NewTs();
+        // An incoming webhook's message is the webhook's, not the bot token's: chat.update of it is cant_update_message.
+        Record(new FakeMessage(channel, ts, body, DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(arrived)) { PostedByBot = false }, arrived);
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync("ok");
     }
@@ -324,7 +339,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
         var oldest = double.TryParse(query["oldest"].ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var o) ? o : 0;
         var limit = Math.Min(MaxHistoryPage, int.TryParse(query["limit"].ToString(), out var l) ? Math.Clamp(l, 1, 999) : 100);
         var withMetadata = query["include_all_metadata"].ToString() == "true";
-        var matching = _messages.Where(m => m.Channel == channel && m.ReceivedAt.ToUnixTimeMilliseconds() / 1000.0 >= oldest - 0.001)
+        var matching = _messages.Where(m => m.Channel == channel && IsInChannel(m) && m.ReceivedAt.ToUnixTimeMilliseconds() / 1000.0 >= oldest - 0.001)
             .Reverse().ToArray();
         var messages = matching.Skip(skip).Take(limit)
             .Select(m => new Dictionary<string, object?>
@@ -409,6 +424,7 @@ public sealed class FakeSlackServer : IAsyncDisposable
     {
         var body = (await JsonDocument.ParseAsync(context.Request.Body)).RootElement.Clone();
         _hookPosts.Enqueue((id, body));
+        ApplyResponseUrlPost(id, body);
         HookFor(id).TrySetResult(body);
         _hookArrived.Release();
         context.Response.ContentType = "text/plain";

@@ -56,10 +56,15 @@ public sealed class FakeSocket
             ["token"] = "fake-verification-token", ["team_id"] = teamId, ["team_domain"] = "fake",
             ["channel_id"] = channelId, ["channel_name"] = "random", ["user_id"] = userId, ["user_name"] = "someone",
             ["command"] = command, ["text"] = text, ["api_app_id"] = appId,
-            ["response_url"] = responseUrl ?? "https://hooks.slack.invalid/commands/T111/111/xxx", ["trigger_id"] = "111.222.xxx",
+            ["response_url"] = responseUrl ?? "https://hooks.slack.invalid/commands/T111/111/xxx", ["trigger_id"] = _server.IssueTriggerId(),
         });
         return SendEnvelopeAsync(envelopeId, "slash_commands", payload, acceptsResponsePayload: true);
     }
+
+    /// <summary>Sends an <c>interactive</c> envelope (accepts_response_payload true, as Slack sends block_actions and
+    /// view_submission); the ack's <c>payload</c> is what an HTTP response body would be. Redelivered like any envelope.</summary>
+    public Task SendInteractiveAsync(string envelopeId, FakeInteraction interaction) =>
+        SendEnvelopeAsync(envelopeId, "interactive", interaction.PayloadJson, acceptsResponsePayload: true);
 
     /// <summary>Sends an envelope; unless it is acked within the server's <see cref="FakeSlackServer.EnvelopeAckWindow"/>
     /// (on its <see cref="FakeSlackServer.Clock"/>), sends it again with <c>retry_attempt</c> 1, 2, … and

@@ -25,4 +25,28 @@ public static class SlackLimits
 
     // chat.postMessage: "For best results, limit the number of characters in the text field to 4,000".
     public const int FallbackText = 3_000;
+
+    // Interactivity limits (NSDK packages/types/src/block-kit: extensions.ts, blocks.ts, block-elements.ts,
+    // composition-objects.ts; packages/types/src/views.ts). Ids and values are never cut (an id that is cut names
+    // something else): a builder throws ArgumentException for them. Display texts are cut with an ellipsis.
+    public const int ActionId = 255;
+    public const int BlockId = 255;
+    public const int ActionsElements = 25;
+    public const int ButtonText = 75;
+    public const int ButtonValue = 2000;
+    public const int ButtonUrl = 3000;
+    public const int SelectOptions = 100;
+    public const int OptionText = 75;
+    public const int OptionValue = 75;
+    public const int Placeholder = 150;
+    public const int InputLabel = 2000;
+    public const int InputHint = 2000;
+    public const int PlainTextInputLength = 3000;
+
+    // Modal views.
+    public const int ModalTitle = 24;
+    public const int ModalButton = 24;
+    public const int ModalBlocks = 100;
+    public const int CallbackId = 255;
+    public const int PrivateMetadata = 3000;
 }

@@ -104,6 +104,36 @@ public sealed class SlackMessageBuilder
         return this;
     }
 
+    /// <summary>
+    /// An actions block of buttons. Labels are raw text, escaped and cut to <see cref="SlackLimits.ButtonText"/>; more than
+    /// <see cref="SlackLimits.ActionsElements"/> buttons are dropped (reported). Throws <see cref="ArgumentException"/> for an
+    /// empty label, an empty or too long <c>action_id</c> / <paramref name="blockId"/>, a value over
+    /// <see cref="SlackLimits.ButtonValue"/>, a url that is not http(s) or over <see cref="SlackLimits.ButtonUrl"/>, or an
+    /// unknown style: those would be wrong if cut.
+    /// </summary>
+    public SlackMessageBuilder Actions(IEnumerable<SlackButton> buttons, string? blockId = null)
+    {
+        var id = SlackElements.OptionalId(blockId, SlackLimits.BlockId, "block_id");
+        var elements = new List<BlockElement>();
+        foreach (var button in buttons)
+        {
+            if (elements.Count == SlackLimits.ActionsElements)
+            {
+                _truncations.Add($"button dropped: more than {SlackLimits.ActionsElements} elements in one actions block");
+                continue;
+            }
+
+            elements.Add(SlackElements.Button(button, ButtonText));
+        }
+
+        if (elements.Count > 0)
+        {
+            Add(new ActionsBlock(elements) { BlockId = id }, "actions");
+        }
+
+        return this;
+    }
+
     public SlackMessageBuilder Divider()
     {
         Add(new DividerBlock(), "divider");
@@ -126,6 +156,25 @@ public sealed class SlackMessageBuilder
         }
 
         return new SlackMessage(fallback, _blocks.ToArray(), _truncations.ToArray());
+    }
+
+    private TextObject ButtonText(string raw, int limit, string what)
+    {
+        var escaped = SlackText.Escape(raw);
+        if (string.IsNullOrWhiteSpace(escaped))
+        {
+            throw new ArgumentException("A Slack button needs a label.", nameof(raw));
+        }
+
+        // Counted against the message budget like any text, but never dropped: a button without a label is invalid.
+        if (escaped.Length > limit)
+        {
+            _truncations.Add($"{what} cut from {escaped.Length} to {limit} characters");
+            escaped = SlackText.Truncate(escaped, limit);
+        }
+
+        _budget -= escaped.Length;
+        return TextObject.Plain(escaped);
     }
 
     private void Add(SlackBlock block, string what)

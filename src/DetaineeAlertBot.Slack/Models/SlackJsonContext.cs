@@ -18,6 +18,12 @@ namespace DetaineeAlertBot.Slack.Models;
 [JsonSerializable(typeof(SlashCommandResponse))]
 [JsonSerializable(typeof(SlackBlock))]
 [JsonSerializable(typeof(IReadOnlyList<SlackBlock>))]
+[JsonSerializable(typeof(ChatUpdateRequest))]
+[JsonSerializable(typeof(ViewsOpenRequest))]
+[JsonSerializable(typeof(ViewsOpenResponse))]
+[JsonSerializable(typeof(SlackView))]
+[JsonSerializable(typeof(InteractionPayload))]
+[JsonSerializable(typeof(InteractionResponse))]
 [JsonSerializable(typeof(SocketFrame))]
 [JsonSerializable(typeof(SocketAck))]
 internal sealed partial class SlackJsonContext : JsonSerializerContext;
@@ -30,4 +36,14 @@ public static class SlackJson
 
     public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<ChatPostMessageRequest> ChatPostMessageRequest =>
         SlackJsonContext.Default.ChatPostMessageRequest;
+
+    /// <summary>The HTTP 200 body answering a view_submission (an empty body closes the modal).</summary>
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<InteractionResponse> InteractionResponse =>
+        SlackJsonContext.Default.InteractionResponse;
+
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<InteractionPayload> InteractionPayload =>
+        SlackJsonContext.Default.InteractionPayload;
+
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SlackView> SlackView =>
+        SlackJsonContext.Default.SlackView;
 }

@@ -38,7 +38,9 @@ public sealed record SlashCommand
     }
 }
 
-/// <summary>A reply to a slash command: the HTTP 200 body, the Socket Mode ack payload, or a response_url post.</summary>
+/// <summary>A reply to a slash command (the HTTP 200 body, the Socket Mode ack payload) or a response_url post, also
+/// for a block_actions interaction. Set <see cref="ReplaceOriginal"/> / <see cref="DeleteOriginal"/> explicitly when
+/// answering a button: both are sent as given, false included.</summary>
 public sealed record SlashCommandResponse(
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("blocks")] IReadOnlyList<SlackBlock>? Blocks = null,
@@ -47,6 +49,11 @@ public sealed record SlashCommandResponse(
     public const string Ephemeral = "ephemeral";
     public const string InChannel = "in_channel";
 
+    /// <summary>true: this replaces the message the response_url belongs to; false: a new message.</summary>
     [JsonPropertyName("replace_original")]
     public bool? ReplaceOriginal { get; init; }
+
+    /// <summary>true: delete the message the response_url belongs to.</summary>
+    [JsonPropertyName("delete_original")]
+    public bool? DeleteOriginal { get; init; }
 }

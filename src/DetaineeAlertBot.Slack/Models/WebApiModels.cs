@@ -32,9 +32,33 @@ public sealed record ChatPostMessageRequest(
     [JsonPropertyName("unfurl_media")]
     public bool UnfurlMedia { get; init; }
 
+    /// <summary>The parent's ts to post this as a thread reply (never a reply's ts).</summary>
     [JsonPropertyName("thread_ts")]
     public string? ThreadTs { get; init; }
+
+    /// <summary>With <see cref="ThreadTs"/>: also show the reply in the channel. Slack's default is false.</summary>
+    [JsonPropertyName("reply_broadcast")]
+    public bool? ReplyBroadcast { get; init; }
 }
+
+/// <summary>chat.update arguments (https://docs.slack.dev/reference/methods/chat.update): blocks are always sent, since
+/// a text without blocks wipes the message's blocks.</summary>
+internal sealed record ChatUpdateRequest(
+    [property: JsonPropertyName("channel")] string Channel,
+    [property: JsonPropertyName("ts")] string Ts,
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("blocks")] IReadOnlyList<SlackBlock> Blocks);
+
+/// <summary>views.open arguments (https://docs.slack.dev/reference/methods/views.open).</summary>
+internal sealed record ViewsOpenRequest(
+    [property: JsonPropertyName("trigger_id")] string TriggerId,
+    [property: JsonPropertyName("view")] SlackView View);
+
+internal sealed record ViewsOpenResponse(
+    [property: JsonPropertyName("view")] OpenedView? View);
+
+internal sealed record OpenedView(
+    [property: JsonPropertyName("id")] string? Id);
 
 /// <summary>Message metadata: lets a later reader of channel history recognise our messages.</summary>
 public sealed record MessageMetadata(

@@ -11,6 +11,14 @@ namespace DetaineeAlertBot.Slack.SocketMode;
 public delegate Task<SlashCommandResponse?> SlashCommandHandler(SlashCommand command, CancellationToken ct);
 
 /// <summary>
+/// Handles one interaction payload. For <c>view_submission</c> the result is the ack's payload (validation errors, an
+/// updated view; null closes the modal) and must come within <see cref="SlackSocketModeOptions.AckDeadline"/>. For
+/// every other type (<c>block_actions</c>, ...) the envelope is acked before the handler runs and its result is
+/// ignored: answer through the payload's response_url, chat.update or views.open.
+/// </summary>
+public delegate Task<InteractionResponse?> InteractionHandler(InteractionPayload payload, CancellationToken ct);
+
+/// <summary>
 /// A Socket Mode client (https://docs.slack.dev/apis/events-api/using-socket-mode) run by one supervisor
 /// loop: <c>apps.connections.open</c> for every connection, ready on <c>hello</c>, every envelope acked
 /// with its <c>envelope_id</c> on the socket it came in on (slash commands with their reply), redeliveries
@@ -24,6 +32,7 @@ public sealed class SlackSocketModeClient
     private readonly SlackApiClient _api;
     private readonly SlackSocketModeOptions _options;
     private readonly SlashCommandHandler _onSlashCommand;
+    private readonly InteractionHandler? _onInteraction;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly EnvelopeDeduplicator _dedupe;
@@ -34,13 +43,21 @@ public sealed class SlackSocketModeClient
     private int _connectionIds;
     private int _openConnections;
 
+    /// <summary>A client for slash commands only: interactive envelopes are acked without being handled.</summary>
     public SlackSocketModeClient(SlackApiClient api, SlackSocketModeOptions options, SlashCommandHandler onSlashCommand,
         TimeProvider time, ILogger<SlackSocketModeClient> logger)
+        : this(api, options, onSlashCommand, onInteraction: null, time, logger)
+    {
+    }
+
+    public SlackSocketModeClient(SlackApiClient api, SlackSocketModeOptions options, SlashCommandHandler onSlashCommand,
+        InteractionHandler? onInteraction, TimeProvider time, ILogger<SlackSocketModeClient> logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(options.AppToken);
         _api = api;
         _options = options;
         _onSlashCommand = onSlashCommand;
+        _onInteraction = onInteraction;
         _time = time;
         _logger = logger;
         _dedupe = new EnvelopeDeduplicator(options.DedupeCapacity);
@@ -201,7 +218,8 @@ public sealed class SlackSocketModeClient
     private async Task HandleEnvelopeAsync(SocketConnection connection, SocketFrame frame, CancellationToken ct)
     {
         var envelopeId = frame.EnvelopeId!;
-        SlashCommandResponse? reply = null;
+        JsonElement? reply = null;
+        InteractionPayload? afterAck = null;
         try
         {
             if (!_dedupe.TryAdd(envelopeId))
@@ -210,37 +228,29 @@ public sealed class SlackSocketModeClient
                 return;
             }
 
-            if (frame.Type != "slash_commands" || frame.Payload is not { } payload)
+            switch (frame.Type, frame.Payload)
             {
-                _logger.LogDebug("Slack {Type} envelope acked without handling", frame.Type);
-                return;
-            }
+                case ("slash_commands", { } payload):
+                    reply = await HandleSlashCommandAsync(payload, ct).ConfigureAwait(false);
+                    break;
 
-            var command = payload.Deserialize(SlackJsonContext.Default.SlashCommand);
-            if (command is null)
-            {
-                return;
-            }
+                case ("interactive", { } payload) when _onInteraction is not null:
+                    var interaction = InteractionPayload.Parse(payload);
+                    if (interaction.Type == InteractionPayload.ViewSubmission)
+                    {
+                        reply = await HandleViewSubmissionAsync(interaction, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        // Slack wants the ack within 3 s and the answer goes through response_url or chat.update: ack first.
+                        afterAck = interaction;
+                    }
 
-            await _concurrency.WaitAsync(ct).ConfigureAwait(false);
-            try
-            {
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                var handled = _onSlashCommand(command, deadline.Token);
-                try
-                {
-                    reply = await handled.WaitAsync(_options.AckDeadline, _time, ct).ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    await deadline.CancelAsync().ConfigureAwait(false);
-                    _logger.LogWarning("Slash command {Command} took longer than {Deadline} ms; acked without a reply",
-                        command.Command, (int)_options.AckDeadline.TotalMilliseconds);
-                }
-            }
-            finally
-            {
-                _concurrency.Release();
+                    break;
+
+                default:
+                    _logger.LogDebug("Slack {Type} envelope acked without handling", frame.Type);
+                    return;
             }
 
             if (!frame.AcceptsResponsePayload)
@@ -251,7 +261,9 @@ public sealed class SlackSocketModeClient
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             _logger.LogError(e, "Handling Slack envelope {EnvelopeId} failed", envelopeId);
-            reply = frame.AcceptsResponsePayload ? HandlerFailed : null;
+            reply = frame.AcceptsResponsePayload && frame.Type == "slash_commands"
+                ? JsonSerializer.SerializeToElement(HandlerFailed, SlackJsonContext.Default.SlashCommandResponse)
+                : null;
         }
         finally
         {
@@ -265,7 +277,100 @@ public sealed class SlackSocketModeClient
                 _logger.LogWarning("Could not ack Slack envelope {EnvelopeId}: {Message}", envelopeId, e.Message);
             }
         }
+
+        if (afterAck is not null)
+        {
+            // Not part of the envelope's in-flight work: a replacement socket need not wait for it.
+            _ = Task.Run(() => RunInteractionAsync(afterAck, envelopeId, ct), CancellationToken.None);
+        }
     }
+
+    private async Task<JsonElement?> HandleSlashCommandAsync(JsonElement payload, CancellationToken ct)
+    {
+        var command = payload.Deserialize(SlackJsonContext.Default.SlashCommand);
+        if (command is null)
+        {
+            return null;
+        }
+
+        await _concurrency.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var handled = _onSlashCommand(command, deadline.Token);
+            try
+            {
+                var reply = await handled.WaitAsync(_options.AckDeadline, _time, ct).ConfigureAwait(false);
+                return reply is null ? null : JsonSerializer.SerializeToElement(reply, SlackJsonContext.Default.SlashCommandResponse);
+            }
+            catch (TimeoutException)
+            {
+                await deadline.CancelAsync().ConfigureAwait(false);
+                _logger.LogWarning("Slash command {Command} took longer than {Deadline} ms; acked without a reply",
+                    command.Command, (int)_options.AckDeadline.TotalMilliseconds);
+                return null;
+            }
+        }
+        finally
+        {
+            _concurrency.Release();
+        }
+    }
+
+    // The ack carries the handler's response_action, so it waits for the handler up to the deadline. A late handler is
+    // not cancelled (its work, e.g. saving the submitted status, is still wanted); only its answer is lost and the modal closes.
+    private async Task<JsonElement?> HandleViewSubmissionAsync(InteractionPayload interaction, CancellationToken ct)
+    {
+        await _concurrency.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var handled = _onInteraction!(interaction, ct);
+            try
+            {
+                var response = await handled.WaitAsync(_options.AckDeadline, _time, ct).ConfigureAwait(false);
+                return response is null ? null : JsonSerializer.SerializeToElement(response, SlackJsonContext.Default.InteractionResponse);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("view_submission {CallbackId} took longer than {Deadline} ms; acked empty (the modal closes)",
+                    interaction.View?.CallbackId, (int)_options.AckDeadline.TotalMilliseconds);
+                ObserveLate(handled, interaction);
+                return null;
+            }
+        }
+        finally
+        {
+            _concurrency.Release();
+        }
+    }
+
+    private async Task RunInteractionAsync(InteractionPayload interaction, string envelopeId, CancellationToken ct)
+    {
+        try
+        {
+            await _concurrency.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await _onInteraction!(interaction, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _concurrency.Release();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            _logger.LogError(e, "Handling Slack {Type} interaction (envelope {EnvelopeId}) failed after its ack", interaction.Type, envelopeId);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private void ObserveLate(Task handled, InteractionPayload interaction) =>
+        _ = handled.ContinueWith(t => _logger.LogError(t.Exception, "Late view_submission {CallbackId} handler failed", interaction.View?.CallbackId),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private void Update(Func<SlackSocketModeStatus, SlackSocketModeStatus> change)
     {

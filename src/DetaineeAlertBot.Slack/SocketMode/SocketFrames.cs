@@ -18,7 +18,8 @@ internal sealed record SocketFrame(
     [property: JsonPropertyName("retry_attempt")] int? RetryAttempt,
     [property: JsonPropertyName("num_connections")] int? NumConnections);
 
-/// <summary>The acknowledgement of one envelope; the payload is only sent for slash commands.</summary>
+/// <summary>The acknowledgement of one envelope; the payload (a slash command's reply, a view_submission's
+/// response_action) only when the envelope accepts one.</summary>
 internal sealed record SocketAck(
     [property: JsonPropertyName("envelope_id")] string EnvelopeId,
-    [property: JsonPropertyName("payload")] SlashCommandResponse? Payload);
+    [property: JsonPropertyName("payload")] JsonElement? Payload);

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using DetaineeAlertBot.Resilience;
+using DetaineeAlertBot.Slack.Blocks;
 using DetaineeAlertBot.Slack.Models;
 using Microsoft.Extensions.Logging;
 
@@ -29,6 +30,7 @@ public sealed class SlackApiClient
     private readonly ILogger _logger;
     private readonly Uri _baseUri;
     private readonly SlackChannelPacer _pacer;
+    private readonly SlackMethodPacer? _updatePacer;
     private readonly Backoff _retryBackoff;
 
     public SlackApiClient(HttpClient http, SlackApiClientOptions options, TimeProvider time, ILogger<SlackApiClient> logger)
@@ -41,6 +43,9 @@ public sealed class SlackApiClient
         var baseUrl = options.BaseUrl.EndsWith('/') ? options.BaseUrl : options.BaseUrl + "/";
         _baseUri = new Uri(baseUrl, UriKind.Absolute);
         _pacer = new SlackChannelPacer(options.ChannelMessageInterval, options.MaxPacingWait, time);
+        _updatePacer = options.MessageUpdatesPerWindow > 0
+            ? new SlackMethodPacer("chat.update", options.MessageUpdatesPerWindow, options.MessageUpdateWindow, options.MaxPacingWait, time)
+            : null;
         _retryBackoff = new Backoff(options.RetryBackoff, options.MaxRetryBackoff);
     }
 
@@ -76,6 +81,45 @@ public sealed class SlackApiClient
                 JsonContent.Create(message, SlackJsonContext.Default.ChatPostMessageRequest)),
             idempotent: false, channel: message.Channel, ct).ConfigureAwait(false);
         return Deserialize(body, "chat.postMessage", SlackJsonContext.Default.PostedMessage);
+    }
+
+    /// <summary>
+    /// chat.update (Tier 3): replaces the text and the whole blocks array of a message this bot posted. Blocks are always
+    /// sent (pass an empty list to clear them): a text-only update would wipe them. Paced per workspace to
+    /// <see cref="SlackApiClientOptions.MessageUpdatesPerWindow"/>; retried like reads, since sending the same edit twice
+    /// changes nothing. A message that cannot be edited (deleted, not ours, edit window closed) throws a
+    /// <see cref="SlackApiException"/> with <see cref="SlackApiException.CannotEditMessage"/> set: post a new message instead.
+    /// </summary>
+    public async Task<PostedMessage> UpdateMessageAsync(string channel, string ts, string text, IReadOnlyList<SlackBlock> blocks, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        ArgumentException.ThrowIfNullOrEmpty(ts);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(blocks);
+        var request = new ChatUpdateRequest(channel, ts, text, blocks);
+        var body = await CallAsync("chat.update",
+            () => Post("chat.update", _options.BotToken, JsonContent.Create(request, SlackJsonContext.Default.ChatUpdateRequest)),
+            idempotent: true, channel: null, ct, _updatePacer).ConfigureAwait(false);
+        return Deserialize(body, "chat.update", SlackJsonContext.Default.PostedMessage);
+    }
+
+    /// <summary>
+    /// views.open (Tier 4): opens a modal for the user whose interaction or slash command carried
+    /// <paramref name="triggerId"/> (valid 3 s, once). Returns the view id. Not retried on server errors: by the time a
+    /// retry went out the trigger would be spent or expired. <c>expired_trigger_id</c>, <c>invalid_trigger_id</c> and
+    /// <c>invalid_arguments</c> (a view Slack refuses, with its messages in <see cref="SlackApiException.Details"/>) throw.
+    /// </summary>
+    public async Task<string> OpenViewAsync(string triggerId, SlackView view, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(triggerId);
+        ArgumentNullException.ThrowIfNull(view);
+        var request = new ViewsOpenRequest(triggerId, view);
+        var body = await CallAsync("views.open",
+            () => Post("views.open", _options.BotToken, JsonContent.Create(request, SlackJsonContext.Default.ViewsOpenRequest)),
+            idempotent: false, channel: null, ct).ConfigureAwait(false);
+        var response = Deserialize(body, "views.open", SlackJsonContext.Default.ViewsOpenResponse);
+        return response.View?.Id ?? throw new SlackApiException("views.open", "invalid_response", SlackErrorClass.Retryable,
+            "Slack views.open answered ok without a view id.");
     }
 
     /// <summary>users.info (scope users:read): the user's admin and owner flags.</summary>
@@ -141,8 +185,10 @@ public sealed class SlackApiClient
     }
 
     /// <summary>
-    /// Posts a later reply to a slash command's response_url (usable 5 times within 30 minutes). Slack
-    /// answers a plain-text <c>ok</c> on success. Not retried on server errors: it could post twice.
+    /// Posts to a slash command's or a block_actions interaction's response_url (usable 5 times within 30 minutes):
+    /// <c>response_type</c>, <c>replace_original</c> and <c>delete_original</c> are sent as set (answer a button with
+    /// both set explicitly: https://github.com/getsentry/sentry/pull/73590). Slack answers a plain-text <c>ok</c> on
+    /// success. Not retried on server errors: it could post twice.
     /// </summary>
     public async Task RespondAsync(string responseUrl, SlashCommandResponse response, CancellationToken ct)
     {
@@ -195,7 +241,8 @@ public sealed class SlackApiClient
     }
 
     // Sends with bounded retries and returns the body of an ok:true response.
-    private async Task<byte[]> CallAsync(string method, Func<HttpRequestMessage> build, bool idempotent, string? channel, CancellationToken ct)
+    private async Task<byte[]> CallAsync(string method, Func<HttpRequestMessage> build, bool idempotent, string? channel, CancellationToken ct,
+        SlackMethodPacer? methodPacer = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -203,6 +250,11 @@ public sealed class SlackApiClient
             HttpResponseMessage response;
             try
             {
+                if (methodPacer is not null)
+                {
+                    await methodPacer.WaitTurnAsync(ct).ConfigureAwait(false);
+                }
+
                 response = channel is null
                     ? await SendOnceAsync(build, ct).ConfigureAwait(false)
                     : await _pacer.RunAsync(channel, () => SendOnceAsync(build, ct),
@@ -233,7 +285,11 @@ public sealed class SlackApiClient
                     {
                         _logger.LogWarning("Slack {Method} rate limited (429), waiting {RetryAfter} s before attempt {Next}",
                             method, retryAfter.TotalSeconds, attempt + 1);
-                        if (channel is null)
+                        if (methodPacer is not null)
+                        {
+                            methodPacer.Pause(retryAfter + Jitter());
+                        }
+                        else if (channel is null)
                         {
                             await DelayAsync(retryAfter + Jitter(), ct).ConfigureAwait(false);
                         }
@@ -262,6 +318,10 @@ public sealed class SlackApiClient
                     if (channel is not null)
                     {
                         _pacer.Pause(channel, wait);
+                    }
+                    else if (methodPacer is not null)
+                    {
+                        methodPacer.Pause(wait);
                     }
                     else
                     {

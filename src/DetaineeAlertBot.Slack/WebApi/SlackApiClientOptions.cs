@@ -38,4 +38,11 @@ public sealed class SlackApiClientOptions
 
     /// <summary>Timeout of one HTTP request.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>chat.update calls per <see cref="MessageUpdateWindow"/> for the whole workspace (Tier 3: "50+ per minute",
+    /// https://api.slack.com/methods/chat.update); a burst of edits waits for its turn instead of drawing 429s. 0 turns
+    /// the pacing off.</summary>
+    public int MessageUpdatesPerWindow { get; set; } = 50;
+
+    public TimeSpan MessageUpdateWindow { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -38,6 +38,14 @@ public sealed class SlackApiException : Exception
     /// <summary>When Slack said how long to wait (429 Retry-After).</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>chat.update could not edit the message (message_not_found, cant_update_message, edit_window_closed): it is
+    /// gone, not ours, or frozen. Post a new message instead.</summary>
+    public bool CannotEditMessage => SlackErrors.CannotEditMessage(Error);
+
+    /// <summary>chat.postMessage could not reply in the thread (invalid_thread_ts, thread_not_found): the parent is gone
+    /// or is itself a reply. Post to the channel instead.</summary>
+    public bool ThreadNotFound => SlackErrors.ThreadNotFound(Error);
+
     /// <summary>Slack's <c>response_metadata.messages</c> / <c>errors</c> and scope hints, verbatim.</summary>
     public IReadOnlyList<string> Details { get; }
 }

@@ -31,6 +31,23 @@ internal static class SlackErrors
         "service_unavailable", "request_timeout", "team_added_to_org", "timeout", "transport_error",
     };
 
+    // chat.update on a message that is deleted, not the bot's, or past the team's edit window: nothing to retry, the
+    // caller posts a new message. Classified BadPayload (this request cannot succeed), flagged for the fallback.
+    private static readonly Dictionary<string, string> MessageHints = new(StringComparer.Ordinal)
+    {
+        ["message_not_found"] = "the message is gone (deleted, or a wrong channel/ts pair): post a new one",
+        ["cant_update_message"] = "the message was not posted by this bot: post a new one",
+        ["edit_window_closed"] = "the workspace's message edit window is closed for it: post a new one",
+        ["invalid_thread_ts"] = "the thread's parent message is gone or is itself a reply: post to the channel instead",
+        ["thread_not_found"] = "the thread's parent message is gone: post to the channel instead",
+        ["expired_trigger_id"] = "the trigger_id is older than 3 s: open the modal first, do the slow work after",
+        ["invalid_trigger_id"] = "the trigger_id is unknown or already used",
+    };
+
+    public static bool CannotEditMessage(string error) => error is "message_not_found" or "cant_update_message" or "edit_window_closed";
+
+    public static bool ThreadNotFound(string error) => error is "invalid_thread_ts" or "thread_not_found";
+
     public static SlackErrorClass Classify(string error) =>
         ConfigurationHints.ContainsKey(error) ? SlackErrorClass.Configuration
         : Retryable.Contains(error) || error.StartsWith("http_5", StringComparison.Ordinal) ? SlackErrorClass.Retryable
@@ -47,6 +64,7 @@ internal static class SlackErrors
         }
 
         var hint = ConfigurationHints.TryGetValue(error, out var h) ? h
+            : MessageHints.TryGetValue(error, out var m) ? m
             : Classify(error) == SlackErrorClass.Retryable ? "temporary; will retry"
             : "Slack rejected the request; see the details logged with it";
         return $"Slack {method} failed with {error}: {hint}.";
