@@ -41,61 +41,49 @@ public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry heal
         {
             Embeds = [EmbedLimits.Fit(embed, out _)],
             AllowedMentions = AllowedMentions.None,
-            Nonce = deliveryId.Length <= EmbedLimits.Nonce ? deliveryId : deliveryId[..EmbedLimits.Nonce],
+            Nonce = Nonce(deliveryId),
             EnforceNonce = true,
         };
         return await PostAsync(channelId, request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Create Message, and what each failure means for the outbox (docs/discord.md, "When Discord says no").</summary>
-    private async Task<DeliveryResult> PostAsync(string channelId, CreateMessageRequest request, CancellationToken cancellationToken)
+    internal async Task<DeliveryResult> PostAsync(string channelId, CreateMessageRequest request, CancellationToken cancellationToken)
     {
         try
         {
             var message = await rest.CreateMessageAsync(channelId, request, cancellationToken).ConfigureAwait(false);
             return DeliveryResult.Sent(message.Id);
         }
-        catch (DiscordRateLimitedException e)
+        catch (Exception e) when (Verdict(e, channelId, rest) is { } verdict)
         {
-            return DeliveryResult.RateLimited(e.Message, e.RetryAfter);
-        }
-        catch (DiscordApiException e) when (e.IsTransient)
-        {
-            // A 5xx after the client's own retries: the message may or may not exist (the nonce covers the resend).
-            return DeliveryResult.Failed(e.Message, mayHaveArrived: true);
-        }
-        catch (DiscordApiException e) when (e.Status == HttpStatusCode.Unauthorized)
-        {
-            health.Report(DiscordWiring.HealthComponent, healthy: false, e.Message);
-            return DeliveryResult.PlatformDown(e.Message);
-        }
-        catch (DiscordApiException e) when (e.Code is DiscordApiException.UnknownChannel or DiscordApiException.MissingAccess or DiscordApiException.MissingPermissions)
-        {
-            return DeliveryResult.ChannelDown(e.Message);
-        }
-        catch (DiscordApiException e)
-        {
-            // Invalid form body (50035) and every other 4xx: the same request can never succeed.
-            return DeliveryResult.Rejected($"{e.Message} (Discord channel {channelId})");
-        }
-        catch (DiscordClientStoppedException e) when (rest.Health.TokenRejected)
-        {
-            return DeliveryResult.PlatformDown(e.Message);
-        }
-        catch (DiscordClientStoppedException e)
-        {
-            // Too many invalid requests recently: hold off (not an attempt) rather than risk a temporary ban.
-            return DeliveryResult.RateLimited(e.Message, InvalidBudgetWait);
-        }
-        catch (ArgumentException e)
-        {
-            return DeliveryResult.Rejected($"'{channelId}' is not a Discord channel id (Developer Mode > right-click the channel > Copy Channel ID): {e.Message}");
-        }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException)
-        {
-            return DeliveryResult.Failed($"Discord unreachable: {e.Message}", mayHaveArrived: true);
+            if (e is DiscordApiException { Status: HttpStatusCode.Unauthorized }) health.Report(DiscordWiring.HealthComponent, healthy: false, e.Message);
+            return verdict;
         }
     }
+
+    /// <summary>What a failed Discord request means for the outbox; null for exceptions that are not Discord's answer.</summary>
+    internal static DeliveryResult? Verdict(Exception exception, string channelId, DiscordRestClient rest) => exception switch
+    {
+        DiscordRateLimitedException e => DeliveryResult.RateLimited(e.Message, e.RetryAfter),
+        // A 5xx after the client's own retries: the message may or may not exist (the nonce covers the resend).
+        DiscordApiException { IsTransient: true } e => DeliveryResult.Failed(e.Message, mayHaveArrived: true),
+        DiscordApiException { Status: HttpStatusCode.Unauthorized } e => DeliveryResult.PlatformDown(e.Message),
+        DiscordApiException { Code: DiscordApiException.UnknownChannel or DiscordApiException.MissingAccess or DiscordApiException.MissingPermissions } e
+            => DeliveryResult.ChannelDown(e.Message),
+        // Invalid form body (50035) and every other 4xx: the same request can never succeed.
+        DiscordApiException e => DeliveryResult.Rejected($"{e.Message} (Discord channel {channelId})"),
+        DiscordClientStoppedException e when rest.Health.TokenRejected => DeliveryResult.PlatformDown(e.Message),
+        // Too many invalid requests recently: hold off (not an attempt) rather than risk a temporary ban.
+        DiscordClientStoppedException e => DeliveryResult.RateLimited(e.Message, InvalidBudgetWait),
+        ArgumentException e => DeliveryResult.Rejected(
+            $"'{channelId}' is not a Discord channel id (Developer Mode > right-click the channel > Copy Channel ID): {e.Message}"),
+        HttpRequestException or TimeoutException => DeliveryResult.Failed($"Discord unreachable: {exception.Message}", mayHaveArrived: true),
+        _ => null,
+    };
+
+    /// <summary>The delivery id as a nonce (at most 25 characters; ours are 24).</summary>
+    internal static string Nonce(string deliveryId) => deliveryId.Length <= EmbedLimits.Nonce ? deliveryId : deliveryId[..EmbedLimits.Nonce];
 
     private static readonly TimeSpan InvalidBudgetWait = TimeSpan.FromMinutes(1);
 
@@ -137,7 +125,7 @@ public sealed class DiscordAlertSink(DiscordRestClient rest, HealthRegistry heal
         {
             Embeds = [EmbedLimits.Fit(embed, out truncated)],
             AllowedMentions = AllowedMentions.None,
-            Nonce = alert.DeliveryId.Length <= EmbedLimits.Nonce ? alert.DeliveryId : alert.DeliveryId[..EmbedLimits.Nonce],
+            Nonce = Nonce(alert.DeliveryId),
             EnforceNonce = true,
         };
     }

@@ -1,4 +1,6 @@
 using DetaineeAlertBot.Core.Cluster;
+using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Discord.Gateway;
 using DetaineeAlertBot.Discord.Interactions;
@@ -21,6 +23,7 @@ public sealed class DiscordGatewayService(
     TimeProvider time,
     HealthRegistry health,
     ILeadership leadership,
+    ICardStore cards,
     ILogger<DiscordGatewayService> logger) : BackgroundService
 {
     private static readonly TimeSpan InteractionTokenLifetime = TimeSpan.FromMinutes(15);
@@ -51,6 +54,10 @@ public sealed class DiscordGatewayService(
                     break;
                 case "GUILD_DELETE":
                     boundary.OnGuildDelete(dispatch.Data);
+                    break;
+                case GatewayEvents.MessageDelete or GatewayEvents.MessageDeleteBulk
+                    when DiscordJson.ParseDeletedMessages(dispatch.EventName, dispatch.Data) is { } deleted:
+                    await ForgetDeletedCardsAsync(deleted.ChannelId, deleted.MessageIds, ct).ConfigureAwait(false);
                     break;
             }
         };
@@ -94,6 +101,23 @@ public sealed class DiscordGatewayService(
         finally
         {
             gateway.StatusChanged -= Report;
+        }
+    }
+
+    /// <summary>Messages deleted in a channel: a case card among them is forgotten, so the next change posts a new card
+    /// (an edit of the gone card would fail with 10008 anyway; this saves that round trip). Never throws: a missed
+    /// delete only costs that failed edit.</summary>
+    private async Task ForgetDeletedCardsAsync(string channelId, IReadOnlyList<string> messageIds, CancellationToken ct)
+    {
+        try
+        {
+            var forgotten = 0;
+            foreach (var messageId in messageIds) forgotten += await cards.ForgetMessageAsync(Platforms.Discord, channelId, messageId, ct).ConfigureAwait(false);
+            if (forgotten > 0) logger.LogInformation("A case card in Discord channel {ChannelId} was deleted; the next change posts a new one", channelId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not record deleted messages of Discord channel {ChannelId}; a change to a deleted card will post a new one when its edit fails", channelId);
         }
     }
 

@@ -1,4 +1,6 @@
 using DetaineeAlertBot.Core.Alerts;
+using DetaineeAlertBot.Core.Cards;
+using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Discord.Gateway;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Rest;
@@ -23,8 +25,9 @@ public static class DiscordWiring
     /// <summary>Discord is on while this key is set.</summary>
     public const string BotTokenKey = $"{DiscordOptions.SectionName}:BotToken";
 
-    /// <summary>Gateway intent GUILDS (1 &lt;&lt; 0), not privileged.</summary>
-    private const int GuildsIntent = 1 << 0;
+    /// <summary>GUILDS (the servers we are in) and GUILD_MESSAGES (to hear that a case card was deleted by hand); neither is
+    /// privileged, and message content (MESSAGE_CONTENT) is not asked for.</summary>
+    private const int Intents = GatewayIntents.Guilds | GatewayIntents.GuildMessages;
 
     public static WebApplicationBuilder AddDiscord(this WebApplicationBuilder builder)
     {
@@ -58,7 +61,11 @@ public static class DiscordWiring
         services.AddSingleton<DiscordGuildBoundary>();
         services.AddSingleton<DiscordInteractionHandler>();
         services.AddSingleton<DiscordAlertSink>();
-        services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<DiscordAlertSink>());
+        services.AddSingleton<DiscordCardPlatform>();
+        // Alerts go out in the channel's style: case cards (the default) or one message per change.
+        services.AddSingleton<IAlertSink>(provider => new CardAlertSink(provider.GetRequiredService<DiscordAlertSink>(),
+            provider.GetRequiredService<DiscordCardPlatform>(), provider.GetRequiredService<ICardStore>(),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<CardAlertSink>>()));
         services.AddSingleton<IPlatformProbe, DiscordPlatformProbe>();
         // After the nonce window, look in the channel before resending a delivery whose first attempt may have arrived.
         services.AddSingleton<IDeliveryProbe, DiscordDeliveryProbe>();
@@ -70,7 +77,7 @@ public static class DiscordWiring
         services.AddSingleton(provider => new DiscordShardedGateway(
             provider.GetRequiredService<DiscordRestClient>(),
             // GUILDS: GUILD_CREATE tells us which servers the bot is in, so it can leave those it must not serve.
-            new DiscordGatewayOptions { BotToken = provider.GetRequiredService<DiscordOptions>().BotToken, Intents = GuildsIntent },
+            new DiscordGatewayOptions { BotToken = provider.GetRequiredService<DiscordOptions>().BotToken, Intents = Intents },
             provider.GetRequiredService<ILoggerFactory>(),
             provider.GetRequiredService<TimeProvider>()));
 

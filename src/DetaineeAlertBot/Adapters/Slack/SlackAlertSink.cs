@@ -30,7 +30,7 @@ public sealed class SlackAlertSink(SlackApiClient api, HealthRegistry health, IL
         }
 
         var request = new ChatPostMessageRequest(alert.ChannelId, message.Text, message.Blocks,
-            new MessageMetadata(MetadataEventType, new Dictionary<string, string> { ["delivery_id"] = alert.DeliveryId }))
+            Metadata(alert.DeliveryId))
         {
             UnfurlLinks = false,
             UnfurlMedia = false,
@@ -45,7 +45,7 @@ public sealed class SlackAlertSink(SlackApiClient api, HealthRegistry health, IL
             .Section(SlackText.Escape(string.Join('\n', report.Lines)))
             .Build(report.ToPlainText());
         var request = new ChatPostMessageRequest(channelId, message.Text, message.Blocks,
-            new MessageMetadata(MetadataEventType, new Dictionary<string, string> { ["delivery_id"] = deliveryId }))
+            Metadata(deliveryId))
         {
             UnfurlLinks = false,
             UnfurlMedia = false,
@@ -60,39 +60,39 @@ public sealed class SlackAlertSink(SlackApiClient api, HealthRegistry health, IL
     /// <summary>Errors of one channel: pause it and retry slowly.</summary>
     internal static bool IsChannelLevel(string error) => error is "channel_not_found" or "not_in_channel" or "is_archived" or "restricted_action";
 
-    private async Task<DeliveryResult> PostAsync(ChatPostMessageRequest request, CancellationToken cancellationToken)
+    /// <summary>chat.postMessage, and what each failure means for the outbox (docs/slack.md).</summary>
+    internal async Task<DeliveryResult> PostAsync(ChatPostMessageRequest request, CancellationToken cancellationToken)
     {
         try
         {
             var posted = await api.PostMessageAsync(request, cancellationToken).ConfigureAwait(false);
             return DeliveryResult.Sent($"{posted.Channel}/{posted.Ts}");
         }
-        catch (SlackApiException e) when (e.ErrorClass == SlackErrorClass.Retryable)
+        catch (Exception e) when (Verdict(e, request.Channel) is { } verdict)
         {
-            // Rate limits and pacing say "later"; a 5xx or internal_error may have posted (the history check covers it).
-            return e.RetryAfter is not null || e.Error is "ratelimited" or "rate_limited" or "message_limit_exceeded"
-                ? DeliveryResult.RateLimited(e.Message, e.RetryAfter)
-                : DeliveryResult.Failed(e.Message, mayHaveArrived: true);
-        }
-        catch (SlackApiException e) when (IsPlatformWide(e.Error))
-        {
-            health.Report(SlackWiring.HealthComponent, healthy: false, e.Message);
-            return DeliveryResult.PlatformDown(e.Message);
-        }
-        catch (SlackApiException e) when (IsChannelLevel(e.Error))
-        {
-            return DeliveryResult.ChannelDown($"{e.Message} (Slack channel {request.Channel})");
-        }
-        catch (SlackApiException e)
-        {
-            // invalid_blocks and the like: this message can never be posted.
-            return DeliveryResult.Rejected($"{e.Message} (Slack channel {request.Channel})");
-        }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException)
-        {
-            return DeliveryResult.Failed($"Slack unreachable: {e.Message}", mayHaveArrived: true);
+            if (e is SlackApiException platform && IsPlatformWide(platform.Error)) health.Report(SlackWiring.HealthComponent, healthy: false, platform.Message);
+            return verdict;
         }
     }
+
+    /// <summary>What a failed Slack call means for the outbox; null for exceptions that are not Slack's answer.</summary>
+    internal static DeliveryResult? Verdict(Exception exception, string channel) => exception switch
+    {
+        // Rate limits and pacing say "later"; a 5xx or internal_error may have posted (the history check covers it).
+        SlackApiException { ErrorClass: SlackErrorClass.Retryable } e => e.RetryAfter is not null || e.Error is "ratelimited" or "rate_limited" or "message_limit_exceeded"
+            ? DeliveryResult.RateLimited(e.Message, e.RetryAfter)
+            : DeliveryResult.Failed(e.Message, mayHaveArrived: true),
+        SlackApiException e when IsPlatformWide(e.Error) => DeliveryResult.PlatformDown(e.Message),
+        SlackApiException e when IsChannelLevel(e.Error) => DeliveryResult.ChannelDown($"{e.Message} (Slack channel {channel})"),
+        // invalid_blocks and the like: this message can never be posted.
+        SlackApiException e => DeliveryResult.Rejected($"{e.Message} (Slack channel {channel})"),
+        HttpRequestException or TimeoutException => DeliveryResult.Failed($"Slack unreachable: {exception.Message}", mayHaveArrived: true),
+        _ => null,
+    };
+
+    /// <summary>The metadata that marks a message as this delivery in the channel's history.</summary>
+    internal static MessageMetadata Metadata(string deliveryId) =>
+        new(MetadataEventType, new Dictionary<string, string> { ["delivery_id"] = deliveryId });
 
     /// <summary>The alert as Block Kit; every Slack limit is enforced by <see cref="SlackMessageBuilder"/>.</summary>
     public static SlackMessage Render(AlertMessage alert)
@@ -116,10 +116,10 @@ public sealed class SlackAlertSink(SlackApiClient api, HealthRegistry health, IL
             .Build(AlertText.Fallback(alert));
     }
 
-    private static string Field(string name, string value) => $"*{SlackText.Escape(name)}*\n{SlackText.Escape(value)}";
+    internal static string Field(string name, string value) => $"*{SlackText.Escape(name)}*\n{SlackText.Escape(value)}";
 
     // Slack blocks have no colour bar: an emoji carries the meaning colour has on Discord (red, amber, green, grey).
-    private static string Marker(CaseStatus status) => status.Tone() switch
+    internal static string Marker(CaseStatus status) => status.Tone() switch
     {
         StatusTone.Danger => ":red_circle:",
         StatusTone.Warning => ":large_orange_circle:",
