@@ -104,9 +104,10 @@ public sealed class DiscordBoundaryTests
         AssertRefusedWithoutData(byId["1300000000000000202"].Json, AccessRefusals.DirectMessage);
         var watchlists = host.App.Services.GetRequiredService<IWatchlistStore>();
         Assert.Empty(await watchlists.ListAsync("discord", ForeignChannel, CancellationToken.None));
-        // The bot asks for GUILDS (to see which servers it is in) and nothing privileged.
+        // The bot asks for GUILDS (to see which servers it is in), GUILD_MESSAGES (to hear that a case card was deleted) and
+        // nothing privileged (no message content).
         var identify = host.Fake.Gateway.Received.First(p => (int?)p["op"] == 2);
-        Assert.Equal(FakeGateway.GuildsIntent, (int)identify["d"]!["intents"]!);
+        Assert.Equal(FakeGateway.GuildsIntent | FakeDiscordServer.GuildMessagesIntent, (int)identify["d"]!["intents"]!);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public class DiscordHostTests
         Assert.Equal(4, (int)callback.Json["type"]!);
         Assert.Contains("Amir Amiry", (string?)callback.Json["data"]!["embeds"]![0]!["title"]);
         var identify = host.Fake.Gateway.Received.First(p => (int?)p["op"] == 2);
-        Assert.Equal(FakeGateway.GuildsIntent, (int)identify["d"]!["intents"]!);
+        Assert.Equal(FakeGateway.GuildsIntent | FakeDiscordServer.GuildMessagesIntent, (int)identify["d"]!["intents"]!);
     }
 
     [Fact]
@@ -58,9 +58,9 @@ public class DiscordHostTests
     }
 
     [Fact]
-    public async Task Alert_WatchedCaseChanges_OneEmbedWithNonceAndNoMentions()
+    public async Task Alert_WatchedCaseChangesInAPlainChannel_OneEmbedWithNonceAndNoMentions()
     {
-        await using var host = await DiscordHost.StartAsync(null, "--Discord:UseGateway=false");
+        await using var host = await DiscordHost.StartAsync(null, "--Discord:UseGateway=false", "--Watchlists:0:Style=plain");
         await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "baseline");
 
         var feed = Path.Combine(host.Root, "config", "cases.json");

@@ -13,7 +13,9 @@ public sealed class RetryOrderTests
     public async Task FirstSendFails_TheNewerChangeOfTheSameCaseWaitsForIt(string provider)
     {
         await using var discord = await FakeDiscordServer.StartAsync();
-        await using var bot = await DeliveryBot.StartAsync(provider, "discord", DiscordChannel, null, DiscordArgs(discord));
+        // Plain style: one message per change shows the order directly (cards keep it the same way: CardAlertSinkTests,
+        // and the card's edits and replies in DiscordCardTests / SlackCardTests).
+        await using var bot = await DeliveryBot.StartAsync(provider, "discord", DiscordChannel, null, [.. DiscordArgs(discord), "--Watchlists:0:Style=plain"]);
         await bot.PushAsync(("af-1", "Amir Amiry", "detained"), ("af-2", "Second Person", "detained"));
         // The first send of the first change fails (503 to the request and to each of the client's 3 retries).
         for (var i = 0; i < 4; i++)

@@ -11,7 +11,7 @@ public sealed class SlackAlertEndToEndTests
     private const string Settings = """
         {
           "Sources": [ { "Name": "test", "Type": "File", "Path": "config/cases.json" } ],
-          "Watchlists": [ { "Platform": "slack", "ChannelId": "C111", "Cases": "af-1" } ]
+          "Watchlists": [ { "Platform": "slack", "ChannelId": "C111", "Cases": "af-1", "Style": "plain" } ]
         }
         """;
 
