@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Adapters;
 using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Cluster;
@@ -55,6 +56,7 @@ public static class PipelineSetup
         services.AddSingleton<WatchlistCommands>();
         services.AddSingleton<AlertCommands>();
         services.AddSingleton<BotCommands>();
+        services.AddSingleton<CardClicks>();
         services.AddSingleton(provider =>
         {
             var alerts = provider.GetRequiredService<AlertOptions>();

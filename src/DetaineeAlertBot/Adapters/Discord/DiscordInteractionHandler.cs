@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Interactions;
@@ -13,6 +14,7 @@ namespace DetaineeAlertBot.Adapters.Discord;
 /// </summary>
 public sealed class DiscordInteractionHandler(
     BotCommands commands,
+    CardClicks cardClicks,
     InteractionResponder responder,
     DiscordOptions options,
     DiscordGuildBoundary boundary,
@@ -33,6 +35,13 @@ public sealed class DiscordInteractionHandler(
                 interaction.GuildId is { } guild ? $"server {guild}" : "a direct message", interaction.Invoker?.Id);
             var answer = interaction.Type == InteractionType.ApplicationCommandAutocomplete ? NoChoices() : Render(CommandReply.Refusal(refusal));
             return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true, _ => Task.FromResult(answer), ct);
+        }
+
+        if (interaction.Type == InteractionType.MessageComponent && CardActions.TryParse(interaction.Data?.CustomId, out var action, out var cardId))
+        {
+            var click = new CardClick(action, cardId, Context(interaction));
+            return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true,
+                async token => Render(await cardClicks.HandleAsync(click, token).ConfigureAwait(false)), ct);
         }
 
         var invocation = SlashCommandInvocation.From(interaction);
@@ -133,6 +142,20 @@ public sealed class DiscordInteractionHandler(
             },
         };
     }
+
+    /// <summary>A click's answer: the card for everyone (UPDATE_MESSAGE, edited in the same answer), or a private reply.</summary>
+    public static InteractionResponse Render(CardClickResult result) => result.UpdatedCard is { } card
+        ? new InteractionResponse
+        {
+            Type = InteractionCallbackType.UpdateMessage,
+            Data = new InteractionCallbackData
+            {
+                Embeds = [DiscordCardPlatform.RenderEmbed(card)],
+                Components = DiscordCardPlatform.Components(card),
+                AllowedMentions = NoPings,
+            },
+        }
+        : Render(result.PrivateReply! with { Ephemeral = true });
 
     private static InteractionResponse Unsupported() => new()
     {
