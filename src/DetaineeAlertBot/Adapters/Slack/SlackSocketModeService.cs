@@ -14,6 +14,7 @@ public sealed class SlackSocketModeService(
     SlackApiClient api,
     SlackOptions options,
     SlackCommandHandler commands,
+    SlackCardClickHandler cardClicks,
     SlackWorkspace workspace,
     HealthRegistry health,
     TimeProvider time,
@@ -47,7 +48,14 @@ public sealed class SlackSocketModeService(
                 var lead = await leadership.WaitForLeadAsync(stoppingToken).ConfigureAwait(false);
                 using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lead);
                 var client = new SlackSocketModeClient(api, new SlackSocketModeOptions { AppToken = options.AppToken },
-                    (command, ct) => commands.HandleAsync(command, ct)!, time, loggers.CreateLogger<SlackSocketModeClient>());
+                    (command, ct) => commands.HandleAsync(command, ct)!,
+                    async (payload, ct) =>
+                    {
+                        // Block actions are acked before this runs; the answer goes out through chat.update / response_url.
+                        await cardClicks.HandleAsync(payload, ct).ConfigureAwait(false);
+                        return null;
+                    },
+                    time, loggers.CreateLogger<SlackSocketModeClient>());
                 client.StatusChanged += Report;
                 health.Report(SocketHealthComponent, healthy: false, "connecting");
                 try

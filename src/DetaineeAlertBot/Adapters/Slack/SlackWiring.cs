@@ -58,6 +58,7 @@ public static class SlackWiring
         // Made only when used: POST /slack/commands is mapped only with Slack:SigningSecret (MapSlackEndpoints).
         services.AddSingleton(provider => new SlackRequestVerifier(provider.GetRequiredService<SlackOptions>().SigningSecret, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SlackSignedRequest>();
+        services.AddSingleton<SlackCardClickHandler>();
 
         health.AddReportedComponent(SlackSocketModeService.SocketHealthComponent);
         services.AddHostedService<SlackSocketModeService>();
@@ -70,6 +71,7 @@ public static class SlackWiring
         if (options is { HttpCommandsEnabled: true })
         {
             app.MapPost(SlackCommandEndpoint.Path, SlackCommandEndpoint.HandleAsync);
+            app.MapPost(SlackInteractionEndpoint.Path, SlackInteractionEndpoint.HandleAsync);
         }
 
         return app;
