@@ -41,7 +41,7 @@ public sealed class ConfigurationTests
         {
             var services = new ServiceCollection()
                 .AddStorage(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(directory, "bot.db")}" });
-            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IWatchlistStore), typeof(IAlertOutbox)];
+            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IWatchlistStore), typeof(IAlertOutbox), typeof(ICardStore)];
             Assert.Equal(registered, services.Select(d => d.ServiceType));
             Assert.All(services, d => Assert.Equal(ServiceLifetime.Singleton, d.Lifetime));
 
@@ -51,6 +51,7 @@ public sealed class ConfigurationTests
             await cases.PingAsync(CancellationToken.None);
             Assert.IsType<WatchlistStore>(provider.GetService(typeof(IWatchlistStore)));
             Assert.IsType<AlertOutbox>(provider.GetService(typeof(IAlertOutbox)));
+            Assert.IsType<CardStore>(provider.GetService(typeof(ICardStore)));
             await using var database = Assert.IsType<StorageDatabase>(provider.GetService(typeof(StorageDatabase)));
             Assert.Equal(StorageOptions.Sqlite, database.Provider);
         }
