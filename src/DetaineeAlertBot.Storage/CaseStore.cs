@@ -19,6 +19,10 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
         "location", "summary", "source_url", "updated_at", "first_seen_at",
     ];
 
+    // A batch that touches no manual status leaves feed_status out (as untraced syncs leave trace_parent out): the rows
+    // are the same, and a database written as version 1 (the migration tests) takes today's plain writes.
+    private static readonly string[] CaseColumnsWithFeedStatus = [.. CaseColumns, "feed_status"];
+
     private const string UpdateDetails =
         "name = excluded.name, aliases_json = excluded.aliases_json, status_since = excluded.status_since, " +
         "nationality = excluded.nationality, country = excluded.country, held_by = excluded.held_by, " +
@@ -32,12 +36,22 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
     private static readonly BulkInsert UpsertDetails = new("cases", CaseColumns,
         $"ON CONFLICT (source, id) DO UPDATE SET {UpdateDetails}");
 
+    private static readonly BulkInsert UpsertWithStatusAndFeedStatus = new("cases", CaseColumnsWithFeedStatus,
+        $"ON CONFLICT (source, id) DO UPDATE SET status = excluded.status, {UpdateDetails}, feed_status = excluded.feed_status");
+
+    private static readonly BulkInsert UpsertDetailsAndFeedStatus = new("cases", CaseColumnsWithFeedStatus,
+        $"ON CONFLICT (source, id) DO UPDATE SET {UpdateDetails}, feed_status = excluded.feed_status");
+
     private static readonly string[] HistoryColumns =
         ["source", "case_id", "old_status", "new_status", "status_since", "observed_at", "snapshot_json"];
+
+    private static readonly string[] ManualHistoryColumns = [.. HistoryColumns, "set_by", "set_on", "note", "link"];
 
     private static readonly BulkInsert InsertHistory = new("status_history", HistoryColumns);
 
     private static readonly BulkInsert InsertHistoryReturningId = new("status_history", HistoryColumns, "RETURNING id, case_id");
+
+    private static readonly BulkInsert InsertManualHistoryReturningId = new("status_history", ManualHistoryColumns, "RETURNING id, case_id");
 
     private static readonly string[] OutboxColumns =
     [
@@ -53,7 +67,7 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
 
     private const string SelectCaseColumns =
         "source, id, name, aliases_json, status, status_since, nationality, country, held_by, location, summary, " +
-        "source_url, updated_at, first_seen_at, not_seen_since";
+        "source_url, updated_at, first_seen_at, not_seen_since, feed_status";
 
     private readonly SqlDialect _dialect = database.Dialect;
 
@@ -137,7 +151,7 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
         return database.RunAsync<IReadOnlyList<StatusHistoryEntry>>("Reading status history", async connection =>
         {
             await using var command = connection.Command(
-                    "SELECT old_status, new_status, status_since, observed_at FROM status_history " +
+                    "SELECT old_status, new_status, status_since, observed_at, set_by, set_on, note, link FROM status_history " +
                     "WHERE source = @source AND case_id = @case_id ORDER BY observed_at DESC, id DESC LIMIT @limit")
                 .With("@source", key.Source)
                 .With("@case_id", key.Id)
@@ -152,7 +166,9 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
                     ParseStatus(reader.GetString(1)),
                     _dialect.ReadDateOrNull(reader, 2),
                     _dialect.ReadTimestamp(reader, 3),
-                    key.Source));
+                    reader.IsDBNull(4) ? key.Source : ManualEdit.Source,
+                    reader.IsDBNull(4) ? null : new ManualEdit(reader.GetString(4), reader.IsDBNull(5) ? "" : reader.GetString(5),
+                        reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7))));
             }
             return entries;
         }, cancellationToken);
@@ -195,17 +211,19 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
         // 2. Case rows.
         var firstSeen = upserts.Where(u => u.Kind == ChangeKind.FirstSeen).ToList();
         var details = upserts.Where(u => u.Kind == ChangeKind.DetailsChanged).ToList();
-        var written = await _dialect.InsertAsync(connection, transaction, UpsertWithStatus,
-            firstSeen.Concat(applied).Select(u => CaseRow(u.Case, observedAt)).ToList(), null, cancellationToken).ConfigureAwait(false);
-        written += await _dialect.InsertAsync(connection, transaction, UpsertDetails,
-            details.Select(u => CaseRow(u.Case, observedAt)).ToList(), null, cancellationToken).ConfigureAwait(false);
+        var feedStatus = upserts.Any(u => u.TouchesFeedStatus);
+        var written = await _dialect.InsertAsync(connection, transaction, feedStatus ? UpsertWithStatusAndFeedStatus : UpsertWithStatus,
+            firstSeen.Concat(applied).Select(u => CaseRow(u, observedAt, feedStatus)).ToList(), null, cancellationToken).ConfigureAwait(false);
+        written += await _dialect.InsertAsync(connection, transaction, feedStatus ? UpsertDetailsAndFeedStatus : UpsertDetails,
+            details.Select(u => CaseRow(u, observedAt, feedStatus)).ToList(), null, cancellationToken).ConfigureAwait(false);
 
         // 3. History: first sightings have no old status; status changes return their ids for the outbox rows.
         await _dialect.InsertAsync(connection, transaction, InsertHistory,
-            firstSeen.Select(u => HistoryRow(u.Case, null, observedAt)).ToList(), null, cancellationToken).ConfigureAwait(false);
+            firstSeen.Select(u => HistoryRow(u, null, observedAt, manual: false)).ToList(), null, cancellationToken).ConfigureAwait(false);
         var historyIds = new Dictionary<string, long>(StringComparer.Ordinal);
-        await _dialect.InsertAsync(connection, transaction, InsertHistoryReturningId,
-            applied.Select(u => HistoryRow(u.Case, u.PreviousStatus, observedAt)).ToList(),
+        var manual = applied.Any(u => u.Manual is not null);
+        await _dialect.InsertAsync(connection, transaction, manual ? InsertManualHistoryReturningId : InsertHistoryReturningId,
+            applied.Select(u => HistoryRow(u, u.PreviousStatus, observedAt, manual)).ToList(),
             reader => historyIds[reader.GetString(1)] = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
             cancellationToken).ConfigureAwait(false);
 
@@ -322,16 +340,23 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private object?[] CaseRow(CaseRecord c, object firstSeenAt) =>
-    [
-        c.Source, c.Id, c.Name, CaseJson.SerializeAliases(c.Aliases), c.Status.ToWire(), _dialect.DateOrNull(c.StatusSince),
-        c.Nationality, c.Country, c.HeldBy, c.Location, c.Summary, c.SourceUrl, _dialect.TimestampOrNull(c.UpdatedAt), firstSeenAt,
-    ];
+    private object?[] CaseRow(CaseUpsert u, object firstSeenAt, bool withFeedStatus)
+    {
+        var c = u.Case;
+        object?[] row =
+        [
+            c.Source, c.Id, c.Name, CaseJson.SerializeAliases(c.Aliases), c.Status.ToWire(), _dialect.DateOrNull(c.StatusSince),
+            c.Nationality, c.Country, c.HeldBy, c.Location, c.Summary, c.SourceUrl, _dialect.TimestampOrNull(c.UpdatedAt), firstSeenAt,
+        ];
+        return withFeedStatus ? [.. row, u.FeedStatus?.ToWire()] : row;
+    }
 
-    private object?[] HistoryRow(CaseRecord c, CaseStatus? oldStatus, object observedAt) =>
-    [
-        c.Source, c.Id, oldStatus?.ToWire(), c.Status.ToWire(), _dialect.DateOrNull(c.StatusSince), observedAt, CaseJson.Serialize(c),
-    ];
+    private object?[] HistoryRow(CaseUpsert u, CaseStatus? oldStatus, object observedAt, bool manual)
+    {
+        var c = u.Case;
+        object?[] row = [c.Source, c.Id, oldStatus?.ToWire(), c.Status.ToWire(), _dialect.DateOrNull(c.StatusSince), observedAt, CaseJson.Serialize(c)];
+        return manual ? [.. row, u.Manual?.SetBy, u.Manual?.Platform, u.Manual?.Note, u.Manual?.Link] : row;
+    }
 
     private StoredCase ReadStoredCase(DbDataReader reader)
     {
@@ -351,7 +376,8 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             SourceUrl = reader.IsDBNull(11) ? null : reader.GetString(11),
             UpdatedAt = _dialect.ReadTimestampOrNull(reader, 12),
         };
-        return new StoredCase(record, _dialect.ReadTimestamp(reader, 13), _dialect.ReadTimestampOrNull(reader, 14));
+        return new StoredCase(record, _dialect.ReadTimestamp(reader, 13), _dialect.ReadTimestampOrNull(reader, 14),
+            reader.IsDBNull(15) ? null : ParseStatus(reader.GetString(15)));
     }
 
     internal static CaseStatus ParseStatus(string wire) =>

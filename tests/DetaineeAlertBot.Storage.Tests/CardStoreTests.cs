@@ -150,3 +150,39 @@ public sealed class CardStoreTests
         Assert.Null(await db.Cards.FindMuteAsync("slack", "C1", key, At.AddHours(31), None));
     }
 }
+
+/// <summary>Statuses set by hand: who set it and why in the history, and the feed's own value kept until the feed changes it.</summary>
+public sealed class ManualStatusStoreTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AManualStatus_IsStoredWithWhoSetIt_KeepsTheFeedsValue_AndAlertsTheWatchers(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var detained = Make.Case("a", CaseStatus.Detained);
+        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, detained), None);
+        await db.Watchlists.AddAsync(new Core.Watchlists.WatchlistEntry("slack", "C1", Make.Source, "a", "admin", TestDatabase.Start), None);
+        var edit = new ManualEdit("Dana (U1)", "slack", "freed this morning", "https://news.example.org/a");
+        var at = TestDatabase.Start.AddHours(1);
+        db.AdvanceTo(at);
+
+        var result = await db.Cases.ApplyAsync(Make.Plan(at, new Core.Sync.CaseUpsert(detained with { Status = CaseStatus.Released }, Core.Changes.ChangeKind.StatusChanged,
+            CaseStatus.Detained, null, FeedStatus: CaseStatus.Detained, Manual: edit)), None);
+        var history = await db.Cases.GetHistoryAsync(detained.Key, 10, None);
+        var loaded = Assert.Single((await db.Cases.LoadAsync(None)).Cases);
+
+        Assert.Equal(1, result.AlertsQueued);
+        Assert.Equal((ManualEdit.Source, edit), (history[0].Source, history[0].Manual));
+        Assert.Equal((Make.Source, (ManualEdit?)null), (history[1].Source, history[1].Manual));
+        Assert.Equal((CaseStatus.Released, CaseStatus.Detained), (loaded.Case.Status, loaded.FeedStatus));
+
+        // The feed changes its own value: its status wins and the manual status ends.
+        db.AdvanceTo(at.AddHours(1));
+        await db.Cases.ApplyAsync(Make.Plan(at.AddHours(1), new Core.Sync.CaseUpsert(detained with { Status = CaseStatus.Charged }, Core.Changes.ChangeKind.StatusChanged,
+            CaseStatus.Released, EndsManualStatus: true)), None);
+        var after = Assert.Single((await db.Cases.LoadAsync(None)).Cases);
+        Assert.Equal((CaseStatus.Charged, (CaseStatus?)null), (after.Case.Status, after.FeedStatus));
+    }
+}

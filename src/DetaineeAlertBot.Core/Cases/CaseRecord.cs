@@ -31,16 +31,29 @@ public sealed record CaseRecord
 /// <summary>StoredCase is a case as we keep it: the last record plus when we first and last saw it.</summary>
 /// <param name="NotSeenSince">Set when a later document of the same source no longer listed the case
 /// (we never infer "released" from absence); null while the source still lists it.</param>
-public sealed record StoredCase(CaseRecord Case, DateTimeOffset FirstSeenAt, DateTimeOffset? NotSeenSince);
+/// <param name="FeedStatus">While a status set by hand (source <c>manual</c>, /case update) stands: the status the case's
+/// feed last gave. A feed document that still says that keeps the manual status; one that says something else wins.
+/// Null when the status is the feed's own.</param>
+public sealed record StoredCase(CaseRecord Case, DateTimeOffset FirstSeenAt, DateTimeOffset? NotSeenSince, CaseStatus? FeedStatus = null);
+
+/// <summary>Who set a status by hand, from where, and why: "set by Dana on Slack: freed this morning https://…".</summary>
+/// <param name="Platform">"discord" or "slack".</param>
+public sealed record ManualEdit(string SetBy, string Platform, string? Note, string? Link)
+{
+    /// <summary>The history's name for a change made by hand.</summary>
+    public const string Source = "manual";
+}
 
 /// <summary>One row of a case's status timeline. OldStatus is null for the first observation.</summary>
+/// <param name="Manual">Set for a change made by hand (then <see cref="Source"/> is "manual").</param>
 public sealed record StatusHistoryEntry(
     CaseKey Key,
     CaseStatus? OldStatus,
     CaseStatus NewStatus,
     DateOnly? StatusSince,
     DateTimeOffset ObservedAt,
-    string Source);
+    string Source,
+    ManualEdit? Manual = null);
 
 /// <summary>What we remember about a source between syncs.</summary>
 public sealed record SourceState(string Name, DateTimeOffset BaselinedAt, DateTimeOffset LastSyncAt);

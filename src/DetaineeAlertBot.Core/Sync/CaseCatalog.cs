@@ -50,7 +50,7 @@ public sealed class CaseCatalog(ICaseSearch search)
         foreach (var upsert in plan.Upserts)
         {
             var previous = entry.Cases.GetValueOrDefault(upsert.Case.Id);
-            entry.Cases[upsert.Case.Id] = new StoredCase(upsert.Case, previous?.FirstSeenAt ?? plan.ObservedAt, null);
+            entry.Cases[upsert.Case.Id] = new StoredCase(upsert.Case, previous?.FirstSeenAt ?? plan.ObservedAt, null, upsert.FeedStatus);
             if (previous is null || previous.Case.Name != upsert.Case.Name || !previous.Case.Aliases.SequenceEqual(upsert.Case.Aliases))
             {
                 renamed.Add(upsert.Case);
@@ -108,8 +108,26 @@ public static class SyncPlanner
         {
             listed.Add(record.Id);
             var stored = catalog.Find(record.Key);
-            var kind = ChangeDetector.Compare(stored, record);
-            if (kind != ChangeKind.Unchanged) upserts.Add(new CaseUpsert(record, kind, stored?.Case.Status, stored?.Case.StatusSince));
+            var planned = record;
+            CaseStatus? feedStatus = null;
+            if (stored?.FeedStatus is { } feedSaid && record.Status == feedSaid)
+            {
+                // A status set by hand stands while the feed still says what it said before: the feed has not changed
+                // its own value. Its other fields still apply.
+                planned = record with { Status = stored.Case.Status, StatusSince = stored.Case.StatusSince };
+                feedStatus = feedSaid;
+            }
+            var kind = ChangeDetector.Compare(stored, planned);
+            if (kind != ChangeKind.Unchanged)
+            {
+                upserts.Add(new CaseUpsert(planned, kind, stored?.Case.Status, stored?.Case.StatusSince, feedStatus,
+                    EndsManualStatus: stored?.FeedStatus is not null && feedStatus is null));
+            }
+            else if (stored?.FeedStatus is not null && feedStatus is null)
+            {
+                // The feed now says exactly what was set by hand: the status is the feed's own again.
+                upserts.Add(new CaseUpsert(planned, ChangeKind.DetailsChanged, stored.Case.Status, stored.Case.StatusSince, EndsManualStatus: true));
+            }
             if (stored?.NotSeenSince is not null) seenAgain.Add(record.Key);
         }
 

@@ -22,6 +22,9 @@ public sealed class SyncContext(string source, ReadOnlyMemory<byte> document, Da
     /// <summary>The parsed records and rejections (set by <see cref="Stages.ParseStage"/>).</summary>
     public FeedParseResult? Parsed { get; set; }
 
+    /// <summary>A change made by hand instead of a document (<see cref="SyncPipeline.ApplyManualAsync"/>).</summary>
+    public ManualChange? Manual { get; init; }
+
     /// <summary>What the document changes (set by <see cref="Stages.PlanStage"/>).</summary>
     public SyncPlan? Plan { get; set; }
 

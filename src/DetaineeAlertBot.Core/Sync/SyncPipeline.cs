@@ -25,19 +25,24 @@ namespace DetaineeAlertBot.Core.Sync;
 public sealed class SyncPipeline
 {
     private readonly IReadOnlyList<ISyncStage> _stages;
+    private readonly IReadOnlyList<ISyncStage> _manualStages;
     private readonly BotMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sourceLocks = new(StringComparer.Ordinal);
 
-    public SyncPipeline(IReadOnlyList<ISyncStage> stages, BotMetrics metrics, TimeProvider? time = null)
+    public SyncPipeline(IReadOnlyList<ISyncStage> stages, BotMetrics metrics, TimeProvider? time = null, IReadOnlyList<ISyncStage>? manualStages = null)
     {
         _stages = stages;
+        _manualStages = manualStages ?? [];
         _metrics = metrics;
         _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The stages, in order: the product's data flow from a document to queued alerts.</summary>
     public IReadOnlyList<ISyncStage> Stages => _stages;
+
+    /// <summary>The stages of a change made by hand: the same catch-up, store and publish, with its own plan.</summary>
+    public IReadOnlyList<ISyncStage> ManualStages => _manualStages;
 
     /// <param name="refresher">With a shared database: the catalog catch-up run before each document; null otherwise.</param>
     /// <param name="handoff">The dispatcher's offer to take the new alerts claimed in the store's transaction; null: they
@@ -51,24 +56,45 @@ public sealed class SyncPipeline
         stages.Add(new SkipIdenticalStage(applied, metrics));
         stages.Add(new ParseStage(catalog, metrics, loggers.CreateLogger<ParseStage>(), new FeedRecordMemo()));
         stages.Add(new PlanStage(catalog, time, loggers.CreateLogger<PlanStage>()));
-        stages.Add(new StoreStage(store, catalog, applied, loggers.CreateLogger<StoreStage>(), handoff));
-        stages.Add(new PublishStage(alertSignal, metrics, loggers.CreateLogger<PublishStage>(), handoff));
-        return new SyncPipeline(stages, metrics, time);
+        var storeStage = new StoreStage(store, catalog, applied, loggers.CreateLogger<StoreStage>(), handoff);
+        var publishStage = new PublishStage(alertSignal, metrics, loggers.CreateLogger<PublishStage>(), handoff);
+        stages.Add(storeStage);
+        stages.Add(publishStage);
+
+        // A status or case set by hand (/case update, /case add) goes the same way from the plan on.
+        var manual = new List<ISyncStage>(4);
+        if (refresher is not null) manual.Add(new CatchUpStage(refresher));
+        manual.Add(new ManualPlanStage(catalog, time));
+        manual.Add(storeStage);
+        manual.Add(publishStage);
+        return new SyncPipeline(stages, metrics, time, manual);
     }
 
-    public async Task<SyncReport> SyncAsync(string source, ReadOnlyMemory<byte> document, CancellationToken cancellationToken)
+    public Task<SyncReport> SyncAsync(string source, ReadOnlyMemory<byte> document, CancellationToken cancellationToken) =>
+        RunAsync(_stages, source, document, null, cancellationToken);
+
+    /// <summary>Applies a change made by hand, in its case's source's turn like a document of that source: stored with
+    /// who made it, alerted to every watching channel like any change.</summary>
+    public Task<SyncReport> ApplyManualAsync(ManualChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return RunAsync(_manualStages, change.Case.Source, ReadOnlyMemory<byte>.Empty, change, cancellationToken);
+    }
+
+    private async Task<SyncReport> RunAsync(IReadOnlyList<ISyncStage> stages, string source, ReadOnlyMemory<byte> document, ManualChange? manual,
+        CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var receivedAt = _time.GetUtcNow();
-        using var activity = BotActivity.Source.StartActivity("sync");
+        using var activity = BotActivity.Source.StartActivity(manual is null ? "sync" : "manual-change");
         activity?.SetTag("source", source);
         activity?.SetTag("document.bytes", document.Length);
         var gate = _sourceLocks.GetOrAdd(source, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var context = new SyncContext(source, document, receivedAt);
-            foreach (var stage in _stages)
+            var context = new SyncContext(source, document, receivedAt) { Manual = manual };
+            foreach (var stage in stages)
             {
                 await RunStageAsync(stage, context, cancellationToken).ConfigureAwait(false);
                 if (context.Report is not null) break;

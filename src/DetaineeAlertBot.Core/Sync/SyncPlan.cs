@@ -20,7 +20,17 @@ public sealed record SyncPlan(
 /// <summary>One case to write. PreviousStatus is what we believe is stored; the store writes a status change
 /// only while the stored status still equals it (another writer may have got there first). PreviousStatusSince is
 /// the stored statusSince, carried into the alert ("Detained since 2024-12-01" in a release alert).</summary>
-public sealed record CaseUpsert(CaseRecord Case, ChangeKind Kind, CaseStatus? PreviousStatus, DateOnly? PreviousStatusSince = null);
+/// <param name="FeedStatus">What to keep as the feed's own status while a manual status stands (see
+/// <see cref="StoredCase.FeedStatus"/>); null: the status written is the feed's own.</param>
+/// <param name="Manual">Set when the change was made by hand: recorded with the history row.</param>
+/// <param name="EndsManualStatus">A manual status stood before this write and no longer does (the feed changed its own
+/// value, or now says the same): the stored feed status is cleared.</param>
+public sealed record CaseUpsert(CaseRecord Case, ChangeKind Kind, CaseStatus? PreviousStatus, DateOnly? PreviousStatusSince = null,
+    CaseStatus? FeedStatus = null, ManualEdit? Manual = null, bool EndsManualStatus = false)
+{
+    /// <summary>Whether writing this case touches the manual-status bookkeeping at all (most writes do not).</summary>
+    public bool TouchesFeedStatus => FeedStatus is not null || EndsManualStatus;
+}
 
 /// <summary>What the store did with a plan.</summary>
 /// <param name="StatusChanges">History rows written for status changes (not first sightings).</param>
