@@ -74,9 +74,10 @@ public sealed class CardClicks(ICardStore cards, CaseCommands cases, TimeProvide
                 return await UpdatedAsync(card, now, cancellationToken).ConfigureAwait(false);
 
             default:
-                // No card shows an Update status button yet (the status form comes with it): a hand-made click gets this.
+                // Update status opens a form, which the platforms do themselves (Forms.CaseForms); a click that gets
+                // here came from a platform without forms.
                 return CardClickResult.Private(click.Who.IsAdmin
-                    ? CommandReply.Info(null, "Status updates from chat are not available in this version; the case's feed sets its status.")
+                    ? CommandReply.Info(null, "Update status opens a form, which Discord and Slack show.")
                     : CommandReply.Refusal(AdminRefusal));
         }
     }

@@ -47,8 +47,8 @@ public static class CardText
         + (alert.Case.Country is { } country ? $" ({country})" : "")
         + $" · source {alert.Case.Source}";
 
-    /// <summary>The card's buttons, in order: History, Acknowledge (or Undo), Mute 24h (or Unmute). The Source link button
-    /// is the platform's (it needs a safe URL). Update status joins them with the status form.</summary>
+    /// <summary>The card's buttons, in order: History, Acknowledge (or Undo), Mute 24h (or Unmute), Update status. The
+    /// Source link button is the platform's (it needs a safe URL).</summary>
     public static IReadOnlyList<CardButton> Buttons(CardView card) =>
     [
         new(CardAction.History, "History", CardActions.CustomId(CardAction.History, card.CardId)),
@@ -58,6 +58,7 @@ public static class CardText
         card.Mute is null
             ? new(CardAction.Mute, "Mute 24h", CardActions.CustomId(CardAction.Mute, card.CardId))
             : new(CardAction.Unmute, "Unmute", CardActions.CustomId(CardAction.Unmute, card.CardId)),
+        new(CardAction.UpdateStatus, "Update status", CardActions.CustomId(CardAction.UpdateStatus, card.CardId)),
     ];
 
     public const string SourceLabel = "Source";

@@ -89,12 +89,24 @@ public sealed class CaseCommands(CaseCatalog catalog, ICaseStore store)
             var change = entry.OldStatus is { } old
                 ? $"{old.ToDisplay()} -> {entry.NewStatus.ToDisplay()}"
                 : $"{entry.NewStatus.ToDisplay()} (first seen)";
-            lines.Add($"• {since}{change} — observed {CaseFormat.DateTime(entry.ObservedAt)}, source {entry.Source}");
+            lines.Add(entry.Manual is { } manual
+                ? $"• {since}{change} — {CaseFormat.DateTime(entry.ObservedAt)}, {SetBy(manual)}"
+                : $"• {since}{change} — observed {CaseFormat.DateTime(entry.ObservedAt)}, source {entry.Source}");
         }
         if (lines.Count == 0) lines.Add("No status history is stored for this case yet.");
         if (history.Count == HistoryLimit) lines.Add($"(only the latest {HistoryLimit} entries are shown)");
         if (resolved.Hit is { Kind: not (MatchKind.Exact or MatchKind.Id) } hit && hit.Explanation.Length > 0) lines.Add($"Matched: {hit.Explanation}");
         return CommandReply.Info($"History of {record.Name} — {CaseFormat.Reference(record)}, newest first", string.Join('\n', lines));
+    }
+
+    /// <summary>"set by Dana (U1) on Slack: freed this morning https://…": a change made by hand, in the history.</summary>
+    internal static string SetBy(ManualEdit manual)
+    {
+        var platform = manual.Platform switch { "slack" => "Slack", "discord" => "Discord", var other => other };
+        var text = $"set by {manual.SetBy} on {platform}";
+        if (!string.IsNullOrWhiteSpace(manual.Note)) text += $": {manual.Note}";
+        if (!string.IsNullOrWhiteSpace(manual.Link)) text += $" {manual.Link}";
+        return text;
     }
 }
 

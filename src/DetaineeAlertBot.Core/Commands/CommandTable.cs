@@ -34,6 +34,10 @@ public static class CommandTable
         [
             CaseLookup,
             new("history", "Show a case's status history", CaseQuery, (h, value, _, ct) => h.Cases.HistoryAsync(value, ct)),
+            new SubcommandSpec("update", "Set a case's status by hand (admins; opens a form)", CaseQuery, FormOnly)
+                .ForAdmins(_ => Forms.CaseForms.AdminRefusal) with { Form = Forms.CaseFormKind.UpdateStatus },
+            new SubcommandSpec("add", "Add a case by hand (admins; opens a form)", null, FormOnly)
+                .ForAdmins(_ => Forms.CaseForms.AdminRefusal) with { Form = Forms.CaseFormKind.NewCase },
         ]),
         new("watchlist", "Manage this channel's alert watchlist", null,
         [
@@ -74,6 +78,10 @@ public static class CommandTable
 
     /// <summary>The answer to a command that is not in the table.</summary>
     public static string NotOurs() => $"This bot only answers {CommandList()}.";
+
+    /// <summary>A form's subcommand reached as text (a console, a platform without forms): say where it works.</summary>
+    private static Task<CommandReply> FormOnly(CommandHandlers handlers, string? value, CommandContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(CommandReply.Info(null, "This opens a form, which Discord and Slack show; run it there."));
 
     private static string WatchlistRefusal(string platform) => platform == Platforms.Slack ? WatchlistRefusalSlack : WatchlistRefusalDiscord;
 }
@@ -119,6 +127,9 @@ public sealed record SubcommandSpec
 
     /// <summary>Only admins may run it; everyone else gets <see cref="AdminRefusal"/> and nothing is read or changed.</summary>
     public bool AdminOnly => AdminRefusal is not null;
+
+    /// <summary>The form this subcommand opens instead of answering (the platforms show it: Discord modal, Slack views.open).</summary>
+    public Forms.CaseFormKind? Form { get; internal init; }
 
     /// <summary>A permitted call's answer is posted for the channel to see. Discord has to know before the answer
     /// exists: a deferred reply keeps the visibility chosen when deferring.</summary>

@@ -1,4 +1,5 @@
 using DetaineeAlertBot.Core.Cards;
+using DetaineeAlertBot.Core.Forms;
 using DetaineeAlertBot.Adapters;
 using DetaineeAlertBot.Adapters.Slack;
 using DetaineeAlertBot.Cluster;
@@ -57,6 +58,7 @@ public static class PipelineSetup
         services.AddSingleton<AlertCommands>();
         services.AddSingleton<BotCommands>();
         services.AddSingleton<CardClicks>();
+        services.AddSingleton<CaseForms>();
         services.AddSingleton(provider =>
         {
             var alerts = provider.GetRequiredService<AlertOptions>();

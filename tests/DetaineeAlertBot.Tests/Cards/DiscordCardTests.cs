@@ -25,7 +25,7 @@ public sealed class DiscordCardTests
         var messages = host.Fake.Messages;
         Assert.Equal(4, messages.Count);
         Assert.Null(messages[0].Reference);
-        Assert.Equal(["History", "Acknowledge", "Mute 24h"], Buttons(messages[0].Body));
+        Assert.Equal(["History", "Acknowledge", "Mute 24h", "Update status"], Buttons(messages[0].Body));
         var replies = messages.Skip(1).ToArray();
         Assert.All(replies, reply => Assert.Equal(card.Id, (string?)reply.Reference!["message_id"]));
         Assert.All(replies, reply => Assert.Empty(reply.Body["allowed_mentions"]!["parse"]!.AsArray()));
@@ -39,7 +39,7 @@ public sealed class DiscordCardTests
         Assert.Equal("Amir Amiry — Sentenced", (string?)now["embeds"]![0]!["title"]);
         Assert.StartsWith("Sentenced since", Unescape((string?)now["embeds"]![0]!["description"]));
         Assert.Contains("previously Convicted", Unescape((string?)now["embeds"]![0]!["description"]));
-        Assert.Equal(3, Buttons(now).Count); // the buttons survive every edit
+        Assert.Equal(4, Buttons(now).Count); // the buttons survive every edit
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class DiscordCardTests
         Assert.NotEqual(first.Id, second.Id);
         Assert.Null(second.Reference);
         Assert.Equal("Amir Amiry — Released", (string?)second.Body["embeds"]![0]!["title"]);
-        Assert.Equal(3, Buttons(second.Body).Count);
+        Assert.Equal(4, Buttons(second.Body).Count);
         Assert.Equal(gateway ? 0 : 1, host.Fake.Requests.Count(r => r.Method == "PATCH" && r.Status == 404));
     }
 

@@ -29,7 +29,7 @@ public sealed class SlackCardTests
         var card = Assert.Single(host.Slack.Messages);
         foreach (var (status, delivered) in new[] { ("on_trial", 2), ("convicted", 3), ("sentenced", 4) }) await ChangeAsync(host, root, status, delivered);
 
-        Assert.Equal(["History", "Acknowledge", "Mute 24h", "Source"], Buttons(card.Body.GetProperty("blocks")));
+        Assert.Equal(["History", "Acknowledge", "Mute 24h", "Update status", "Source"], Buttons(card.Body.GetProperty("blocks")));
         Assert.Null(card.ThreadTs);
         var replies = host.Slack.ThreadReplies(Channel, card.Ts);
         Assert.Equal(3, replies.Count);
@@ -45,7 +45,7 @@ public sealed class SlackCardTests
         var blocks = now.Blocks!.Value;
         Assert.Equal("Amir Amiry — Sentenced", blocks[0].GetProperty("text").GetProperty("text").GetString());
         Assert.Contains("previously Convicted", blocks[1].GetProperty("text").GetProperty("text").GetString(), StringComparison.Ordinal);
-        Assert.Equal(4, Buttons(blocks).Count);
+        Assert.Equal(5, Buttons(blocks).Count);
     }
 
     [Fact]

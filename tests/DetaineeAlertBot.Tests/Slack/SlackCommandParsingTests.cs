@@ -38,7 +38,7 @@ public sealed class SlackCommandParsingTests
     [InlineData("/case", "frobnicate x")]
     [InlineData("/watchlist", "delete everything")]
     // A subcommand of another command is unknown here, as Discord registers it only under its own command.
-    [InlineData("/case", "add amir")]
+    [InlineData("/case", "remove amir")]
     [InlineData("/alerts", "lookup amir")]
     [InlineData("/other", "lookup x")]
     public void Parse_UnknownInput_IsNull(string command, string text)

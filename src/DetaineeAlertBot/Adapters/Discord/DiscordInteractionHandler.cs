@@ -1,5 +1,6 @@
 using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Forms;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Models;
@@ -15,6 +16,7 @@ namespace DetaineeAlertBot.Adapters.Discord;
 public sealed class DiscordInteractionHandler(
     BotCommands commands,
     CardClicks cardClicks,
+    CaseForms forms,
     InteractionResponder responder,
     DiscordOptions options,
     DiscordGuildBoundary boundary,
@@ -37,8 +39,28 @@ public sealed class DiscordInteractionHandler(
             return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true, _ => Task.FromResult(answer), ct);
         }
 
+        if (interaction.Type == InteractionType.ModalSubmit && DiscordForms.IsModal(interaction.Data?.CustomId, out var submitted))
+        {
+            var submission = new FormSubmission(submitted, interaction.Data!.ModalValues().ToDictionary(v => v.Key, v => (string?)v.Value), Context(interaction));
+            return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true,
+                async token => DiscordForms.Answer(await forms.SubmitAsync(submission, token).ConfigureAwait(false), submitted), ct);
+        }
+
+        if (interaction.Type == InteractionType.MessageComponent && DiscordForms.IsReopen(interaction.Data?.CustomId, out var reopened))
+        {
+            var opening = forms.Reopen(reopened, Context(interaction));
+            return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true, _ => Task.FromResult(Render(opening)), ct);
+        }
+
         if (interaction.Type == InteractionType.MessageComponent && CardActions.TryParse(interaction.Data?.CustomId, out var action, out var cardId))
         {
+            if (action == CardAction.UpdateStatus)
+            {
+                // A modal must be the first answer, within 3 s: the form is opened from memory and one indexed read.
+                var who = Context(interaction);
+                return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true,
+                    async token => Render(await forms.OpenUpdateFromCardAsync(cardId, who, token).ConfigureAwait(false)), ct);
+            }
             var click = new CardClick(action, cardId, Context(interaction));
             return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true,
                 async token => Render(await cardClicks.HandleAsync(click, token).ConfigureAwait(false)), ct);
@@ -60,6 +82,11 @@ public sealed class DiscordInteractionHandler(
         var context = Context(interaction);
         var subcommand = CommandTable.Find(invocation.Command, invocation.Subcommand);
         var request = Request(invocation);
+        if (subcommand?.Form is { } form)
+        {
+            var opening = form == CaseFormKind.UpdateStatus ? forms.OpenUpdate(request.Query, context) : forms.OpenNewCase(context, withDetails: false);
+            return responder.RespondAsync(interaction, receivedTimestamp, transport, ephemeralIfDeferred: true, _ => Task.FromResult(Render(opening)), ct);
+        }
         // Ephemerality is fixed when deferring: only a permitted call the table posts in the channel is deferred visibly.
         var publicReply = subcommand is { PostedInChannel: true } && (context.IsAdmin || !subcommand.AdminOnly);
         logger.LogDebug("Discord /{Command} {Subcommand} from {User} in {Channel} (admin: {IsAdmin})",
@@ -142,6 +169,10 @@ public sealed class DiscordInteractionHandler(
             },
         };
     }
+
+    /// <summary>A form, or the reply given instead (a refusal, an unknown case), privately.</summary>
+    public static InteractionResponse Render(FormOpening opening) =>
+        opening.Form is { } form ? DiscordForms.Modal(form) : Render(opening.Reply! with { Ephemeral = true });
 
     /// <summary>A click's answer: the card for everyone (UPDATE_MESSAGE, edited in the same answer), or a private reply.</summary>
     public static InteractionResponse Render(CardClickResult result) => result.UpdatedCard is { } card

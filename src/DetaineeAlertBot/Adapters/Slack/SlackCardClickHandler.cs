@@ -1,5 +1,6 @@
 using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Forms;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.WebApi;
@@ -13,7 +14,8 @@ namespace DetaineeAlertBot.Adapters.Slack;
 /// for everyone; private answers and refusals go to the clicker through the action's response_url, ephemeral and with
 /// replace_original false, so the card is never replaced or deleted by an answer.
 /// </summary>
-public sealed class SlackCardClickHandler(CardClicks clicks, SlackAccess access, SlackApiClient api, ILogger<SlackCardClickHandler> logger)
+public sealed class SlackCardClickHandler(CardClicks clicks, CaseForms forms, SlackForms slackForms, SlackAccess access, SlackApiClient api,
+    ILogger<SlackCardClickHandler> logger)
 {
     /// <summary>Handles the payload's card buttons; other payloads and actions (the Source link) need nothing.</summary>
     public async Task HandleAsync(InteractionPayload payload, CancellationToken ct)
@@ -46,6 +48,13 @@ public sealed class SlackCardClickHandler(CardClicks clicks, SlackAccess access,
 
         var channel = payload.Channel?.Id ?? payload.Container?.ChannelId ?? "";
         var who = new CommandContext(Platforms.Slack, channel, payload.User.Id, payload.User.Name ?? payload.User.Username, caller.IsAdmin);
+        if (action == CardAction.UpdateStatus)
+        {
+            var opening = await forms.OpenUpdateFromCardAsync(cardId, who, ct).ConfigureAwait(false);
+            if (await slackForms.OpenAsync(opening, payload.TriggerId, ct).ConfigureAwait(false) is { } instead) await AnswerAsync(payload, instead, ct).ConfigureAwait(false);
+            return;
+        }
+
         var result = await clicks.HandleAsync(new CardClick(action, cardId, who), ct).ConfigureAwait(false);
         if (result.UpdatedCard is { } card && (payload.Message?.Ts ?? payload.Container?.MessageTs) is { } ts)
         {

@@ -1,4 +1,5 @@
 using DetaineeAlertBot.Core.Commands;
+using DetaineeAlertBot.Core.Forms;
 using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Slack.Blocks;
 using DetaineeAlertBot.Slack.Models;
@@ -28,10 +29,15 @@ public sealed class SlackCommandHandler
     private readonly SlackApiClient _api;
     private readonly TimeProvider _time;
     private readonly ILogger<SlackCommandHandler> _logger;
+    private readonly CaseForms _forms;
+    private readonly SlackForms _slackForms;
 
-    public SlackCommandHandler(BotCommands commands, SlackAccess access, SlackApiClient api, TimeProvider time, ILogger<SlackCommandHandler> logger)
+    public SlackCommandHandler(BotCommands commands, SlackAccess access, SlackApiClient api, TimeProvider time, ILogger<SlackCommandHandler> logger,
+        CaseForms forms, SlackForms slackForms)
     {
         _commands = commands;
+        _forms = forms;
+        _slackForms = slackForms;
         _access = access;
         _api = api;
         _time = time;
@@ -107,6 +113,13 @@ public sealed class SlackCommandHandler
         }
 
         var context = new CommandContext(Platforms.Slack, command.ChannelId, command.UserId, command.UserName, caller.IsAdmin);
+        if (CommandTable.Find(valid.Request.Command, valid.Request.Subcommand)?.Form is { } form)
+        {
+            var opening = form == CaseFormKind.UpdateStatus ? _forms.OpenUpdate(valid.Request.Query, context) : _forms.OpenNewCase(context, withDetails: true);
+            var instead = await _slackForms.OpenAsync(opening, command.TriggerId, ct).ConfigureAwait(false);
+            return Render(instead ?? CommandReply.Info(null, "The form is open."), share: false);
+        }
+
         var reply = await _commands.ExecuteAsync(valid.Request, context, ct).ConfigureAwait(false);
         return Render(reply, valid.Share);
     }

@@ -14,7 +14,11 @@ internal static class SlackInteractionEndpoint
 
     public static readonly TimeSpan HandleWithin = TimeSpan.FromSeconds(60);
 
-    public static async Task<IResult> HandleAsync(HttpContext http, SlackSignedRequest signed, SlackCardClickHandler clicks, ILogger<SlackCardClickHandler> logger)
+    /// <summary>How long a form's submission may take to answer inline (Slack closes the form with an error after 3 s).</summary>
+    public static readonly TimeSpan SubmitWithin = TimeSpan.FromMilliseconds(2500);
+
+    public static async Task<IResult> HandleAsync(HttpContext http, SlackSignedRequest signed, SlackCardClickHandler clicks, SlackForms forms,
+        ILogger<SlackCardClickHandler> logger)
     {
         var (body, refusal) = await signed.ReadAsync(http);
         if (refusal is not null)
@@ -33,6 +37,14 @@ internal static class SlackInteractionEndpoint
         {
             logger.LogWarning("A signed Slack interaction could not be read: {Error}", e.Message);
             return Results.BadRequest();
+        }
+
+        if (payload.Type == InteractionPayload.ViewSubmission)
+        {
+            using var within = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            within.CancelAfter(SubmitWithin);
+            var answer = await forms.SubmitAsync(payload, within.Token);
+            return answer is null ? Results.Ok() : Results.Json(answer, SlackJson.InteractionResponse);
         }
 
         _ = Task.Run(async () =>

@@ -1,5 +1,6 @@
 using DetaineeAlertBot.Core.Cluster;
 using DetaineeAlertBot.Core.Health;
+using DetaineeAlertBot.Slack.Models;
 using DetaineeAlertBot.Slack.SocketMode;
 using DetaineeAlertBot.Slack.WebApi;
 
@@ -15,6 +16,7 @@ public sealed class SlackSocketModeService(
     SlackOptions options,
     SlackCommandHandler commands,
     SlackCardClickHandler cardClicks,
+    SlackForms forms,
     SlackWorkspace workspace,
     HealthRegistry health,
     TimeProvider time,
@@ -51,7 +53,9 @@ public sealed class SlackSocketModeService(
                     (command, ct) => commands.HandleAsync(command, ct)!,
                     async (payload, ct) =>
                     {
-                        // Block actions are acked before this runs; the answer goes out through chat.update / response_url.
+                        // A form's submission is answered in the ack (errors or a confirmation); block actions are acked
+                        // before this runs and answered through chat.update / response_url.
+                        if (payload.Type == InteractionPayload.ViewSubmission) return await forms.SubmitAsync(payload, ct).ConfigureAwait(false);
                         await cardClicks.HandleAsync(payload, ct).ConfigureAwait(false);
                         return null;
                     },

@@ -59,6 +59,7 @@ public static class SlackWiring
         services.AddSingleton(provider => new SlackRequestVerifier(provider.GetRequiredService<SlackOptions>().SigningSecret, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<SlackSignedRequest>();
         services.AddSingleton<SlackCardClickHandler>();
+        services.AddSingleton<SlackForms>();
 
         health.AddReportedComponent(SlackSocketModeService.SocketHealthComponent);
         services.AddHostedService<SlackSocketModeService>();
