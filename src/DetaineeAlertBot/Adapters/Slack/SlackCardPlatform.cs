@@ -50,7 +50,18 @@ public sealed class SlackCardPlatform(SlackApiClient api, SlackAlertSink sink) :
         }
     }
 
-    public Task<DeliveryResult> PostReplyAsync(string channelId, string cardMessageId, AlertMessage alert, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> PostReplyAsync(string channelId, string cardMessageId, AlertMessage alert, CancellationToken cancellationToken)
+    {
+        var result = await PostThreadReplyAsync(channelId, cardMessageId, alert, cancellationToken).ConfigureAwait(false);
+        // The card went between its edit and this reply (deleted by hand): fail this try, not the alert. The retry's edit
+        // then finds the card gone (message_not_found) and posts a new one.
+        return result.Outcome == DeliveryOutcome.Rejected && result.Error is { } error && (error.Contains("invalid_thread_ts", StringComparison.Ordinal)
+            || error.Contains("thread_not_found", StringComparison.Ordinal))
+            ? DeliveryResult.Failed($"the card of this reply is gone: {error}", mayHaveArrived: false)
+            : result;
+    }
+
+    private Task<DeliveryResult> PostThreadReplyAsync(string channelId, string cardMessageId, AlertMessage alert, CancellationToken cancellationToken)
     {
         var text = CardText.Reply(alert);
         var message = new SlackMessageBuilder()
