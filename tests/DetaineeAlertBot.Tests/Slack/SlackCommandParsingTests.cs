@@ -13,6 +13,10 @@ public sealed class SlackCommandParsingTests
     [InlineData("/watchlist", "add amiry", "watchlist", "add", "amiry", false)]
     [InlineData("/watchlist", "remove amiry", "watchlist", "remove", "amiry", false)]
     [InlineData("/watchlist", "list", "watchlist", "list", null, false)]
+    // Options as key:value words, as Slack users type them from the contract's examples.
+    [InlineData("/watchlist", "style style:plain", "watchlist", "style", "plain", false)]
+    [InlineData("/case", "update query:Amir Amiry", "case", "update", "Amir Amiry", false)]
+    [InlineData("/case", "add", "case", "add", null, false)]
     // Empty text is help.
     [InlineData("/case", "", "case", "help", null, false)]
     [InlineData("/case", "help", "case", "help", null, false)]

@@ -94,6 +94,12 @@ public sealed class SlackCommandHandler
         }
 
         var query = words.Count > 1 ? string.Join(' ', words.Skip(1)) : null;
+        // Slack takes options as key:value words too ("/watchlist style style:plain", "/case update query:Amiry").
+        if (query is not null && subcommand?.Option is { } option && query.StartsWith(option.Name + ":", StringComparison.OrdinalIgnoreCase))
+        {
+            query = query[(option.Name.Length + 1)..].Trim();
+            if (query.Length == 0) query = null;
+        }
         return (new CommandRequest(command.Name, subcommand?.Name ?? CommandTable.Help, query), share && subcommand == CommandTable.CaseLookup);
     }
 
