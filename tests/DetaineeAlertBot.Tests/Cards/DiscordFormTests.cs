@@ -74,6 +74,10 @@ public sealed class DiscordFormTests
         await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "baseline");
         var endpoint = new Uri(host.Http.BaseAddress!, "/discord/interactions");
 
+        var refused = await (await host.Fake.PostInteractionAsync(endpoint, Command("add", null, Member, id: "1300000000000000200"))).Callback;
+        Assert.Equal(4, (int)refused["type"]!);
+        Assert.Contains("Only admins", refused.ToJsonString(), StringComparison.Ordinal);
+
         var modal = await (await host.Fake.PostInteractionAsync(endpoint, Command("add", null, Member, [DiscordHost.AdminRole], id: "1300000000000000201"))).Callback;
         Assert.Equal(9, (int)modal["type"]!);
         Assert.Equal(5, Inputs(modal).Count);

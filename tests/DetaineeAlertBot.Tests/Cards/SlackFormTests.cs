@@ -70,6 +70,10 @@ public sealed class SlackFormTests
         await host.WaitForCasesAsync();
         var socket = await host.Slack.WaitForSocketAsync(0, Wait);
 
+        await socket.SendSlashCommandAsync("env-add-member", "/case", "add", userId: "U111");
+        Assert.Contains("Only admins", (await socket.WaitForAckAsync("env-add-member", Wait)).GetRawText(), StringComparison.Ordinal);
+        Assert.Empty(host.Slack.OpenedViews);
+
         await socket.SendSlashCommandAsync("env-add", "/case", "add", userId: SlackHost.AdminUserId);
         var form = Assert.Single(await host.Slack.WaitForOpenedViewsAsync(1, Wait));
         Assert.Equal(9, form.View.GetProperty("blocks").EnumerateArray().Count(b => b.GetProperty("type").GetString() == "input"));
@@ -85,6 +89,11 @@ public sealed class SlackFormTests
         var button = host.Slack.Message("C111", card.Ts)!.Blocks!.Value.EnumerateArray().Where(b => b.GetProperty("type").GetString() == "actions")
             .SelectMany(b => b.GetProperty("elements").EnumerateArray()).First(e => e.GetProperty("text").GetProperty("text").GetString() == "Update status")
             .GetProperty("action_id").GetString()!;
+        var memberClick = host.Slack.BlockActions(card, button, userId: "U111");
+        await socket.SendInteractiveAsync("env-button-member", memberClick);
+        Assert.Contains("Only admins", (await host.Slack.WaitForResponseUrlPostAsync(memberClick.ResponseUrl!, Wait)).GetRawText(), StringComparison.Ordinal);
+        Assert.Single(host.Slack.OpenedViews); // the new-case form only
+
         await socket.SendInteractiveAsync("env-button", host.Slack.BlockActions(card, button, userId: SlackHost.AdminUserId));
         var opened = await host.Slack.WaitForOpenedViewsAsync(2, Wait);
         var status = opened[1].View.GetProperty("blocks").EnumerateArray().First(b => b.GetProperty("block_id").GetString() == "status");
