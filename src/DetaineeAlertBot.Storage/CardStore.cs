@@ -59,6 +59,33 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         }, cancellationToken);
     }
 
+    public Task<CardDeliveryState> GetDeliveryStateAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.RunAsync("Reading a channel's card state", async connection =>
+        {
+            // One connection, three indexed reads (a plain channel needs only the first).
+            await using var style = connection.Command("SELECT style FROM channel_settings WHERE platform = @platform AND channel_id = @channel_id")
+                .With("@platform", platform).With("@channel_id", channelId);
+            if (CardStyles.TryParse(await style.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string, out var parsed) && parsed == CardStyle.Plain)
+            {
+                return new CardDeliveryState(CardStyle.Plain, null, null);
+            }
+            await using var mute = connection.Command(
+                $"SELECT muted_until, set_by_id, set_by_name, set_at FROM case_mutes WHERE {ChannelCase} AND muted_until > @at");
+            BindChannelCase(mute, platform, channelId, caseKey);
+            mute.With("@at", _dialect.Timestamp(at));
+            CaseMute? running = null;
+            await using (var reader = await mute.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    running = new CaseMute(platform, channelId, caseKey, _dialect.ReadTimestamp(reader, 0), reader.GetString(1), reader.GetString(2), _dialect.ReadTimestamp(reader, 3));
+                }
+            }
+            await using var card = connection.Command(SelectCard + "WHERE c.platform = @platform AND c.channel_id = @channel_id AND c.case_source = @case_source AND c.case_id = @case_id");
+            BindChannelCase(card, platform, channelId, caseKey);
+            return new CardDeliveryState(CardStyle.Card, running, await ReadCardAsync(card, cancellationToken).ConfigureAwait(false));
+        }, cancellationToken);
+
     public Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken) =>
         database.RunAsync("Reading a case card", async connection =>
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Changes;
 using DetaineeAlertBot.Core.Storage;
+using DetaineeAlertBot.Core.Watchlists;
 using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Storage.Migrations;
 using DetaineeAlertBot.Storage.Sql;
@@ -60,6 +61,12 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
     ];
 
     private static readonly BulkInsert InsertOutbox = new("alert_outbox", OutboxColumns);
+
+    // The first alert about a case in a carded chat channel starts its card here, in the same transaction: the card and
+    // the row that will post it commit together, and sending the card costs no write before the post.
+    private static readonly BulkInsert StartCards = new("case_cards",
+        ["card_id", "platform", "channel_id", "case_source", "case_id", "delivery_id", "alert_json", "updated_at"],
+        "ON CONFLICT (platform, channel_id, case_source, case_id) DO NOTHING");
 
     // An untraced sync leaves trace_parent out (NULL) rather than writing NULLs: the rows are the same, and the
     // version-1 migration test can still write its old rows with today's store.
@@ -234,6 +241,8 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             var watchers = await ReadWatchersAsync(plan.Source, applied.Select(u => u.Case.Id).ToArray(), connection, transaction, cancellationToken)
                 .ConfigureAwait(false);
             var rows = new List<object?[]>();
+            var cards = new List<object?[]>();
+            var plain = await ReadPlainChannelsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             // The sync's trace context goes with each row: its delivery, whenever and wherever it runs, joins this trace.
             var traceParent = CurrentTraceParent();
             foreach (var change in applied)
@@ -248,10 +257,15 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
                         "pending", 0, observedAt, observedAt,
                     ];
                     rows.Add(traceParent is null ? row : [.. row, traceParent]);
+                    if (platform is Platforms.Discord or Platforms.Slack && !plain.Contains((platform, channelId)))
+                    {
+                        cards.Add([CardIds.New(), platform, channelId, plan.Source, change.Case.Id, row[0], payload, observedAt]);
+                    }
                 }
             }
             alerts = await _dialect.InsertAsync(connection, transaction, traceParent is null ? InsertOutbox : InsertTracedOutbox, rows, null, cancellationToken)
                 .ConfigureAwait(false);
+            await _dialect.InsertAsync(connection, transaction, StartCards, cards, null, cancellationToken).ConfigureAwait(false);
             if (alerts > 0 && _dialect.OutboxQueuedNotification is { } notify)
             {
                 await using var command = connection.Command(notify, transaction);
@@ -289,6 +303,17 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
     /// the legacy hierarchical id format, which no W3C tracer could continue.</summary>
     private static string? CurrentTraceParent() =>
         Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+
+    /// <summary>The chat channels whose style is plain (few: card is the default).</summary>
+    private static async Task<HashSet<(string Platform, string ChannelId)>> ReadPlainChannelsAsync(DbConnection connection, DbTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        var plain = new HashSet<(string, string)>();
+        await using var command = connection.Command("SELECT platform, channel_id FROM channel_settings WHERE style = 'plain'", transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) plain.Add((reader.GetString(0), reader.GetString(1)));
+        return plain;
+    }
 
     private async Task<Dictionary<string, CaseStatus>> ReadStatusesAsync(
         string source, string[] ids, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

@@ -87,6 +87,32 @@ public sealed class CardStoreTests
 
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task TheFirstAlertAboutACaseInACardedChannel_StartsItsCardInTheSameTransaction_NotInAPlainChannelNorTheConsole(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var original = Make.Case("a", CaseStatus.Detained);
+        await db.Cases.ApplyAsync(Make.Baseline(At, original), None);
+        foreach (var (platform, channel) in new[] { ("discord", "c1"), ("slack", "C2"), ("slack", "C3"), ("console", "console") })
+            await db.Watchlists.AddAsync(new WatchlistEntry(platform, channel, Make.Source, "a", "admin", At), None);
+        await db.Cards.SetStyleAsync("slack", "C3", CardStyle.Plain, "admin", At, None);
+        db.AdvanceTo(At.AddHours(1));
+
+        await db.Cases.ApplyAsync(Make.Plan(At.AddHours(1), Make.StatusChange(original with { Status = CaseStatus.Charged }, CaseStatus.Detained)), None);
+        await db.Cases.ApplyAsync(Make.Plan(At.AddHours(2), Make.StatusChange(original with { Status = CaseStatus.Released }, CaseStatus.Charged)), None);
+
+        var discord = await db.Cards.FindAsync("discord", "c1", original.Key, None);
+        Assert.NotNull(discord);
+        Assert.Null(discord.MessageId);
+        Assert.Equal(CaseStatus.Charged, discord.LastAlert.NewStatus); // the first change starts the card; later ones edit it
+        Assert.Equal(2, await db.CountAsync("SELECT COUNT(*) FROM alert_outbox WHERE channel_id = 'c1'"));
+        Assert.Equal(discord.DeliveryId, (await db.TextAsync($"SELECT delivery_id FROM alert_outbox WHERE channel_id = 'c1' AND payload_json LIKE '%\"newStatus\":\"charged\"%'"))!);
+        Assert.NotNull(await db.Cards.FindAsync("slack", "C2", original.Key, None));
+        Assert.Null(await db.Cards.FindAsync("slack", "C3", original.Key, None));
+        Assert.Equal(2, await db.CountAsync("SELECT COUNT(*) FROM case_cards"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task ForgetMessage_ADeletedCardIsNotFoundAgain_AndTheNextStartIsANewCard(string provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -58,7 +58,19 @@ public sealed class MigrationTests
             await db.Watchlists.AddAsync(new WatchlistEntry("discord", channel, Make.Source, "a", "admin", TestDatabase.Start), None);
         var createdAt = TestDatabase.Start.AddHours(1);
         db.AdvanceTo(createdAt); // SQLite's clock; Postgres's now() is later anyway
-        await db.Cases.ApplyAsync(Make.Plan(createdAt, Make.StatusChange(Make.Case("a", CaseStatus.Released), CaseStatus.Detained)), None);
+        // The change as version 1 wrote it (today's store writes tables version 1 did not have): the case, its history row
+        // and one pending outbox row per watching channel.
+        var released = Make.Case("a", CaseStatus.Released);
+        var at = provider == StorageOptions.Postgres ? "'2026-11-26T10:00:00Z'" : $"'{db.Database.Dialect.Timestamp(createdAt)}'";
+        await db.ExecuteAsync($"UPDATE cases SET status = 'released' WHERE source = '{Make.Source}' AND id = 'a'");
+        await db.ExecuteAsync("INSERT INTO status_history (source, case_id, old_status, new_status, status_since, observed_at, snapshot_json) " +
+            $"VALUES ('{Make.Source}', 'a', 'detained', 'released', NULL, {at}, '{{}}')");
+        var payload = new AlertPayload(released, CaseStatus.Detained, CaseStatus.Released, createdAt).Serialize().Replace("'", "''", StringComparison.Ordinal);
+        foreach (var channel in new[] { "ch000", "ch001", "ch002", "ch003" })
+        {
+            await db.ExecuteAsync("INSERT INTO alert_outbox (delivery_id, history_id, platform, channel_id, case_source, case_id, payload_json, state, attempts, next_attempt_at, created_at) " +
+                $"VALUES ('{DeliveryIds.New()}', (SELECT MAX(id) FROM status_history), 'discord', '{channel}', '{Make.Source}', 'a', '{payload}', 'pending', 0, {at}, {at})");
+        }
         // Version 1 counted a claim as an attempt: ch000 was sent, ch001 was mid-send when the process died, ch003
         // failed twice and waits for its retry, ch002 was never tried.
         await db.ExecuteAsync("UPDATE alert_outbox SET state = 'sent', attempts = 1, external_id = 'msg-0', sent_at = created_at WHERE channel_id = 'ch000'");

@@ -21,19 +21,18 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
 
     public async Task<DeliveryResult> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
     {
-        if (await store.GetStyleAsync(alert.Platform, alert.ChannelId, cancellationToken).ConfigureAwait(false) == CardStyle.Plain)
+        var now = time.GetUtcNow();
+        var (style, mute, card) = await store.GetDeliveryStateAsync(alert.Platform, alert.ChannelId, alert.Case.Key, now, cancellationToken).ConfigureAwait(false);
+        if (style == CardStyle.Plain)
         {
             return await inner.SendAsync(alert, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = time.GetUtcNow();
-        var mute = await store.FindMuteAsync(alert.Platform, alert.ChannelId, alert.Case.Key, now, cancellationToken).ConfigureAwait(false);
         if (mute is not null)
         {
             return DeliveryResult.Withheld($"case muted in this channel until {mute.Until:yyyy-MM-dd HH:mm} UTC by {mute.SetByName}");
         }
 
-        var card = await store.FindAsync(alert.Platform, alert.ChannelId, alert.Case.Key, cancellationToken).ConfigureAwait(false);
         if (card is null || card.MessageId is null || card.DeliveryId == alert.DeliveryId)
         {
             // No card yet, or its post never arrived (dead, pruned), or this row is the card's own post being retried.
@@ -52,8 +51,11 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
                 return edit.Failure!;
         }
 
+        var reply = await cards.PostReplyAsync(alert.ChannelId, card.MessageId, alert, cancellationToken).ConfigureAwait(false);
+        // What the card shows, for rendering it again after a click: after the reply, off the path to the channel. Lost to a
+        // crash here, a click shows the card one change behind until the next change (the edit above is what people see).
         await store.SetLastAlertAsync(card.CardId, alert, now, cancellationToken).ConfigureAwait(false);
-        return await cards.PostReplyAsync(alert.ChannelId, card.MessageId, alert, cancellationToken).ConfigureAwait(false);
+        return reply;
     }
 
     private async Task<DeliveryResult> PostCardAsync(AlertMessage alert, CaseMute? mute, CancellationToken cancellationToken)

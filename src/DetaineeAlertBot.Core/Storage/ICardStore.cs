@@ -18,6 +18,10 @@ public interface ICardStore
     /// Returns how many were set.</summary>
     Task<int> SeedStylesAsync(IReadOnlyList<(string Platform, string ChannelId, CardStyle Style)> styles, DateTimeOffset at, CancellationToken cancellationToken);
 
+    /// <summary>What a delivery to this channel needs, in one round trip: the channel's style, a mute of the case running at
+    /// <paramref name="at"/>, and the case's card there (see <see cref="FindAsync"/>).</summary>
+    Task<CardDeliveryState> GetDeliveryStateAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>The card of this case in this channel, or null. A card whose message id is not known yet gets it from the
     /// outbox row that posted it, when that row is stored sent.</summary>
     Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken);
@@ -51,3 +55,6 @@ public interface ICardStore
     /// <summary>The mute of this case in this channel still running at <paramref name="at"/>, or null.</summary>
     Task<CaseMute?> FindMuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
 }
+
+/// <summary>A channel's style, a running mute of the case there, and the case's card there.</summary>
+public sealed record CardDeliveryState(CardStyle Style, CaseMute? Mute, CaseCard? Card);

@@ -32,6 +32,14 @@ public sealed class InMemoryCardStore : ICardStore
     public Task<int> SeedStylesAsync(IReadOnlyList<(string Platform, string ChannelId, CardStyle Style)> styles, DateTimeOffset at, CancellationToken cancellationToken) =>
         Task.FromResult(styles.Count(s => _styles.TryAdd((s.Platform, s.ChannelId), s.Style)));
 
+    public async Task<CardDeliveryState> GetDeliveryStateAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var style = await GetStyleAsync(platform, channelId, cancellationToken);
+        return style == CardStyle.Plain
+            ? new CardDeliveryState(style, null, null)
+            : new CardDeliveryState(style, await FindMuteAsync(platform, channelId, caseKey, at, cancellationToken), await FindAsync(platform, channelId, caseKey, cancellationToken));
+    }
+
     public Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken) =>
         Task.FromResult(_cards.TryGetValue((platform, channelId, caseKey), out var card) ? Resolve(card) : null);
 
