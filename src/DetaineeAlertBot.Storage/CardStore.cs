@@ -21,13 +21,7 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
     private readonly SqlDialect _dialect = database.Dialect;
 
     public Task<CardStyle> GetStyleAsync(string platform, string channelId, CancellationToken cancellationToken) =>
-        database.RunAsync("Reading a channel's style", async connection =>
-        {
-            await using var command = connection.Command("SELECT style FROM channel_settings WHERE platform = @platform AND channel_id = @channel_id")
-                .With("@platform", platform).With("@channel_id", channelId);
-            var style = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-            return CardStyles.TryParse(style, out var parsed) ? parsed : CardStyle.Card;
-        }, cancellationToken);
+        database.RunAsync("Reading a channel's style", connection => ReadStyleAsync(connection, platform, channelId, cancellationToken), cancellationToken);
 
     public Task SetStyleAsync(string platform, string channelId, CardStyle style, string setBy, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.RunAsync("Setting a channel's style", async connection =>
@@ -63,36 +57,16 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         database.RunAsync("Reading a channel's card state", async connection =>
         {
             // One connection, three indexed reads (a plain channel needs only the first).
-            await using var style = connection.Command("SELECT style FROM channel_settings WHERE platform = @platform AND channel_id = @channel_id")
-                .With("@platform", platform).With("@channel_id", channelId);
-            if (CardStyles.TryParse(await style.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string, out var parsed) && parsed == CardStyle.Plain)
+            if (await ReadStyleAsync(connection, platform, channelId, cancellationToken).ConfigureAwait(false) == CardStyle.Plain)
             {
                 return new CardDeliveryState(CardStyle.Plain, null, null);
             }
-            await using var mute = connection.Command(
-                $"SELECT muted_until, set_by_id, set_by_name, set_at FROM case_mutes WHERE {ChannelCase} AND muted_until > @at");
-            BindChannelCase(mute, platform, channelId, caseKey);
-            mute.With("@at", _dialect.Timestamp(at));
-            CaseMute? running = null;
-            await using (var reader = await mute.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    running = new CaseMute(platform, channelId, caseKey, _dialect.ReadTimestamp(reader, 0), reader.GetString(1), reader.GetString(2), _dialect.ReadTimestamp(reader, 3));
-                }
-            }
-            await using var card = connection.Command(SelectCard + "WHERE c.platform = @platform AND c.channel_id = @channel_id AND c.case_source = @case_source AND c.case_id = @case_id");
-            BindChannelCase(card, platform, channelId, caseKey);
-            return new CardDeliveryState(CardStyle.Card, running, await ReadCardAsync(card, cancellationToken).ConfigureAwait(false));
+            var mute = await ReadMuteAsync(connection, platform, channelId, caseKey, at, cancellationToken).ConfigureAwait(false);
+            return new CardDeliveryState(CardStyle.Card, mute, await ReadCardAsync(connection, null, platform, channelId, caseKey, cancellationToken).ConfigureAwait(false));
         }, cancellationToken);
 
     public Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken) =>
-        database.RunAsync("Reading a case card", async connection =>
-        {
-            await using var command = connection.Command(SelectCard + "WHERE c.platform = @platform AND c.channel_id = @channel_id AND c.case_source = @case_source AND c.case_id = @case_id")
-                .With("@platform", platform).With("@channel_id", channelId).With("@case_source", caseKey.Source).With("@case_id", caseKey.Id);
-            return await ReadCardAsync(command, cancellationToken).ConfigureAwait(false);
-        }, cancellationToken);
+        database.RunAsync("Reading a case card", connection => ReadCardAsync(connection, null, platform, channelId, caseKey, cancellationToken), cancellationToken);
 
     public Task<CaseCard?> FindByIdAsync(string cardId, CancellationToken cancellationToken) =>
         database.RunAsync("Reading a case card", async connection =>
@@ -106,10 +80,10 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         ArgumentNullException.ThrowIfNull(alert);
         return database.RunInTransactionAsync("Starting a case card", async (connection, transaction) =>
         {
-            await using (var find = connection.Command(SelectCard + "WHERE c.platform = @platform AND c.channel_id = @channel_id AND c.case_source = @case_source AND c.case_id = @case_id", transaction))
+            if (await ReadCardAsync(connection, transaction, alert.Platform, alert.ChannelId, alert.Case.Key, cancellationToken).ConfigureAwait(false) is { } existing
+                && existing.DeliveryId == alert.DeliveryId)
             {
-                BindChannelCase(find, alert.Platform, alert.ChannelId, alert.Case.Key);
-                if (await ReadCardAsync(find, cancellationToken).ConfigureAwait(false) is { } existing && existing.DeliveryId == alert.DeliveryId) return existing;
+                return existing;
             }
 
             var card = new CaseCard(CardIds.New(), alert.Platform, alert.ChannelId, alert.Case.Key, alert.DeliveryId, null, alert, null, at);
@@ -184,16 +158,32 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         }, cancellationToken);
 
     public Task<CaseMute?> FindMuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
-        database.RunAsync("Reading a mute", async connection =>
-        {
-            await using var command = connection.Command(
-                $"SELECT muted_until, set_by_id, set_by_name, set_at FROM case_mutes WHERE {ChannelCase} AND muted_until > @at");
-            BindChannelCase(command, platform, channelId, caseKey);
-            command.With("@at", _dialect.Timestamp(at));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-            return new CaseMute(platform, channelId, caseKey, _dialect.ReadTimestamp(reader, 0), reader.GetString(1), reader.GetString(2), _dialect.ReadTimestamp(reader, 3));
-        }, cancellationToken);
+        database.RunAsync("Reading a mute", connection => ReadMuteAsync(connection, platform, channelId, caseKey, at, cancellationToken), cancellationToken);
+
+    private static async Task<CardStyle> ReadStyleAsync(DbConnection connection, string platform, string channelId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT style FROM channel_settings WHERE platform = @platform AND channel_id = @channel_id")
+            .With("@platform", platform).With("@channel_id", channelId);
+        return CardStyles.TryParse(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string, out var style) ? style : CardStyle.Card;
+    }
+
+    private async Task<CaseMute?> ReadMuteAsync(DbConnection connection, string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"SELECT muted_until, set_by_id, set_by_name, set_at FROM case_mutes WHERE {ChannelCase} AND muted_until > @at");
+        BindChannelCase(command, platform, channelId, caseKey);
+        command.With("@at", _dialect.Timestamp(at));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+        return new CaseMute(platform, channelId, caseKey, _dialect.ReadTimestamp(reader, 0), reader.GetString(1), reader.GetString(2), _dialect.ReadTimestamp(reader, 3));
+    }
+
+    private async Task<CaseCard?> ReadCardAsync(DbConnection connection, DbTransaction? transaction, string platform, string channelId, CaseKey caseKey,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(SelectCard + "WHERE c.platform = @platform AND c.channel_id = @channel_id AND c.case_source = @case_source AND c.case_id = @case_id", transaction);
+        BindChannelCase(command, platform, channelId, caseKey);
+        return await ReadCardAsync(command, cancellationToken).ConfigureAwait(false);
+    }
 
     private Task UpdateCardAsync(string operation, string set, string cardId, Action<DbCommand> bind, CancellationToken cancellationToken) =>
         database.RunAsync(operation, async connection =>
