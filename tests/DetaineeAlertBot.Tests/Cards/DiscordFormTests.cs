@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
+using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Forms;
+using DetaineeAlertBot.Core.Sync;
 using DetaineeAlertBot.Discord.Fake;
 using DetaineeAlertBot.Slack.Fake;
 using DetaineeAlertBot.Tests.Discord;
 using DetaineeAlertBot.Tests.Host;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DetaineeAlertBot.Tests.Cards;
 
@@ -61,6 +64,18 @@ public sealed class DiscordFormTests
         Assert.Equal("C111", slackCard.Channel);
         Assert.Contains("Released", slackCard.Body.GetProperty("text").GetString(), StringComparison.Ordinal);
 
+        // The feed still says "detained" for af-1 (and moves ir-2): the manual status stands, nothing is alerted.
+        var catalog = host.App.Services.GetRequiredService<CaseCatalog>();
+        WriteFeed(host, ("af-1", "Amir Amiry", "detained"), ("ir-2", "Amir Amini", "charged"));
+        await Eventually.TrueAsync(() => catalog.Find(new CaseKey("test", "ir-2"))?.Case.Status == CaseStatus.Charged, because: "the document applied");
+        Assert.Equal(CaseStatus.Released, catalog.Find(new CaseKey("test", "af-1"))!.Case.Status);
+        Assert.True(await BotTestHost.AllSentAsync(host.App.Services, delivered: 2));
+
+        // The feed changes its own value: it wins, and both platforms hear it.
+        WriteFeed(host, ("af-1", "Amir Amiry", "transferred"), ("ir-2", "Amir Amini", "charged"));
+        await Eventually.TrueAsync(() => BotTestHost.AllSentAsync(host.App.Services, delivered: 4), because: "the feed's change alerted");
+        Assert.Equal("Amir Amiry — Transferred", (string?)host.Fake.FindMessage(discordCard.Id)!.Body["embeds"]![0]!["title"]);
+
         var history = await (await host.Fake.PostInteractionAsync(endpoint, Command("history", "af-1", Member, id: "1300000000000000103"))).Callback;
         var text = DiscordCardTests.Unescape((string?)history["data"]!["embeds"]![0]!["description"]);
         Assert.Contains("Detained -> Released", text, StringComparison.Ordinal);
@@ -117,6 +132,13 @@ public sealed class DiscordFormTests
         Assert.Contains(CaseForms.AdminRefusal[..20], member.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal(9, (int)admin["type"]!);
         Assert.Equal("charged", (string?)Inputs(admin)[0]["value"]);
+    }
+
+    private static void WriteFeed(DiscordHost host, params (string Id, string Name, string Status)[] cases)
+    {
+        var feed = Path.Combine(host.Root, "config", "cases.json");
+        File.WriteAllText(feed + ".tmp", BotTestHost.Feed(cases));
+        File.Move(feed + ".tmp", feed, overwrite: true);
     }
 
     private static JsonObject Command(string subcommand, string? query, string permissions, string[]? roles = null, string id = "1300000000000000100") =>
