@@ -213,6 +213,9 @@ internal static class CardThroughput
             + $"{tooMany} 429s in the whole run ({tooMany - tooManyBefore} in the counted part)");
         Console.WriteLine($"ceiling max({replyMessages.Length} replies x 1 s = {replyCeiling:0.0} s, {edits.Length} edits / 50 per min = {editCeiling:0.0} s) = {ceiling:0.0} s "
             + $"-> {utilisation:P1} of the ceiling (a sliding minute lets the first 50 edits through at once, so > 100% is possible)");
+        string At(IEnumerable<DateTimeOffset> times) => string.Join(" ", times.Order().Select((t, k) => (t, k)).Where(p => p.k is 0 or 9 or 24 or 49 or 50 or 74 or 99)
+            .Select(p => $"#{p.k + 1}@{(p.t - started).TotalSeconds:0.0}"));
+        Console.WriteLine($"timeline (s after the first push): edits {At(edits.Select(e => e.At))}; replies {At(replyMessages.Select(m => m.ReceivedAt))}");
         var floor = Math.Max((replyMessages.Length - 1) * slack.PerChannelInterval!.Value.TotalSeconds, 60.0 * Math.Floor((edits.Length - 1) / (double)slack.UpdatesPerMinute!.Value));
         Console.WriteLine($"strict floor (reply n no sooner than n-1 s after the first, edit k no sooner than edit k-50 + 60 s): {floor:0.0} s -> {floor / measured:P1} of it");
         Console.WriteLine($"checked: {Cases} cards each edited to its last status with its buttons, {replyMessages.Length} broadcast replies in each card's thread in change order; outbox {outbox}");
