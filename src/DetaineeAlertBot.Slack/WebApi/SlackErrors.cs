@@ -41,7 +41,7 @@ internal static class SlackErrors
         ["invalid_thread_ts"] = "the thread's parent message is gone or is itself a reply: post to the channel instead",
         ["thread_not_found"] = "the thread's parent message is gone: post to the channel instead",
         ["expired_trigger_id"] = "the trigger_id is older than 3 s: open the modal first, do the slow work after",
-        ["invalid_trigger_id"] = "the trigger_id is unknown or already used",
+        ["invalid_trigger_id"] = "Slack does not know the trigger_id: pass the one of the interaction or command being answered",
     };
 
     public static bool CannotEditMessage(string error) => error is "message_not_found" or "cant_update_message" or "edit_window_closed";
