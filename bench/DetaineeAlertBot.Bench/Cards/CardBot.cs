@@ -51,7 +51,7 @@ internal sealed class CardBot : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             $"--Storage:ConnectionString=Data Source={Path.Combine(root, "bot.db")}",
             // Five changes of one case within minutes would otherwise be collapsed into one "changing repeatedly" notice
-            // (contract: Alerts:FlapThreshold 3 per 10 min); the bench measures one edit + one reply per change.
+            // (contract: Alerts:FlapThreshold 3 per 10 min, issue 13; not built yet, so ignored today); the bench measures one edit + one reply per change.
             "--Alerts:FlapThreshold=1000",
             .. platformArgs,
         ], root: root);
