@@ -466,29 +466,9 @@ public sealed partial class FakeDiscordServer
     /// 30046 (429), 50035 for invalid embeds/components; counted in the channel's bucket shared with Create Message.</summary>
     private Reply EditMessage(string channel, string messageId, string body, DateTimeOffset now)
     {
-        if (UnknownChannels.ContainsKey(channel))
+        if (AdmitChannelWrite(channel, body, now, out var request, out var rateHeaders) is { } refused)
         {
-            return Reply.Error(404, 10003, "Unknown Channel");
-        }
-
-        if (ForbiddenChannels.ContainsKey(channel))
-        {
-            return Reply.Error(403, 50001, "Missing Access");
-        }
-
-        if (TakeChannelSlot(channel, now, out var rateHeaders) is { } limited)
-        {
-            return limited;
-        }
-
-        JsonObject request;
-        try
-        {
-            request = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("not an object");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return Reply.Error(400, 50109, "The request body contains invalid JSON.");
+            return refused;
         }
 
         lock (_lock)

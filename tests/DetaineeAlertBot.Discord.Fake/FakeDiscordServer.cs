@@ -464,8 +464,12 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
         return null;
     }
 
-    private Reply CreateMessage(string channel, string body, DateTimeOffset now)
+    /// <summary>What Create Message and Edit Message check first, in Discord's order: the channel (10003, 50001), the
+    /// channel's rate-limit bucket, then a JSON object body (50109).</summary>
+    private Reply? AdmitChannelWrite(string channel, string body, DateTimeOffset now, out JsonObject request, out Dictionary<string, string> rateHeaders)
     {
+        request = new JsonObject();
+        rateHeaders = [];
         if (UnknownChannels.ContainsKey(channel))
         {
             return Reply.Error(404, 10003, "Unknown Channel");
@@ -476,19 +480,27 @@ public sealed partial class FakeDiscordServer : IAsyncDisposable
             return Reply.Error(403, 50001, "Missing Access");
         }
 
-        if (TakeChannelSlot(channel, now, out var rateHeaders) is { } limited)
+        if (TakeChannelSlot(channel, now, out rateHeaders) is { } limited)
         {
             return limited;
         }
 
-        JsonObject request;
         try
         {
             request = JsonNode.Parse(body)?.AsObject() ?? throw new JsonException("not an object");
+            return null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return Reply.Error(400, 50109, "The request body contains invalid JSON.");
+        }
+    }
+
+    private Reply CreateMessage(string channel, string body, DateTimeOffset now)
+    {
+        if (AdmitChannelWrite(channel, body, now, out var request, out var rateHeaders) is { } refused)
+        {
+            return refused;
         }
 
         if (ValidateMessage(request) is { } invalid)
