@@ -88,7 +88,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
                 {
                     var payload = AlertPayload.Deserialize(reader.GetString(4));
                     alert = new AlertMessage(deliveryId, platform, channel, payload.Case, payload.OldStatus, payload.NewStatus,
-                        payload.ObservedAt, attempts + 1, payload.OldStatusSince);
+                        payload.ObservedAt, attempts + 1, payload.OldStatusSince, payload.NewCase);
                 }
                 batchNow = dialect.ReadTimestamp(reader, 11);
                 claimed.Add((Convert.ToInt64(reader.GetValue(10), CultureInfo.InvariantCulture), new OutboxItem(

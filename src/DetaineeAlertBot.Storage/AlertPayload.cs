@@ -9,7 +9,10 @@ namespace DetaineeAlertBot.Storage;
 /// change, so a sender needs nothing but the row (the case may change again before the alert goes out).</summary>
 /// <remarks>Shape: {"case":{…CaseJson…},"oldStatus":"detained","oldStatusSince":"2024-12-01","newStatus":"released","observedAt":"…Z"}
 /// (oldStatusSince only when known).</remarks>
-internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseStatus NewStatus, DateTimeOffset ObservedAt, DateOnly? OldStatusSince = null)
+/// <param name="NewCase">A case first seen after its source's baseline, alerted to the channels whose rules match it ("newCase": true;
+/// the old status is then the new one).</param>
+internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseStatus NewStatus, DateTimeOffset ObservedAt, DateOnly? OldStatusSince = null,
+    bool NewCase = false)
 {
     public string Serialize()
     {
@@ -23,6 +26,7 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
             if (OldStatusSince is { } since) writer.WriteString("oldStatusSince", since.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
             writer.WriteString("newStatus", NewStatus.ToWire());
             writer.WriteString("observedAt", ObservedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+            if (NewCase) writer.WriteBoolean("newCase", true);
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -39,7 +43,8 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
             DateTimeOffset.Parse(root.GetProperty("observedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
             root.TryGetProperty("oldStatusSince", out var since) && since.GetString() is { } text
                 ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture)
-                : null);
+                : null,
+            root.TryGetProperty("newCase", out var isNew) && isNew.ValueKind == JsonValueKind.True);
     }
 
     private static CaseStatus ParseStatus(string? wire) =>

@@ -205,7 +205,8 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         // probe or nonce, has it.
         if (messageId is null && !reader.IsDBNull(12) && reader.GetString(12) == "sent" && !reader.IsDBNull(13)) messageId = reader.GetString(13);
         var payload = AlertPayload.Deserialize(reader.GetString(7));
-        var alert = new AlertMessage(deliveryId, platform, channelId, payload.Case, payload.OldStatus, payload.NewStatus, payload.ObservedAt, 1, payload.OldStatusSince);
+        var alert = new AlertMessage(deliveryId, platform, channelId, payload.Case, payload.OldStatus, payload.NewStatus, payload.ObservedAt, 1, payload.OldStatusSince,
+            payload.NewCase);
         var acknowledgement = reader.IsDBNull(8) ? null : new CardAcknowledgement(reader.GetString(8), reader.GetString(9), _dialect.ReadTimestamp(reader, 10));
         return new CaseCard(reader.GetString(0), platform, channelId, new CaseKey(reader.GetString(3), reader.GetString(4)), deliveryId, messageId, alert,
             acknowledgement, _dialect.ReadTimestamp(reader, 11));
@@ -215,7 +216,7 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         command.With("@platform", platform).With("@channel_id", channelId).With("@case_source", caseKey.Source).With("@case_id", caseKey.Id);
 
     private static string Serialize(AlertMessage alert) =>
-        new AlertPayload(alert.Case, alert.OldStatus, alert.NewStatus, alert.ObservedAt, alert.OldStatusSince).Serialize();
+        new AlertPayload(alert.Case, alert.OldStatus, alert.NewStatus, alert.ObservedAt, alert.OldStatusSince, alert.IsNewCase).Serialize();
 }
 
 /// <summary>Card ids: 12 lowercase base32 characters (60 random bits), short enough for a button's custom id with room

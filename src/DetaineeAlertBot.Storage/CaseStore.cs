@@ -224,10 +224,25 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
         written += await _dialect.InsertAsync(connection, transaction, feedStatus ? UpsertDetailsAndFeedStatus : UpsertDetails,
             details.Select(u => CaseRow(u, observedAt, feedStatus)).ToList(), null, cancellationToken).ConfigureAwait(false);
 
-        // 3. History: first sightings have no old status; status changes return their ids for the outbox rows.
-        await _dialect.InsertAsync(connection, transaction, InsertHistory,
-            firstSeen.Select(u => HistoryRow(u, null, observedAt, manual: false)).ToList(), null, cancellationToken).ConfigureAwait(false);
+        // Rule entries route too (after the baseline): the channels whose rules match a changed case, before or after the
+        // change, and a case first seen now ("New case").
+        var rules = plan.IsBaseline || (applied.Count == 0 && firstSeen.Count == 0)
+            ? null
+            : new RuleSet(await RuleStore.ReadActiveAsync(_dialect, connection, transaction, cancellationToken).ConfigureAwait(false));
+        var newCases = rules is { Count: > 0 }
+            ? firstSeen.Select(u => (Upsert: u, Channels: rules.ChannelsFor(u.Case))).Where(n => n.Channels.Count > 0).ToList()
+            : [];
+
+        // 3. History: first sightings have no old status; status changes (and new cases that rules follow) return their
+        //    ids for the outbox rows.
         var historyIds = new Dictionary<string, long>(StringComparer.Ordinal);
+        var routedNew = newCases.Select(n => n.Upsert).ToHashSet();
+        await _dialect.InsertAsync(connection, transaction, InsertHistory,
+            firstSeen.Where(u => !routedNew.Contains(u)).Select(u => HistoryRow(u, null, observedAt, manual: false)).ToList(), null, cancellationToken).ConfigureAwait(false);
+        await _dialect.InsertAsync(connection, transaction, InsertHistoryReturningId,
+            newCases.Select(n => HistoryRow(n.Upsert, null, observedAt, manual: false)).ToList(),
+            reader => historyIds[reader.GetString(1)] = Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken).ConfigureAwait(false);
         var manual = applied.Any(u => u.Manual is not null);
         await _dialect.InsertAsync(connection, transaction, manual ? InsertManualHistoryReturningId : InsertHistoryReturningId,
             applied.Select(u => HistoryRow(u, u.PreviousStatus, observedAt, manual)).ToList(),
@@ -236,19 +251,23 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
 
         // 4. Outbox: one row per watching channel, from the watchlist as it is inside this transaction.
         var alerts = 0;
-        if (!plan.IsBaseline && applied.Count > 0)
+        if (!plan.IsBaseline && (applied.Count > 0 || newCases.Count > 0))
         {
-            var watchers = await ReadWatchersAsync(plan.Source, applied.Select(u => u.Case.Id).ToArray(), connection, transaction, cancellationToken)
-                .ConfigureAwait(false);
+            var watchers = applied.Count == 0
+                ? []
+                : await ReadWatchersAsync(plan.Source, applied.Select(u => u.Case.Id).ToArray(), connection, transaction, cancellationToken).ConfigureAwait(false);
             var rows = new List<object?[]>();
             var cards = new List<object?[]>();
             var plain = await ReadPlainChannelsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             // The sync's trace context goes with each row: its delivery, whenever and wherever it runs, joins this trace.
             var traceParent = CurrentTraceParent();
-            foreach (var change in applied)
+            var routed = applied.Select(change => (Upsert: change, Payload: new AlertPayload(change.Case, change.PreviousStatus!.Value, change.Case.Status,
+                    plan.ObservedAt, change.PreviousStatusSince), Channels: Channels(watchers.GetValueOrDefault(change.Case.Id), rules, change)))
+                .Concat(newCases.Select(n => (n.Upsert, Payload: new AlertPayload(n.Upsert.Case, n.Upsert.Case.Status, n.Upsert.Case.Status, plan.ObservedAt, NewCase: true),
+                    Channels: (IReadOnlyCollection<(string, string)>)n.Channels)));
+            foreach (var (change, alert, channels) in routed)
             {
-                if (!watchers.TryGetValue(change.Case.Id, out var channels)) continue;
-                var payload = new AlertPayload(change.Case, change.PreviousStatus!.Value, change.Case.Status, plan.ObservedAt, change.PreviousStatusSince).Serialize();
+                var payload = alert.Serialize();
                 foreach (var (platform, channelId) in channels)
                 {
                     object?[] row =
@@ -303,6 +322,19 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
     /// the legacy hierarchical id format, which no W3C tracer could continue.</summary>
     private static string? CurrentTraceParent() =>
         Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+
+    /// <summary>Each channel once: its direct entries, and its rules matching the case as it was or as it is now (a case
+    /// whose status leaves a rule's list gets that last alert).</summary>
+    private static IReadOnlyCollection<(string, string)> Channels(List<(string Platform, string ChannelId)>? direct, RuleSet? rules, CaseUpsert change)
+    {
+        if (rules is not { Count: > 0 }) return direct is null ? [] : direct;
+        var before = change.Case with { Status = change.PreviousStatus ?? change.Case.Status };
+        var byRule = rules.ChannelsFor(before, change.Case);
+        if (byRule.Count == 0) return direct is null ? [] : direct;
+        var all = new HashSet<(string, string)>(direct ?? []);
+        all.UnionWith(byRule);
+        return all.Order().ToArray();
+    }
 
     /// <summary>The chat channels whose style is plain (few: card is the default).</summary>
     private static async Task<HashSet<(string Platform, string ChannelId)>> ReadPlainChannelsAsync(DbConnection connection, DbTransaction transaction,

@@ -8,6 +8,8 @@ namespace DetaineeAlertBot.Core.Alerts;
 /// <param name="Case">The case as it was when the change was observed.</param>
 /// <param name="Attempt">1 for the first try, counting up on each retry.</param>
 /// <param name="OldStatusSince">Since when the old status held (e.g. the detention date in a release alert), if known.</param>
+/// <param name="IsNewCase">Not a change: a case first seen after its source's baseline that a channel's rule follows
+/// ("New case: …"); <see cref="OldStatus"/> is then <see cref="NewStatus"/>.</param>
 public sealed record AlertMessage(
     string DeliveryId,
     string Platform,
@@ -17,7 +19,8 @@ public sealed record AlertMessage(
     CaseStatus NewStatus,
     DateTimeOffset ObservedAt,
     int Attempt,
-    DateOnly? OldStatusSince = null);
+    DateOnly? OldStatusSince = null,
+    bool IsNewCase = false);
 
 /// <summary>IAlertSink delivers alerts and admin reports to one platform and says what a failure means.</summary>
 public interface IAlertSink

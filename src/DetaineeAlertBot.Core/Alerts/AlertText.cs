@@ -11,13 +11,19 @@ public static class AlertText
     /// <summary>"Amir Amiry — Released".</summary>
     public static string Title(AlertMessage alert) => $"{alert.Case.Name} — {alert.NewStatus.ToDisplay()}";
 
-    /// <summary>"Status changed: Detained -> Released".</summary>
-    public static string StatusLine(AlertMessage alert) => $"Status changed: {alert.OldStatus.ToDisplay()} -> {alert.NewStatus.ToDisplay()}";
+    /// <summary>"Status changed: Detained -> Released"; for a case a rule picked up, "New case: Amir Amiry, Detained in Iran".</summary>
+    public static string StatusLine(AlertMessage alert) => alert.IsNewCase
+        ? NewCase(alert)
+        : $"Status changed: {alert.OldStatus.ToDisplay()} -> {alert.NewStatus.ToDisplay()}";
+
+    /// <summary>"New case: Amir Amiry, Detained in Iran" (contract: rules and new cases).</summary>
+    public static string NewCase(AlertMessage alert) =>
+        $"New case: {alert.Case.Name}, {alert.NewStatus.ToDisplay()}" + (alert.Case.Country is { } country ? $" in {country}" : "");
 
     /// <summary>"Amir Amiry: detained -> released (Afghanistan)": the notification / fallback text.</summary>
-    public static string Fallback(AlertMessage alert) =>
-        $"{alert.Case.Name}: {alert.OldStatus.ToWire()} -> {alert.NewStatus.ToWire()}"
-        + (alert.Case.Country is { } country ? $" ({country})" : "");
+    public static string Fallback(AlertMessage alert) => alert.IsNewCase
+        ? NewCase(alert)
+        : $"{alert.Case.Name}: {alert.OldStatus.ToWire()} -> {alert.NewStatus.ToWire()}" + (alert.Case.Country is { } country ? $" ({country})" : "");
 
     /// <summary>The label for the "since" fact, which reads differently per status: "Detained since", "Released since".</summary>
     public static string SinceLabel(AlertMessage alert) => $"{alert.NewStatus.ToDisplay()} since";

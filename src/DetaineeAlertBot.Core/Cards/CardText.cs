@@ -16,6 +16,7 @@ public static class CardText
     {
         var alert = card.Alert;
         var since = alert.Case.StatusSince ?? DateOnly.FromDateTime(alert.ObservedAt.UtcDateTime);
+        if (alert.IsNewCase) return $"{AlertText.NewCase(alert)} · {alert.NewStatus.ToDisplay()} since {Date(since)} · first seen {When(alert.ObservedAt)}";
         var previously = $"previously {alert.OldStatus.ToDisplay()}";
         if (alert.OldStatusSince is { } oldSince)
         {
