@@ -21,6 +21,18 @@ public static class CommandTable
     private static readonly OptionSpec Style = new("style", "card (one living card per case) or plain (one message per change)", MaxLength: 10, SuggestsCases: false,
         Placeholder: "style:<card|plain>") { Choices = ["card", "plain"] };
 
+    /// <summary>The fields of /watchlist follow: each optional, at least one given (contract: rules).</summary>
+    private static readonly IReadOnlyList<OptionSpec> RuleFields =
+    [
+        new("country", "Country where held: a name or ISO code (Iran, IR)", MaxLength: 100, SuggestsCases: false, Placeholder: "country:<name or code>") { Required = false },
+        new("nationality", "Nationality: a country name or ISO code (US)", MaxLength: 100, SuggestsCases: false, Placeholder: "nationality:<..>") { Required = false },
+        new("held_by", "Held by (as the feeds write it)", MaxLength: 100, SuggestsCases: false, Placeholder: "held_by:<..>") { Required = false },
+        new("status", "Statuses, separated by commas (detained, charged)", MaxLength: 200, SuggestsCases: false, Placeholder: "status:<a,b>") { Required = false },
+        new("source", "A source name", MaxLength: 100, SuggestsCases: false, Placeholder: "source:<..>") { Required = false },
+    ];
+
+    private static readonly OptionSpec RuleId = new("rule", "The rule's id from /watchlist list", MaxLength: 20, SuggestsCases: false, Placeholder: "rule:<id>");
+
     private const string WatchlistRefusalDiscord = "Only admins can change this channel's watchlist (ask someone with Manage Server).";
     private const string WatchlistRefusalSlack =
         "Only admins can change this channel's watchlist (ask a workspace admin, or someone listed in the bot's admin users).";
@@ -46,6 +58,10 @@ public static class CommandTable
             new SubcommandSpec("remove", "Stop watching a case in this channel", CaseQuery, (h, value, context, ct) => h.Watchlists.RemoveAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
             new("list", "List cases watched in this channel", null, (h, _, context, ct) => h.Watchlists.ListAsync(context, ct)),
+            new SubcommandSpec("follow", "Follow every case matching a rule in this channel", null, (h, value, context, ct) => h.Watchlists.FollowAsync(value, context, ct))
+                .ForAdmins(WatchlistRefusal) with { PostedInChannel = true, Fields = RuleFields },
+            new SubcommandSpec("unfollow", "Stop following a rule in this channel", RuleId, (h, value, context, ct) => h.Watchlists.UnfollowAsync(value, context, ct))
+                .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
             new SubcommandSpec("style", "How this channel hears about changes", Style, (h, value, context, ct) => h.Watchlists.StyleAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
         ]),
@@ -97,7 +113,8 @@ public sealed record CommandSpec(string Name, string Description, string? Note, 
     /// <summary>The usage as users type it in Slack (Discord shows its own option hints); admin-only subcommands say so.</summary>
     public string Usage()
     {
-        var forms = Subcommands.Select(s => $"/{Name} {s.Name}{(s.Option is { } option ? " " + option.Placeholder : "")}{(s.AdminOnly ? " (admins)" : "")}")
+        var forms = Subcommands.Select(s => $"/{Name} {s.Name}{(s.Option is { } option ? " " + option.Placeholder : "")}"
+                + $"{(s.Fields.Count > 0 ? " " + string.Join(' ', s.Fields.Select(f => f.Placeholder)) : "")}{(s.AdminOnly ? " (admins)" : "")}")
             .Append($"/{Name} {CommandTable.Help}");
         var usage = "Usage: " + string.Join(" · ", forms);
         return Note is null ? usage : usage + "\n" + Note;
@@ -128,6 +145,10 @@ public sealed record SubcommandSpec
     /// <summary>Only admins may run it; everyone else gets <see cref="AdminRefusal"/> and nothing is read or changed.</summary>
     public bool AdminOnly => AdminRefusal is not null;
 
+    /// <summary>Several optional key:value options instead of one <see cref="Option"/> (/watchlist follow): the handler gets
+    /// them as one "key:value key:value" text, as Slack users type them; Discord's options are joined so.</summary>
+    public IReadOnlyList<OptionSpec> Fields { get; internal init; } = [];
+
     /// <summary>The form this subcommand opens instead of answering (the platforms show it: Discord modal, Slack views.open).</summary>
     public Forms.CaseFormKind? Form { get; internal init; }
 
@@ -146,6 +167,9 @@ public sealed record SubcommandSpec
 public sealed record OptionSpec(string Name, string Description, int MaxLength, bool SuggestsCases, string Placeholder)
 {
     public const int MinLength = 1;
+
+    /// <summary>Whether the option must be given (Discord marks it required).</summary>
+    public bool Required { get; init; } = true;
 
     /// <summary>The only values it takes, when there is a fixed list (Discord offers them as choices).</summary>
     public IReadOnlyList<string>? Choices { get; init; }

@@ -10,8 +10,9 @@ namespace DetaineeAlertBot.Core.Commands;
 /// <summary>WatchlistCommands answers /watchlist add|remove|list for the channel the command was run in.
 /// Changing a watchlist is for admins only (<see cref="CommandTable"/>; <see cref="BotCommands"/> refuses everyone
 /// else before these run), and never binds a case the user did not clearly mean.</summary>
-public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, ICardStore cards, TimeProvider time)
+public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, ICardStore cards, IRuleStore rules, TimeProvider time)
 {
+    private static readonly string[] RuleKeys = ["country", "nationality", "held_by", "status", "source"];
     /// <summary>Below this score a fuzzy match is not bound: the user is asked for the case id instead.</summary>
     public const double BindConfidence = 0.85;
 
@@ -47,9 +48,10 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
     public async Task<CommandReply> ListAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var entries = await watchlists.ListAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
-        if (entries.Count == 0)
+        var channelRules = await rules.ListAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
+        if (entries.Count == 0 && channelRules.Count == 0)
         {
-            return CommandReply.Info("This channel follows no cases", "An admin can add one with `/watchlist add <name or case id>`.");
+            return CommandReply.Info("This channel follows no cases", "An admin can add one with `/watchlist add <name or case id>`, or follow a rule with `/watchlist follow country:<name>`.");
         }
         var lines = entries.Select(entry =>
         {
@@ -61,8 +63,49 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
                 : $"{CaseFormat.NameWithStatus(record)} — {CaseFormat.Reference(record)}";
             return $"• {what}, added by {entry.AddedBy} on {CaseFormat.Date(entry.AddedAt)}";
         });
-        return CommandReply.Info($"This channel follows {entries.Count} case{(entries.Count == 1 ? "" : "s")}", string.Join('\n', lines));
+        var ruleLines = channelRules.Select(r => $"• rule {r.Id}: {r.Describe()}, added by {r.AddedBy} on {CaseFormat.Date(r.AddedAt)}");
+        var title = $"This channel follows {entries.Count} case{(entries.Count == 1 ? "" : "s")}"
+            + (channelRules.Count > 0 ? $" and {channelRules.Count} rule{(channelRules.Count == 1 ? "" : "s")}" : "");
+        return CommandReply.Info(title, string.Join('\n', lines.Concat(ruleLines)));
     }
+
+    /// <summary>/watchlist follow country:… nationality:… held_by:… status:… source:… (at least one).</summary>
+    public async Task<CommandReply> FollowAsync(string? text, CommandContext context, CancellationToken cancellationToken)
+    {
+        var values = KeyValueText.Parse(text, RuleKeys, out var stray);
+        var statuses = WatchRule.ParseStatuses(values.GetValueOrDefault("status"), out var unknown);
+        var rule = new WatchRule(0, context.Platform, context.ChannelId, Field(values, "country"), Field(values, "nationality"), Field(values, "held_by"),
+            Field(values, "source"), statuses, context.Actor, time.GetUtcNow());
+        if (unknown.Count > 0)
+        {
+            return CommandReply.Info(null, $"'{string.Join(", ", unknown)}' is not a status; nothing was changed. Statuses: {CaseStatuses.AllowedValues.Replace("|", ", ", StringComparison.Ordinal)}.");
+        }
+        if (rule.IsEmpty || stray.Length > 0)
+        {
+            return CommandReply.Info(null, "Give at least one of country:, nationality:, held_by:, status:, source:, e.g. `/watchlist follow country:Iran status:detained, charged`. Nothing was changed.");
+        }
+        var (stored, added) = await rules.AddAsync(rule, cancellationToken).ConfigureAwait(false);
+        var matching = catalog.SourceNames.SelectMany(catalog.CasesOf).Count(c => stored.Matches(c.Case));
+        return added
+            ? CommandReply.Success($"This channel now follows rule {stored.Id}", $"{stored.Describe()}: {matching} case(s) match today; "
+                + "this channel gets their changes, and cases that match later.", ephemeral: false)
+            : CommandReply.Info(null, $"This channel already follows that rule (rule {stored.Id}: {stored.Describe()}).");
+    }
+
+    /// <summary>/watchlist unfollow rule:&lt;id&gt;.</summary>
+    public async Task<CommandReply> UnfollowAsync(string? value, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(value?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+        {
+            return CommandReply.Info(null, "Which rule? Give its id from `/watchlist list`, e.g. `/watchlist unfollow rule:3`. Nothing was changed.");
+        }
+        return await rules.RemoveAsync(context.Platform, context.ChannelId, id, context.Actor, time.GetUtcNow(), cancellationToken).ConfigureAwait(false)
+            ? CommandReply.Success($"This channel no longer follows rule {id}", "Cases it listed directly stay.", ephemeral: false)
+            : CommandReply.Info(null, $"This channel has no rule {id}; nothing was changed. `/watchlist list` shows its rules.");
+    }
+
+    private static string? Field(IReadOnlyDictionary<string, string> values, string key) =>
+        values.TryGetValue(key, out var value) && UntrustedText.CleanLine(value).Trim() is { Length: > 0 } clean ? clean : null;
 
     public async Task<CommandReply> StyleAsync(string? value, CommandContext context, CancellationToken cancellationToken)
     {

@@ -7,7 +7,13 @@ namespace DetaineeAlertBot.Core.Watchlists;
 
 /// <summary>One configured watchlist entry (Watchlists:N): a channel and the cases it follows, as "source:id" or a bare id,
 /// and, when given, the channel's style ("card" or "plain"; unset means card).</summary>
-public sealed record WatchlistSeed(string Platform, string ChannelId, IReadOnlyList<string> Cases, string? Style = null);
+public sealed record WatchlistSeed(string Platform, string ChannelId, IReadOnlyList<string> Cases, string? Style = null, RuleSeed? Rule = null);
+
+/// <summary>A configured rule (Watchlists:N:Rule:Country, :Nationality, :HeldBy, :Source, :Status).</summary>
+public sealed record RuleSeed(string? Country, string? Nationality, string? HeldBy, string? Source, string? Status)
+{
+    public bool IsEmpty => Country is null && Nationality is null && HeldBy is null && Source is null && Status is null;
+}
 
 /// <summary>WatchlistSeeds are the configured entries with the source names cases can come from (polled, and pushed
 /// while push ingest is on). A bare case id is bound to the only source; with several sources it must say which, because
@@ -30,7 +36,15 @@ public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnl
             {
                 yield return $"{key}:ChannelId is empty: use the channel's id (Discord: right-click the channel, Copy Channel ID; Slack: the C… id in the channel details).";
             }
-            if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources.";
+            if (seed.Rule is { } rule)
+            {
+                if (seed.Cases.Count > 0) yield return $"{key} has both Cases and Rule: an entry follows listed cases or a rule; split it into two entries.";
+                if (rule.IsEmpty) yield return $"{key}:Rule sets no field: give at least one of Rule:Country, Rule:Nationality, Rule:HeldBy, Rule:Source, Rule:Status.";
+                WatchRule.ParseStatuses(rule.Status, out var unknown);
+                foreach (var word in unknown) yield return $"{key}:Rule:Status '{word}' is not a status: use {CaseStatuses.AllowedValues.Replace("|", ", ", StringComparison.Ordinal)}.";
+                continue;
+            }
+            if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources (or follow a Rule).";
             if (seed.Style is { } style && !CardStyles.TryParse(style, out _))
             {
                 yield return $"{key}:Style '{style}' is not a style: use \"card\" (one case card per case, edited in place; the default) or \"plain\" (one message per change).";
@@ -46,11 +60,24 @@ public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnl
 
     /// <summary>The entries as watchlist rows, each bound to one source (valid seeds only: see <see cref="Validate"/>).</summary>
     public IReadOnlyList<WatchlistEntry> ToEntries(DateTimeOffset now) =>
-        Seeds.SelectMany(seed => seed.Cases.Select(caseRef =>
+        Seeds.Where(seed => seed.Rule is null).SelectMany(seed => seed.Cases.Select(caseRef =>
         {
             var key = CaseKey.TryParse(caseRef, out var parsed) ? parsed : new CaseKey(KnownSources.Single(), caseRef.Trim());
             return new WatchlistEntry(seed.Platform, seed.ChannelId, key.Source, key.Id, "config", now);
         })).ToArray();
+
+    /// <summary>The rule entries as rules (valid seeds only: see <see cref="Validate"/>).</summary>
+    public IReadOnlyList<WatchRule> ToRules(DateTimeOffset now) =>
+        Seeds.Where(seed => seed.Rule is { IsEmpty: false }).Select(seed => new WatchRule(0, seed.Platform, seed.ChannelId, seed.Rule!.Country, seed.Rule.Nationality,
+            seed.Rule.HeldBy, seed.Rule.Source, WatchRule.ParseStatuses(seed.Rule.Status, out _), "config", now)).ToArray();
+
+    /// <summary>Writes configured rules never stored before for their channel: an admin's unfollow stays.</summary>
+    public async Task<int> SeedRulesAsync(IRuleStore rules, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+    {
+        var seeded = await rules.SeedAsync(ToRules(now), cancellationToken).ConfigureAwait(false);
+        if (seeded > 0) logger.LogInformation("Seeded {Count} rule entr{Plural} from configuration", seeded, seeded == 1 ? "y" : "ies");
+        return seeded;
+    }
 
     /// <summary>The styles the entries set explicitly, per channel (the last entry of a channel wins).</summary>
     public IReadOnlyList<(string Platform, string ChannelId, CardStyle Style)> ToStyles() =>

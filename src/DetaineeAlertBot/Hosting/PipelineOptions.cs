@@ -130,10 +130,21 @@ public sealed class WatchlistSeedOptions
                 ChannelId = child["ChannelId"]?.Trim() ?? "",
                 Cases = BotConfiguration.ReadList(child.GetSection("Cases")),
                 Style = string.IsNullOrWhiteSpace(child["Style"]) ? null : child["Style"]!.Trim(),
+                Rule = child.GetSection("Rule").Exists()
+                    ? new RuleSeed(Trimmed(child, "Rule:Country"), Trimmed(child, "Rule:Nationality"), Trimmed(child, "Rule:HeldBy"), Trimmed(child, "Rule:Source"),
+                        child.GetSection("Rule:Status").GetChildren().Any()
+                            ? string.Join(",", BotConfiguration.ReadList(child.GetSection("Rule:Status")))
+                            : Trimmed(child, "Rule:Status"))
+                    : null,
             })
             .ToList();
 
-    public WatchlistSeed ToSeed() => new(Platform, ChannelId, Cases, Style);
+    /// <summary>Watchlists:N:Rule:*, when the entry follows a rule instead of listed cases.</summary>
+    public RuleSeed? Rule { get; set; }
+
+    public WatchlistSeed ToSeed() => new(Platform, ChannelId, Cases, Style, Rule);
+
+    private static string? Trimmed(IConfiguration section, string key) => string.IsNullOrWhiteSpace(section[key]) ? null : section[key]!.Trim();
 
     /// <summary>The entries with the source names they may name (<see cref="WatchlistSeeds"/> holds the rules).</summary>
     public static WatchlistSeeds Seeds(IEnumerable<WatchlistSeedOptions> entries, IReadOnlyList<string> knownSources) =>

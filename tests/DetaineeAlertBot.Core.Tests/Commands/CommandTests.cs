@@ -23,6 +23,7 @@ public class CommandTests
     private readonly Mock<ICaseSearch> _search = new();
     private readonly Mock<ICaseStore> _store = new();
     private readonly InMemoryWatchlistStore _watchlists = new();
+    private readonly DetaineeAlertBot.Core.Tests.Fakes.InMemoryRuleStore _rules = new();
     // Strict: a test that reaches the outbox unasked fails (BotCommands answers such a failure with an error reply).
     private readonly Mock<IAlertOutbox> _outbox = new(MockBehavior.Strict);
     private readonly BotCommands _commands;
@@ -31,7 +32,7 @@ public class CommandTests
     {
         var catalog = Catalog(_search, Stored(Amiry), Stored(Amini));
         var time = new FakeTimeProvider(Now);
-        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, new DetaineeAlertBot.Core.Tests.Fakes.InMemoryCardStore(), time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
+        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, new DetaineeAlertBot.Core.Tests.Fakes.InMemoryCardStore(), _rules, time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
     }
 
     private static CommandContext Admin => new("discord", "chan-1", "u1", "lead", IsAdmin: true);

@@ -17,6 +17,8 @@ public sealed class SlackCommandParsingTests
     [InlineData("/watchlist", "style style:plain", "watchlist", "style", "plain", false)]
     [InlineData("/case", "update query:Amir Amiry", "case", "update", "Amir Amiry", false)]
     [InlineData("/case", "add", "case", "add", null, false)]
+    [InlineData("/watchlist", "follow country:Iran status:detained, charged", "watchlist", "follow", "country:Iran status:detained, charged", false)]
+    [InlineData("/watchlist", "unfollow rule:3", "watchlist", "unfollow", "3", false)]
     // Empty text is help.
     [InlineData("/case", "", "case", "help", null, false)]
     [InlineData("/case", "help", "case", "help", null, false)]

@@ -33,7 +33,7 @@ public static class DiscordCommandDefinitions
         Type = SubCommandType,
         Name = subcommand.Name,
         Description = subcommand.Description,
-        Options = subcommand.Option is { } option ? [Option(option)] : null,
+        Options = subcommand.Option is { } option ? [Option(option)] : subcommand.Fields.Count > 0 ? [.. subcommand.Fields.Select(Option)] : null,
     };
 
     // Autocomplete is omitted where off (not sent as false), so the payload stays what earlier versions registered.
@@ -42,7 +42,7 @@ public static class DiscordCommandDefinitions
         Type = StringType,
         Name = option.Name,
         Description = option.Description,
-        Required = true,
+        Required = option.Required ? true : null,
         Autocomplete = option.SuggestsCases ? true : null,
         Choices = option.Choices?.Select(choice => new ApplicationCommandOptionChoice(choice, choice)).ToArray(),
         MinLength = OptionSpec.MinLength,

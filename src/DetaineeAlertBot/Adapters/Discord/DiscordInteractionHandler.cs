@@ -99,7 +99,14 @@ public sealed class DiscordInteractionHandler(
     /// <see cref="CommandTable"/> gave it at registration.</summary>
     internal static CommandRequest Request(SlashCommandInvocation invocation)
     {
-        var option = CommandTable.Find(invocation.Command, invocation.Subcommand)?.Option;
+        var subcommand = CommandTable.Find(invocation.Command, invocation.Subcommand);
+        if (subcommand is { Fields.Count: > 0 })
+        {
+            // Several optional options: one "key:value" text, as Slack users type it, for the one parser in Core.
+            var given = subcommand.Fields.Select(f => KeyValuePair.Create(f.Name, invocation.Get(f.Name) ?? ""));
+            return new CommandRequest(invocation.Command, invocation.Subcommand ?? "", KeyValueText.Join(given));
+        }
+        var option = subcommand?.Option;
         return new CommandRequest(invocation.Command, invocation.Subcommand ?? "", option is null ? null : invocation.Get(option.Name));
     }
 
