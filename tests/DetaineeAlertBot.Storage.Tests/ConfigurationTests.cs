@@ -41,7 +41,7 @@ public sealed class ConfigurationTests
         {
             var services = new ServiceCollection()
                 .AddStorage(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(directory, "bot.db")}" });
-            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IWatchlistStore), typeof(IAlertOutbox), typeof(ICardStore)];
+            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IWatchlistStore), typeof(IAlertOutbox), typeof(ICardStore), typeof(IRuleStore)];
             Assert.Equal(registered, services.Select(d => d.ServiceType));
             Assert.All(services, d => Assert.Equal(ServiceLifetime.Singleton, d.Lifetime));
 
@@ -52,6 +52,7 @@ public sealed class ConfigurationTests
             Assert.IsType<WatchlistStore>(provider.GetService(typeof(IWatchlistStore)));
             Assert.IsType<AlertOutbox>(provider.GetService(typeof(IAlertOutbox)));
             Assert.IsType<CardStore>(provider.GetService(typeof(ICardStore)));
+            Assert.IsType<RuleStore>(provider.GetService(typeof(IRuleStore)));
             await using var database = Assert.IsType<StorageDatabase>(provider.GetService(typeof(StorageDatabase)));
             Assert.Equal(StorageOptions.Sqlite, database.Provider);
         }
