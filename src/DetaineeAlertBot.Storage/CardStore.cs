@@ -23,6 +23,33 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
     public Task<CardStyle> GetStyleAsync(string platform, string channelId, CancellationToken cancellationToken) =>
         database.RunAsync("Reading a channel's style", connection => ReadStyleAsync(connection, platform, channelId, cancellationToken), cancellationToken);
 
+    public Task<ChannelStyle?> GetStyleSettingAsync(string platform, string channelId, CancellationToken cancellationToken) =>
+        database.RunAsync("Reading a channel's style", async connection =>
+        {
+            await using var command = connection.Command("SELECT style, set_by, set_at FROM channel_settings WHERE platform = @platform AND channel_id = @channel_id")
+                .With("@platform", platform).With("@channel_id", channelId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
+            return new ChannelStyle(CardStyles.TryParse(reader.GetString(0), out var style) ? style : CardStyle.Card, reader.GetString(1), _dialect.ReadTimestamp(reader, 2));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<CaseMute>> ListMutesAsync(string platform, string channelId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<CaseMute>>("Listing a channel's mutes", async connection =>
+        {
+            await using var command = connection.Command(
+                    "SELECT case_source, case_id, muted_until, set_by_id, set_by_name, set_at FROM case_mutes " +
+                    "WHERE platform = @platform AND channel_id = @channel_id AND muted_until > @at ORDER BY muted_until, case_source, case_id")
+                .With("@platform", platform).With("@channel_id", channelId).With("@at", _dialect.Timestamp(at));
+            var mutes = new List<CaseMute>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                mutes.Add(new CaseMute(platform, channelId, new CaseKey(reader.GetString(0), reader.GetString(1)), _dialect.ReadTimestamp(reader, 2),
+                    reader.GetString(3), reader.GetString(4), _dialect.ReadTimestamp(reader, 5)));
+            }
+            return mutes;
+        }, cancellationToken);
+
     public Task SetStyleAsync(string platform, string channelId, CardStyle style, string setBy, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.RunAsync("Setting a channel's style", async connection =>
         {

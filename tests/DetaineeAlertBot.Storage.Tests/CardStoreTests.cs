@@ -177,6 +177,33 @@ public sealed class CardStoreTests
     }
 }
 
+/// <summary>What /watchlist list reads: the stored style with who set it, and the running mutes, soonest end first.</summary>
+public sealed class ChannelSettingsListingTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly DateTimeOffset At = TestDatabase.Start;
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task StyleSettingAndMutes_AreListedWithWhoAndWhen(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        Assert.Null(await db.Cards.GetStyleSettingAsync("slack", "C1", None));
+        await db.Cards.SetStyleAsync("slack", "C1", CardStyle.Plain, "Dana (U1)", At, None);
+        await db.Cards.MuteAsync(new CaseMute("slack", "C1", new CaseKey(Make.Source, "b"), At.AddHours(48), "U1", "Dana", At), None);
+        await db.Cards.MuteAsync(new CaseMute("slack", "C1", new CaseKey(Make.Source, "a"), At.AddHours(24), "U2", "Lee", At), None);
+        await db.Cards.MuteAsync(new CaseMute("slack", "C1", new CaseKey(Make.Source, "c"), At.AddHours(1), "U2", "Lee", At), None);
+        await db.Cards.MuteAsync(new CaseMute("slack", "C2", new CaseKey(Make.Source, "a"), At.AddHours(24), "U2", "Lee", At), None);
+
+        var style = await db.Cards.GetStyleSettingAsync("slack", "C1", None);
+        var mutes = await db.Cards.ListMutesAsync("slack", "C1", At.AddHours(2), None);
+
+        Assert.Equal(new ChannelStyle(CardStyle.Plain, "Dana (U1)", At), style);
+        Assert.Equal(["a", "b"], mutes.Select(m => m.Case.Id)); // c ended; C2 is another channel
+        Assert.Equal(("Lee", At.AddHours(24)), (mutes[0].SetByName, mutes[0].Until));
+    }
+}
+
 /// <summary>Statuses set by hand: who set it and why in the history, and the feed's own value kept until the feed changes it.</summary>
 public sealed class ManualStatusStoreTests
 {

@@ -64,9 +64,16 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
             return $"• {what}, added by {entry.AddedBy} on {CaseFormat.Date(entry.AddedAt)}";
         });
         var ruleLines = channelRules.Select(r => $"• rule {r.Id}: {r.Describe()}, added by {r.AddedBy} on {CaseFormat.Date(r.AddedAt)}");
+        var now = time.GetUtcNow();
+        var mutes = await cards.ListMutesAsync(context.Platform, context.ChannelId, now, cancellationToken).ConfigureAwait(false);
+        var muteLines = mutes.Select(m => $"• muted: {MutedName(m)} until {CaseFormat.DateTime(m.Until)}, by {m.SetByName} on {CaseFormat.Date(m.SetAt)}");
+        var style = await cards.GetStyleSettingAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
+        var styleLine = style is null
+            ? "Style: card (the default)"
+            : $"Style: {style.Style.ToWire()}, set by {style.SetBy} on {CaseFormat.Date(style.SetAt)}";
         var title = $"This channel follows {entries.Count} case{(entries.Count == 1 ? "" : "s")}"
             + (channelRules.Count > 0 ? $" and {channelRules.Count} rule{(channelRules.Count == 1 ? "" : "s")}" : "");
-        return CommandReply.Info(title, string.Join('\n', lines.Concat(ruleLines)));
+        return CommandReply.Info(title, string.Join('\n', lines.Concat(ruleLines).Concat(muteLines).Append(styleLine)));
     }
 
     /// <summary>/watchlist follow country:… nationality:… held_by:… status:… source:… (at least one).</summary>
@@ -103,6 +110,9 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
             ? CommandReply.Success($"This channel no longer follows rule {id}", "Cases it listed directly stay.", ephemeral: false)
             : CommandReply.Info(null, $"This channel has no rule {id}; nothing was changed. `/watchlist list` shows its rules.");
     }
+
+    private string MutedName(CaseMute mute) =>
+        catalog.Find(mute.Case) is { } stored ? $"{stored.Case.Name} ({CaseFormat.Reference(stored.Case)})" : $"case {mute.Case.Id}";
 
     private static string? Field(IReadOnlyDictionary<string, string> values, string key) =>
         values.TryGetValue(key, out var value) && UntrustedText.CleanLine(value).Trim() is { Length: > 0 } clean ? clean : null;

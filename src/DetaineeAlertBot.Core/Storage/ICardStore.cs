@@ -11,6 +11,12 @@ public interface ICardStore
     /// <summary>The channel's style; <see cref="CardStyle.Card"/> when never set.</summary>
     Task<CardStyle> GetStyleAsync(string platform, string channelId, CancellationToken cancellationToken);
 
+    /// <summary>The channel's style as stored, with who set it and when; null when never set (then it is card).</summary>
+    Task<ChannelStyle?> GetStyleSettingAsync(string platform, string channelId, CancellationToken cancellationToken);
+
+    /// <summary>The mutes of the channel still running at <paramref name="at"/>, soonest end first.</summary>
+    Task<IReadOnlyList<CaseMute>> ListMutesAsync(string platform, string channelId, DateTimeOffset at, CancellationToken cancellationToken);
+
     /// <summary>Sets the channel's style (an admin's /watchlist style).</summary>
     Task SetStyleAsync(string platform, string channelId, CardStyle style, string setBy, DateTimeOffset at, CancellationToken cancellationToken);
 
@@ -58,3 +64,6 @@ public interface ICardStore
 
 /// <summary>A channel's style, a running mute of the case there, and the case's card there.</summary>
 public sealed record CardDeliveryState(CardStyle Style, CaseMute? Mute, CaseCard? Card);
+
+/// <summary>A channel's stored style: which, who set it ("config" for Watchlists:N:Style), when.</summary>
+public sealed record ChannelStyle(CardStyle Style, string SetBy, DateTimeOffset SetAt);

@@ -24,6 +24,7 @@ public class CommandTests
     private readonly Mock<ICaseStore> _store = new();
     private readonly InMemoryWatchlistStore _watchlists = new();
     private readonly DetaineeAlertBot.Core.Tests.Fakes.InMemoryRuleStore _rules = new();
+    private readonly DetaineeAlertBot.Core.Tests.Fakes.InMemoryCardStore _cards = new();
     // Strict: a test that reaches the outbox unasked fails (BotCommands answers such a failure with an error reply).
     private readonly Mock<IAlertOutbox> _outbox = new(MockBehavior.Strict);
     private readonly BotCommands _commands;
@@ -32,7 +33,7 @@ public class CommandTests
     {
         var catalog = Catalog(_search, Stored(Amiry), Stored(Amini));
         var time = new FakeTimeProvider(Now);
-        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, new DetaineeAlertBot.Core.Tests.Fakes.InMemoryCardStore(), _rules, time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
+        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, _cards, _rules, time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
     }
 
     private static CommandContext Admin => new("discord", "chan-1", "u1", "lead", IsAdmin: true);
@@ -191,7 +192,23 @@ public class CommandTests
         var reply = await Run("watchlist", "list", null, Member);
 
         Assert.Equal("This channel follows 1 case", reply.Title);
-        Assert.Equal("• Amir Amiry (Released, Afghanistan) — case af-2024-0012 (source state-dept-feed), added by lead (u1) on 2026-11-22", reply.Text);
+        Assert.Equal("• Amir Amiry (Released, Afghanistan) — case af-2024-0012 (source state-dept-feed), added by lead (u1) on 2026-11-22\nStyle: card (the default)", reply.Text);
+    }
+
+    [Fact]
+    public async Task WatchlistList_ShowsRulesWithIds_MutesUntilWhen_AndTheStyle_WithWhoSetEach()
+    {
+        await Run("watchlist", "add", "af-2024-0012", Admin);
+        await Run("watchlist", "follow", "country:Iran status:detained, charged", Admin);
+        await Run("watchlist", "style", "plain", Admin);
+        await _cards.MuteAsync(new Core.Cards.CaseMute("discord", "chan-1", Amiry.Key, Now.AddHours(24), "u1", "lead", Now), CancellationToken.None);
+
+        var reply = await Run("watchlist", "list", null, Member);
+
+        Assert.Equal("This channel follows 1 case and 1 rule", reply.Title);
+        Assert.Contains("• rule 1: country Iran · status detained, charged, added by lead (u1) on 2026-11-22", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("• muted: Amir Amiry (case af-2024-0012 (source state-dept-feed)) until 2026-11-23 10:04 UTC, by lead on 2026-11-22", reply.Text, StringComparison.Ordinal);
+        Assert.Contains("Style: plain", reply.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,6 +23,12 @@ public sealed class InMemoryCardStore : ICardStore
     public Task<CardStyle> GetStyleAsync(string platform, string channelId, CancellationToken cancellationToken) =>
         Task.FromResult(_styles.GetValueOrDefault((platform, channelId), CardStyle.Card));
 
+    public Task<ChannelStyle?> GetStyleSettingAsync(string platform, string channelId, CancellationToken cancellationToken) =>
+        Task.FromResult(_styles.TryGetValue((platform, channelId), out var style) ? new ChannelStyle(style, "admin", DateTimeOffset.UnixEpoch) : null);
+
+    public Task<IReadOnlyList<CaseMute>> ListMutesAsync(string platform, string channelId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CaseMute>>(_mutes.Values.Where(m => m.Platform == platform && m.ChannelId == channelId && m.Until > at).OrderBy(m => m.Until).ToArray());
+
     public Task SetStyleAsync(string platform, string channelId, CardStyle style, string setBy, DateTimeOffset at, CancellationToken cancellationToken)
     {
         _styles[(platform, channelId)] = style;
