@@ -317,6 +317,28 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
             return counts;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<AlertMessage>> ListWithheldAsync(string platform, string channelId, CaseKey? caseKey, DateTimeOffset from, DateTimeOffset to, int max,
+        CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<AlertMessage>>("Listing withheld alerts", async connection =>
+        {
+            await using var command = connection.Command(
+                    "SELECT delivery_id, payload_json FROM alert_outbox WHERE platform = @platform AND channel_id = @channel_id AND external_id = @withheld " +
+                    "AND created_at >= @from AND created_at <= @to" + (caseKey is null ? "" : " AND case_source = @case_source AND case_id = @case_id") +
+                    " ORDER BY created_at DESC, delivery_id LIMIT @max")
+                .With("@platform", platform).With("@channel_id", channelId).With("@withheld", IAlertOutbox.WithheldExternalId)
+                .With("@from", _dialect.Timestamp(from)).With("@to", _dialect.Timestamp(to)).With("@max", Math.Max(1, max));
+            if (caseKey is { } key) command.With("@case_source", key.Source).With("@case_id", key.Id);
+            var alerts = new List<AlertMessage>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var payload = AlertPayload.Deserialize(reader.GetString(1));
+                alerts.Add(new AlertMessage(reader.GetString(0), platform, channelId, payload.Case, payload.OldStatus, payload.NewStatus, payload.ObservedAt, 1,
+                    payload.OldStatusSince, payload.NewCase));
+            }
+            return alerts;
+        }, cancellationToken);
+
     public Task<OutboxRow?> FindAsync(string deliveryId, CancellationToken cancellationToken) =>
         database.RunAsync("Reading an outbox row", async connection =>
         {

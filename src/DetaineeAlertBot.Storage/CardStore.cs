@@ -83,13 +83,13 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
     public Task<CardDeliveryState> GetDeliveryStateAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.RunAsync("Reading a channel's card state", async connection =>
         {
-            // One connection, three indexed reads (a plain channel needs only the first).
-            if (await ReadStyleAsync(connection, platform, channelId, cancellationToken).ConfigureAwait(false) == CardStyle.Plain)
-            {
-                return new CardDeliveryState(CardStyle.Plain, null, null);
-            }
+            // One connection, three indexed reads (a plain channel needs no card; a mute holds in either style).
+            var style = await ReadStyleAsync(connection, platform, channelId, cancellationToken).ConfigureAwait(false);
             var mute = await ReadMuteAsync(connection, platform, channelId, caseKey, at, cancellationToken).ConfigureAwait(false);
-            return new CardDeliveryState(CardStyle.Card, mute, await ReadCardAsync(connection, null, platform, channelId, caseKey, cancellationToken).ConfigureAwait(false));
+            var card = style == CardStyle.Plain || mute is not null
+                ? null
+                : await ReadCardAsync(connection, null, platform, channelId, caseKey, cancellationToken).ConfigureAwait(false);
+            return new CardDeliveryState(style, mute, card);
         }, cancellationToken);
 
     public Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken) =>
@@ -162,8 +162,10 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
             await using var command = connection.Command(
                 "INSERT INTO case_mutes (platform, channel_id, case_source, case_id, muted_until, set_by_id, set_by_name, set_at) " +
                 "VALUES (@platform, @channel_id, @case_source, @case_id, @muted_until, @set_by_id, @set_by_name, @set_at) " +
+                // A mute not yet summarized (running, or ended moments ago) keeps its start: one summary covers both.
                 "ON CONFLICT (platform, channel_id, case_source, case_id) DO UPDATE SET muted_until = excluded.muted_until, " +
-                "set_by_id = excluded.set_by_id, set_by_name = excluded.set_by_name, set_at = excluded.set_at");
+                "set_by_id = excluded.set_by_id, set_by_name = excluded.set_by_name, " +
+                "set_at = CASE WHEN case_mutes.summarized_at IS NULL THEN case_mutes.set_at ELSE excluded.set_at END, summarized_at = NULL");
             BindChannelCase(command, mute.Platform, mute.ChannelId, mute.Case);
             command.With("@muted_until", _dialect.Timestamp(mute.Until)).With("@set_by_id", mute.SetById).With("@set_by_name", mute.SetByName)
                 .With("@set_at", _dialect.Timestamp(mute.SetAt));
@@ -174,14 +176,12 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
     public Task<bool> UnmuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.RunAsync("Unmuting a case", async connection =>
         {
-            await using var command = connection.Command($"DELETE FROM case_mutes WHERE {ChannelCase} AND muted_until > @at");
+            // Ended, not deleted: the summary of what was withheld is still to come.
+            var which = caseKey == CaseMute.AllCases ? "platform = @platform AND channel_id = @channel_id" : ChannelCase;
+            await using var command = connection.Command($"UPDATE case_mutes SET muted_until = @at WHERE {which} AND muted_until > @at");
             BindChannelCase(command, platform, channelId, caseKey);
             command.With("@at", _dialect.Timestamp(at));
-            var running = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
-            await using var expired = connection.Command($"DELETE FROM case_mutes WHERE {ChannelCase}");
-            BindChannelCase(expired, platform, channelId, caseKey);
-            await expired.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return running;
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
         }, cancellationToken);
 
     public Task<CaseMute?> FindMuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -196,13 +196,44 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
 
     private async Task<CaseMute?> ReadMuteAsync(DbConnection connection, string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var command = connection.Command($"SELECT muted_until, set_by_id, set_by_name, set_at FROM case_mutes WHERE {ChannelCase} AND muted_until > @at");
+        await using var command = connection.Command(
+            "SELECT muted_until, set_by_id, set_by_name, set_at, case_source, case_id FROM case_mutes WHERE platform = @platform AND channel_id = @channel_id " +
+            "AND ((case_source = @case_source AND case_id = @case_id) OR (case_source = '*' AND case_id = '*')) AND muted_until > @at " +
+            "ORDER BY muted_until DESC LIMIT 1");
         BindChannelCase(command, platform, channelId, caseKey);
         command.With("@at", _dialect.Timestamp(at));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        return new CaseMute(platform, channelId, caseKey, _dialect.ReadTimestamp(reader, 0), reader.GetString(1), reader.GetString(2), _dialect.ReadTimestamp(reader, 3));
+        return new CaseMute(platform, channelId, new CaseKey(reader.GetString(4), reader.GetString(5)), _dialect.ReadTimestamp(reader, 0), reader.GetString(1),
+            reader.GetString(2), _dialect.ReadTimestamp(reader, 3));
     }
+
+    public Task<IReadOnlyList<CaseMute>> ListEndedUnsummarizedAsync(DateTimeOffset at, int max, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<CaseMute>>("Listing ended mutes", async connection =>
+        {
+            await using var command = connection.Command(
+                    "SELECT platform, channel_id, case_source, case_id, muted_until, set_by_id, set_by_name, set_at FROM case_mutes " +
+                    "WHERE muted_until <= @at AND summarized_at IS NULL ORDER BY muted_until LIMIT @max")
+                .With("@at", _dialect.Timestamp(at)).With("@max", Math.Max(1, max));
+            var mutes = new List<CaseMute>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                mutes.Add(new CaseMute(reader.GetString(0), reader.GetString(1), new CaseKey(reader.GetString(2), reader.GetString(3)), _dialect.ReadTimestamp(reader, 4),
+                    reader.GetString(5), reader.GetString(6), _dialect.ReadTimestamp(reader, 7)));
+            }
+            return mutes;
+        }, cancellationToken);
+
+    public Task MarkSummarizedAsync(CaseMute mute, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.RunAsync("Recording a mute's summary", async connection =>
+        {
+            // Only the mute as listed: one extended or set again since then is a new period, summarized when it ends.
+            await using var command = connection.Command($"UPDATE case_mutes SET summarized_at = @at WHERE {ChannelCase} AND muted_until = @until AND summarized_at IS NULL");
+            BindChannelCase(command, mute.Platform, mute.ChannelId, mute.Case);
+            command.With("@at", _dialect.Timestamp(at)).With("@until", _dialect.Timestamp(mute.Until));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     private async Task<CaseCard?> ReadCardAsync(DbConnection connection, DbTransaction? transaction, string platform, string channelId, CaseKey caseKey,
         CancellationToken cancellationToken)

@@ -204,6 +204,45 @@ public sealed class ChannelSettingsListingTests
     }
 }
 
+/// <summary>Mutes that end (by time or by unmute) stay until their summary is queued; a channel-wide mute covers every case.</summary>
+public sealed class MuteEndTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly DateTimeOffset At = TestDatabase.Start;
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task EndedMutes_AreListedUntilSummarized_AChannelMuteCoversEveryCase_AndWithheldAlertsAreFoundForTheSummary(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var a = new CaseKey(Make.Source, "a");
+        await db.Cards.MuteAsync(new CaseMute("slack", "C1", a, At.AddHours(24), "U1", "Dana", At), None);
+        await db.Cards.MuteAsync(new CaseMute("slack", "C2", CaseMute.AllCases, At.AddHours(1), "U1", "Dana", At), None);
+
+        Assert.Equal(CaseMute.AllCases, (await db.Cards.FindMuteAsync("slack", "C2", new CaseKey(Make.Source, "zzz"), At.AddMinutes(5), None))!.Case);
+        Assert.True(await db.Cards.UnmuteAsync("slack", "C1", a, At.AddHours(2), None));
+        var ended = await db.Cards.ListEndedUnsummarizedAsync(At.AddHours(3), 10, None);
+        Assert.Equal(["C2", "C1"], ended.Select(m => m.ChannelId)); // by end time
+        Assert.Equal(At.AddHours(2), ended[1].Until);
+        await db.Cards.MarkSummarizedAsync(ended[1], At.AddHours(3), None);
+        Assert.Equal(["C2"], (await db.Cards.ListEndedUnsummarizedAsync(At.AddHours(3), 10, None)).Select(m => m.ChannelId));
+
+        // A withheld alert of C1's case, as the dispatcher marks it, is what the summary lists.
+        var original = Make.Case("a", CaseStatus.Detained);
+        await db.Cases.ApplyAsync(Make.Baseline(At, original), None);
+        await db.Watchlists.AddAsync(new WatchlistEntry("slack", "C1", Make.Source, "a", "admin", At), None);
+        db.AdvanceTo(At.AddMinutes(30));
+        await db.Cases.ApplyAsync(Make.Plan(At.AddMinutes(30), Make.StatusChange(original with { Status = CaseStatus.Released }, CaseStatus.Detained)), None);
+        var term = await db.Outbox.BeginTermAsync(None);
+        var row = Assert.Single((await db.Outbox.ClaimAsync(new ClaimRequest(term, "me", TimeSpan.FromMinutes(2), 10, ["slack"]), None)).Items);
+        await db.Outbox.MarkSentAsync(row.DeliveryId, term, IAlertOutbox.WithheldExternalId, None);
+
+        var withheld = await db.Outbox.ListWithheldAsync("slack", "C1", a, At, At.AddHours(2), 10, None);
+        Assert.Equal(CaseStatus.Released, Assert.Single(withheld).NewStatus);
+        Assert.Empty(await db.Outbox.ListWithheldAsync("slack", "C1", a, At.AddHours(1), At.AddHours(2), 10, None));
+    }
+}
+
 /// <summary>Statuses set by hand: who set it and why in the history, and the feed's own value kept until the feed changes it.</summary>
 public sealed class ManualStatusStoreTests
 {

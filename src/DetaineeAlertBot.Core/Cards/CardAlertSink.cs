@@ -23,14 +23,14 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
     {
         var now = time.GetUtcNow();
         var (style, mute, card) = await store.GetDeliveryStateAsync(alert.Platform, alert.ChannelId, alert.Case.Key, now, cancellationToken).ConfigureAwait(false);
+        if (mute is not null)
+        {
+            return DeliveryResult.Withheld($"{(mute.IsChannelWide ? "channel" : "case")} muted in this channel until {mute.Until:yyyy-MM-dd HH:mm} UTC by {mute.SetByName}");
+        }
+
         if (style == CardStyle.Plain)
         {
             return await inner.SendAsync(alert, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (mute is not null)
-        {
-            return DeliveryResult.Withheld($"case muted in this channel until {mute.Until:yyyy-MM-dd HH:mm} UTC by {mute.SetByName}");
         }
 
         if (card is null || card.MessageId is null || card.DeliveryId == alert.DeliveryId)

@@ -21,7 +21,7 @@ public sealed record CardClickResult(CommandReply? PrivateReply, CardView? Updat
 /// everyone in the channel; Mute 24h (admins) mutes that case in that channel"). A button carries only the card's opaque
 /// id; the card must be in the channel the click came from, so an id copied elsewhere leads nowhere and says nothing.
 /// </summary>
-public sealed class CardClicks(ICardStore cards, CaseCommands cases, TimeProvider time, ILogger<CardClicks> logger)
+public sealed class CardClicks(ICardStore cards, CaseCommands cases, MuteSummaries summaries, TimeProvider time, ILogger<CardClicks> logger)
 {
     /// <summary>How long the card's Mute button mutes a case.</summary>
     public static readonly TimeSpan MuteFor = TimeSpan.FromHours(24);
@@ -69,7 +69,7 @@ public sealed class CardClicks(ICardStore cards, CaseCommands cases, TimeProvide
                 return await UpdatedAsync(card, now, cancellationToken).ConfigureAwait(false);
 
             case CardAction.Unmute:
-                await cards.UnmuteAsync(card.Platform, card.ChannelId, card.Case, now, cancellationToken).ConfigureAwait(false);
+                if (await cards.UnmuteAsync(card.Platform, card.ChannelId, card.Case, now, cancellationToken).ConfigureAwait(false)) summaries.Notify();
                 logger.LogInformation("{Who} unmuted case {Case} in {Platform} channel {ChannelId}", click.Who.Actor, card.Case, card.Platform, card.ChannelId);
                 return await UpdatedAsync(card, now, cancellationToken).ConfigureAwait(false);
 

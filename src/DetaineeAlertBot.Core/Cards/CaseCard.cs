@@ -51,5 +51,12 @@ public sealed record CaseCard(
 /// <summary>"Acknowledged by Dana 10:12 UTC": who pressed Acknowledge, as the platform names them.</summary>
 public sealed record CardAcknowledgement(string UserId, string UserName, DateTimeOffset At);
 
-/// <summary>A case muted in one channel until <see cref="Until"/> (the card's Mute 24h; /watchlist mute extends it).</summary>
-public sealed record CaseMute(string Platform, string ChannelId, CaseKey Case, DateTimeOffset Until, string SetById, string SetByName, DateTimeOffset SetAt);
+/// <summary>A case muted in one channel until <see cref="Until"/> (the card's Mute 24h, /watchlist mute). <see cref="AllCases"/>
+/// as <see cref="Case"/> mutes every case of the channel.</summary>
+public sealed record CaseMute(string Platform, string ChannelId, CaseKey Case, DateTimeOffset Until, string SetById, string SetByName, DateTimeOffset SetAt)
+{
+    /// <summary>The key of a mute of the whole channel (/watchlist mute query:all).</summary>
+    public static readonly CaseKey AllCases = new("*", "*");
+
+    public bool IsChannelWide => Case == AllCases;
+}

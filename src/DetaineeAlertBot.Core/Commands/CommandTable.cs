@@ -31,6 +31,14 @@ public static class CommandTable
         new("source", "A source name", MaxLength: 100, SuggestsCases: false, Placeholder: "source:<..>") { Required = false },
     ];
 
+    private static readonly IReadOnlyList<OptionSpec> MuteFields =
+    [
+        new("query", "Name, alias or case id, or all", MaxLength: 100, SuggestsCases: true, Placeholder: "query:<name or id|all>"),
+        new("for", "How long: 30m, 24h, 7d (1 minute to 90 days)", MaxLength: 10, SuggestsCases: false, Placeholder: "for:<30m|24h|7d>"),
+    ];
+
+    private static readonly OptionSpec MuteQuery = new("query", "Name, alias or case id, or all", MaxLength: 100, SuggestsCases: true, Placeholder: "query:<name or id|all>");
+
     private static readonly OptionSpec RuleId = new("rule", "The rule's id from /watchlist list", MaxLength: 20, SuggestsCases: false, Placeholder: "rule:<id>");
 
     private const string WatchlistRefusalDiscord = "Only admins can change this channel's watchlist (ask someone with Manage Server).";
@@ -61,6 +69,10 @@ public static class CommandTable
             new SubcommandSpec("follow", "Follow every case matching a rule in this channel", null, (h, value, context, ct) => h.Watchlists.FollowAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true, Fields = RuleFields },
             new SubcommandSpec("unfollow", "Stop following a rule in this channel", RuleId, (h, value, context, ct) => h.Watchlists.UnfollowAsync(value, context, ct))
+                .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
+            new SubcommandSpec("mute", "Record a case's changes here without posting them, for a while", null, (h, value, context, ct) => h.Watchlists.MuteAsync(value, context, ct))
+                .ForAdmins(WatchlistRefusal) with { PostedInChannel = true, Fields = MuteFields },
+            new SubcommandSpec("unmute", "Post a muted case's changes here again", MuteQuery, (h, value, context, ct) => h.Watchlists.UnmuteAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
             new SubcommandSpec("style", "How this channel hears about changes", Style, (h, value, context, ct) => h.Watchlists.StyleAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },

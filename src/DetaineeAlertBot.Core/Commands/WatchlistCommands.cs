@@ -10,8 +10,9 @@ namespace DetaineeAlertBot.Core.Commands;
 /// <summary>WatchlistCommands answers /watchlist add|remove|list for the channel the command was run in.
 /// Changing a watchlist is for admins only (<see cref="CommandTable"/>; <see cref="BotCommands"/> refuses everyone
 /// else before these run), and never binds a case the user did not clearly mean.</summary>
-public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, ICardStore cards, IRuleStore rules, TimeProvider time)
+public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, ICardStore cards, IRuleStore rules, MuteSummaries summaries, TimeProvider time)
 {
+    private static readonly string[] MuteKeys = ["query", "for"];
     private static readonly string[] RuleKeys = ["country", "nationality", "held_by", "status", "source"];
     /// <summary>Below this score a fuzzy match is not bound: the user is asked for the case id instead.</summary>
     public const double BindConfidence = 0.85;
@@ -97,6 +98,46 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
             ? CommandReply.Success($"This channel now follows rule {stored.Id}", $"{stored.Describe()}: {matching} case(s) match today; "
                 + "this channel gets their changes, and cases that match later.", ephemeral: false)
             : CommandReply.Info(null, $"This channel already follows that rule (rule {stored.Id}: {stored.Describe()}).");
+    }
+
+    /// <summary>/watchlist mute query:&lt;name or id | all&gt; for:&lt;duration&gt;: the case's changes here are recorded, not
+    /// posted, until then; when the mute ends the channel gets one summary.</summary>
+    public async Task<CommandReply> MuteAsync(string? text, CommandContext context, CancellationToken cancellationToken)
+    {
+        var values = KeyValueText.Parse(text, MuteKeys, out var stray);
+        var query = values.GetValueOrDefault("query") ?? (stray.Length > 0 ? stray : null);
+        if (!MuteDuration.TryParse(values.GetValueOrDefault("for"), out var duration))
+        {
+            return CommandReply.Info(null, "For how long? Give for: with a number and m, h or d, from 1 minute to 90 days, e.g. `/watchlist mute query:Amir Amiry for:24h`. Nothing was changed.");
+        }
+        var (key, name, reply) = ResolveMuteTarget(query, "mute");
+        if (reply is not null) return reply;
+        var now = time.GetUtcNow();
+        var until = now + duration;
+        await cards.MuteAsync(new CaseMute(context.Platform, context.ChannelId, key, until, context.UserId, context.UserName ?? context.UserId, now), cancellationToken)
+            .ConfigureAwait(false);
+        return CommandReply.Success($"Muted {name} here until {CaseFormat.DateTime(until)}",
+            "Changes are recorded, not posted. When the mute ends (then, or with /watchlist unmute) this channel gets one summary of what changed.", ephemeral: false);
+    }
+
+    /// <summary>/watchlist unmute query:&lt;name or id | all&gt;.</summary>
+    public async Task<CommandReply> UnmuteAsync(string? query, CommandContext context, CancellationToken cancellationToken)
+    {
+        var (key, name, reply) = ResolveMuteTarget(query, "unmute");
+        if (reply is not null) return reply;
+        if (!await cards.UnmuteAsync(context.Platform, context.ChannelId, key, time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return CommandReply.Info(null, $"{name} is not muted here; nothing was changed.");
+        }
+        summaries.Notify();
+        return CommandReply.Success($"Unmuted {name} here", "Changes are posted again; a summary of what changed while muted follows.", ephemeral: false);
+    }
+
+    private (Cases.CaseKey Key, string Name, CommandReply? Reply) ResolveMuteTarget(string? query, string verb)
+    {
+        if (string.Equals(query?.Trim(), "all", StringComparison.OrdinalIgnoreCase)) return (CaseMute.AllCases, "every case", null);
+        var (target, reply) = ResolveForChange(query, verb);
+        return target is null ? (default, "", reply) : (target.Key, target.Name, null);
     }
 
     /// <summary>/watchlist unfollow rule:&lt;id&gt;.</summary>

@@ -67,6 +67,14 @@ public interface IAlertOutbox
     /// <summary>Row counts by platform and state for the metrics gauges ("sent" from the maintained counters).</summary>
     Task<IReadOnlyList<OutboxPlatformCount>> CountByPlatformAsync(CancellationToken cancellationToken);
 
+    /// <summary>The alerts withheld from a channel (a muted case, <see cref="WithheldExternalId"/>) created in [from, to],
+    /// newest first, at most <paramref name="max"/>; only those of <paramref name="caseKey"/> unless it is null.</summary>
+    Task<IReadOnlyList<AlertMessage>> ListWithheldAsync(string platform, string channelId, Cases.CaseKey? caseKey, DateTimeOffset from, DateTimeOffset to, int max,
+        CancellationToken cancellationToken);
+
+    /// <summary>The external id a withheld alert's row is marked sent with: it was not posted, on purpose.</summary>
+    public const string WithheldExternalId = "withheld";
+
     /// <summary>One row by delivery id, for tests and diagnostics; null when unknown.</summary>
     Task<OutboxRow?> FindAsync(string deliveryId, CancellationToken cancellationToken);
 }

@@ -55,10 +55,17 @@ public interface ICardStore
     /// <summary>Mutes a case in a channel until <see cref="CaseMute.Until"/> (replacing an earlier mute of it).</summary>
     Task MuteAsync(CaseMute mute, CancellationToken cancellationToken);
 
-    /// <summary>Ends the mute of a case in a channel; true when there was one still running at <paramref name="at"/>.</summary>
+    /// <summary>Mutes that have ended (expired or unmuted) by <paramref name="at"/> and whose summary is not queued yet.</summary>
+    Task<IReadOnlyList<CaseMute>> ListEndedUnsummarizedAsync(DateTimeOffset at, int max, CancellationToken cancellationToken);
+
+    /// <summary>Records that this ended mute's summary was queued (or that it had nothing to summarize).</summary>
+    Task MarkSummarizedAsync(CaseMute mute, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Ends the mute of a case in a channel (<see cref="CaseMute.AllCases"/>: every mute of the channel) at
+    /// <paramref name="at"/>; true when one was still running. Its summary follows (<see cref="ListEndedUnsummarizedAsync"/>).</summary>
     Task<bool> UnmuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>The mute of this case in this channel still running at <paramref name="at"/>, or null.</summary>
+    /// <summary>The mute of this case (or of the whole channel) still running at <paramref name="at"/>, or null.</summary>
     Task<CaseMute?> FindMuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
 }
 

@@ -95,6 +95,8 @@ public static class PipelineSetup
         services.AddHostedService<StartupService>();
         services.AddHostedService<AlertDispatchService>();
         services.AddHostedService<OutboxPruneService>();
+        services.AddSingleton<MuteSummaries>();
+        services.AddHostedService<MuteSummaryService>();
         return builder;
     }
 

@@ -33,7 +33,7 @@ public class CommandTests
     {
         var catalog = Catalog(_search, Stored(Amiry), Stored(Amini));
         var time = new FakeTimeProvider(Now);
-        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, _cards, _rules, time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
+        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, _cards, _rules, new Core.Cards.MuteSummaries(_cards, new InMemoryAlertOutbox(time), catalog, time, NullLogger<Core.Cards.MuteSummaries>.Instance), time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
     }
 
     private static CommandContext Admin => new("discord", "chan-1", "u1", "lead", IsAdmin: true);

@@ -178,6 +178,18 @@ public sealed class InMemoryAlertOutbox(TimeProvider time) : IAlertOutbox
         }
     }
 
+    public Task<IReadOnlyList<AlertMessage>> ListWithheldAsync(string platform, string channelId, DetaineeAlertBot.Core.Cases.CaseKey? caseKey, DateTimeOffset from, DateTimeOffset to, int max,
+        CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<IReadOnlyList<AlertMessage>>(_rows
+                .Where(r => r.ExternalId == IAlertOutbox.WithheldExternalId && r.Item.Platform == platform && r.Item.ChannelId == channelId && r.Item.Alert is not null
+                    && r.Item.CreatedAt >= from && r.Item.CreatedAt <= to && (caseKey is null || r.Item.Alert.Case.Key == caseKey))
+                .OrderByDescending(r => r.Item.CreatedAt).Take(max).Select(r => r.Item.Alert!).ToArray());
+        }
+    }
+
     public Task<OutboxRow?> FindAsync(string deliveryId, CancellationToken cancellationToken)
     {
         lock (_lock)

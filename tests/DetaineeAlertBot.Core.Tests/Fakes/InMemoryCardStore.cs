@@ -41,9 +41,8 @@ public sealed class InMemoryCardStore : ICardStore
     public async Task<CardDeliveryState> GetDeliveryStateAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var style = await GetStyleAsync(platform, channelId, cancellationToken);
-        return style == CardStyle.Plain
-            ? new CardDeliveryState(style, null, null)
-            : new CardDeliveryState(style, await FindMuteAsync(platform, channelId, caseKey, at, cancellationToken), await FindAsync(platform, channelId, caseKey, cancellationToken));
+        var mute = await FindMuteAsync(platform, channelId, caseKey, at, cancellationToken);
+        return new CardDeliveryState(style, mute, style == CardStyle.Plain || mute is not null ? null : await FindAsync(platform, channelId, caseKey, cancellationToken));
     }
 
     public Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken) =>
@@ -84,15 +83,39 @@ public sealed class InMemoryCardStore : ICardStore
 
     public Task MuteAsync(CaseMute mute, CancellationToken cancellationToken)
     {
+        _summarized.TryRemove((mute.Platform, mute.ChannelId, mute.Case), out _);
         _mutes[(mute.Platform, mute.ChannelId, mute.Case)] = mute;
         return Task.CompletedTask;
     }
 
-    public Task<bool> UnmuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Task.FromResult(_mutes.TryRemove((platform, channelId, caseKey), out var mute) && mute.Until > at);
+    private readonly ConcurrentDictionary<(string, string, CaseKey), bool> _summarized = new();
+
+    public Task<bool> UnmuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var ended = false;
+        foreach (var (key, mute) in _mutes)
+        {
+            if (mute.Platform != platform || mute.ChannelId != channelId || mute.Until <= at || (caseKey != CaseMute.AllCases && mute.Case != caseKey)) continue;
+            _mutes[key] = mute with { Until = at };
+            ended = true;
+        }
+        return Task.FromResult(ended);
+    }
 
     public Task<CaseMute?> FindMuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
-        Task.FromResult(_mutes.TryGetValue((platform, channelId, caseKey), out var mute) && mute.Until > at ? mute : null);
+        Task.FromResult(
+            (_mutes.TryGetValue((platform, channelId, caseKey), out var mute) && mute.Until > at ? mute : null)
+            ?? (_mutes.TryGetValue((platform, channelId, CaseMute.AllCases), out var all) && all.Until > at ? all : null));
+
+    public Task<IReadOnlyList<CaseMute>> ListEndedUnsummarizedAsync(DateTimeOffset at, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CaseMute>>(_mutes.Values.Where(m => m.Until <= at && !_summarized.ContainsKey((m.Platform, m.ChannelId, m.Case)))
+            .OrderBy(m => m.Until).Take(max).ToArray());
+
+    public Task MarkSummarizedAsync(CaseMute mute, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        _summarized[(mute.Platform, mute.ChannelId, mute.Case)] = true;
+        return Task.CompletedTask;
+    }
 
     private CaseCard Resolve(CaseCard card) =>
         card.MessageId is null && SentRows.TryGetValue(card.DeliveryId, out var externalId) ? card with { MessageId = externalId } : card;

@@ -1,3 +1,4 @@
+using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Watchlists;
@@ -70,5 +71,60 @@ public sealed class RuleTests
         Assert.Equal(country, values.GetValueOrDefault("country"));
         Assert.Equal(status, values.GetValueOrDefault("status"));
         Assert.Equal(stray, unparsed);
+    }
+}
+
+public sealed class MuteTests
+{
+    [Theory]
+    [InlineData("30m", 30)]
+    [InlineData("24h", 24 * 60)]
+    [InlineData("7D", 7 * 24 * 60)]
+    [InlineData("1m", 1)]
+    [InlineData("90d", 90 * 24 * 60)]
+    public void MuteDuration_ANumberAndAUnit_FromAMinuteTo90Days(string text, int minutes)
+    {
+        Assert.True(MuteDuration.TryParse(text, out var duration));
+        Assert.Equal(TimeSpan.FromMinutes(minutes), duration);
+    }
+
+    [Theory]
+    [InlineData("0m")]
+    [InlineData("91d")]
+    [InlineData("24")]
+    [InlineData("h")]
+    [InlineData("2w")]
+    [InlineData("-5m")]
+    [InlineData(null)]
+    public void MuteDuration_AnythingElse_IsRefused(string? text) => Assert.False(MuteDuration.TryParse(text, out _));
+
+    [Fact]
+    public async Task MuteSummaries_AnEndedMute_IsSummarizedOnce_LatestFirst_AndAnEmptyOneSilently()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestData.Now);
+        var cards = new Fakes.InMemoryCardStore();
+        var outbox = new Fakes.InMemoryAlertOutbox(time);
+        var catalog = TestData.Catalog(null, TestData.Stored(TestData.Case("a", CaseStatus.Released, name: "Amir Amiry")));
+        var summaries = new Core.Cards.MuteSummaries(cards, outbox, catalog, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Cards.MuteSummaries>.Instance);
+        var key = new CaseKey("feed", "a");
+        await cards.MuteAsync(new Core.Cards.CaseMute("slack", "C1", key, TestData.Now.AddHours(1), "U1", "Dana", TestData.Now), CancellationToken.None);
+        await cards.MuteAsync(new Core.Cards.CaseMute("slack", "C2", key, TestData.Now.AddHours(1), "U1", "Dana", TestData.Now), CancellationToken.None);
+        var first = TestData.Case("a", CaseStatus.Charged, name: "Amir Amiry");
+        var withheld = new[]
+        {
+            new AlertMessage("d2", "slack", "C1", first with { Status = CaseStatus.Released }, CaseStatus.Charged, CaseStatus.Released, TestData.Now.AddMinutes(20), 1),
+            new AlertMessage("d1", "slack", "C1", first, CaseStatus.Detained, CaseStatus.Charged, TestData.Now.AddMinutes(10), 1),
+        };
+
+        var report = summaries.Summary(new Core.Cards.CaseMute("slack", "C1", key, TestData.Now.AddHours(1), "U1", "Dana", TestData.Now), withheld);
+        time.Advance(TimeSpan.FromHours(2));
+        var queued = await summaries.RunOnceAsync(CancellationToken.None);
+        var again = await summaries.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal("While Amir Amiry was muted (2026-11-22 10:04 UTC – 2026-11-22 11:04 UTC): 2 changes", report.Title);
+        Assert.Equal(["Amir Amiry: Detained → Charged → Released (latest 2026-11-22 10:24 UTC)"], report.Lines);
+        Assert.Equal(0, queued); // nothing was withheld in the fake outbox: no empty summary
+        Assert.Equal(0, again);
+        Assert.Empty(await cards.ListEndedUnsummarizedAsync(time.GetUtcNow(), 10, CancellationToken.None));
     }
 }

@@ -54,9 +54,14 @@ public sealed class DiscordCardButtonTests
 
         var unmuted = await ClickAsync(host, card.Id, Button("Unmute"), Member, roles: [DiscordHost.AdminRole]);
         Assert.Contains("Mute 24h", Labels(unmuted["data"]!));
-        await DiscordCardTests.ChangeAsync(host, "deceased", delivered: 3);
-        Assert.Equal(2, host.Fake.Messages.Count);
-        Assert.Equal(card.Id, (string?)host.Fake.Messages[1].Reference!["message_id"]);
+        // The mute ended: one summary of what was withheld, in the channel.
+        await Eventually.TrueAsync(() => BotTestHost.AllSentAsync(host.App.Services, delivered: 3), because: "the mute's summary posted");
+        var summary = Assert.Single(host.Fake.Messages, m => m.Id != card.Id).Body["embeds"]![0]!;
+        Assert.StartsWith("While Amir Amiry was muted", DiscordCardTests.Unescape((string?)summary["title"]), StringComparison.Ordinal);
+        Assert.StartsWith("Amir Amiry: Charged → Released", DiscordCardTests.Unescape((string?)summary["description"]), StringComparison.Ordinal);
+        await DiscordCardTests.ChangeAsync(host, "deceased", delivered: 4);
+        Assert.Equal(3, host.Fake.Messages.Count);
+        Assert.Equal(card.Id, (string?)host.Fake.Messages[2].Reference!["message_id"]);
     }
 
     [Fact]
