@@ -18,6 +18,8 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         "c.ack_user_id, c.ack_user_name, c.ack_at, c.updated_at, o.state, o.external_id " +
         "FROM case_cards c LEFT JOIN alert_outbox o ON o.delivery_id = c.delivery_id ";
 
+    private const string MuteColumns = "platform, channel_id, case_source, case_id, muted_until, set_by_id, set_by_name, set_at";
+
     private readonly SqlDialect _dialect = database.Dialect;
 
     public Task<CardStyle> GetStyleAsync(string platform, string channelId, CancellationToken cancellationToken) =>
@@ -37,17 +39,10 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         database.RunAsync<IReadOnlyList<CaseMute>>("Listing a channel's mutes", async connection =>
         {
             await using var command = connection.Command(
-                    "SELECT case_source, case_id, muted_until, set_by_id, set_by_name, set_at FROM case_mutes " +
+                    $"SELECT {MuteColumns} FROM case_mutes " +
                     "WHERE platform = @platform AND channel_id = @channel_id AND muted_until > @at ORDER BY muted_until, case_source, case_id")
                 .With("@platform", platform).With("@channel_id", channelId).With("@at", _dialect.Timestamp(at));
-            var mutes = new List<CaseMute>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                mutes.Add(new CaseMute(platform, channelId, new CaseKey(reader.GetString(0), reader.GetString(1)), _dialect.ReadTimestamp(reader, 2),
-                    reader.GetString(3), reader.GetString(4), _dialect.ReadTimestamp(reader, 5)));
-            }
-            return mutes;
+            return await ReadMutesAsync(command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task SetStyleAsync(string platform, string channelId, CardStyle style, string setBy, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -197,32 +192,34 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
     private async Task<CaseMute?> ReadMuteAsync(DbConnection connection, string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(
-            "SELECT muted_until, set_by_id, set_by_name, set_at, case_source, case_id FROM case_mutes WHERE platform = @platform AND channel_id = @channel_id " +
+            $"SELECT {MuteColumns} FROM case_mutes WHERE platform = @platform AND channel_id = @channel_id " +
             "AND ((case_source = @case_source AND case_id = @case_id) OR (case_source = '*' AND case_id = '*')) AND muted_until > @at " +
             "ORDER BY muted_until DESC LIMIT 1");
         BindChannelCase(command, platform, channelId, caseKey);
         command.With("@at", _dialect.Timestamp(at));
+        return (await ReadMutesAsync(command, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+    }
+
+    /// <summary>Rows of <see cref="MuteColumns"/>, in the command's order.</summary>
+    private async Task<IReadOnlyList<CaseMute>> ReadMutesAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var mutes = new List<CaseMute>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
-        return new CaseMute(platform, channelId, new CaseKey(reader.GetString(4), reader.GetString(5)), _dialect.ReadTimestamp(reader, 0), reader.GetString(1),
-            reader.GetString(2), _dialect.ReadTimestamp(reader, 3));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            mutes.Add(new CaseMute(reader.GetString(0), reader.GetString(1), new CaseKey(reader.GetString(2), reader.GetString(3)), _dialect.ReadTimestamp(reader, 4),
+                reader.GetString(5), reader.GetString(6), _dialect.ReadTimestamp(reader, 7)));
+        }
+        return mutes;
     }
 
     public Task<IReadOnlyList<CaseMute>> ListEndedUnsummarizedAsync(DateTimeOffset at, int max, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<CaseMute>>("Listing ended mutes", async connection =>
         {
             await using var command = connection.Command(
-                    "SELECT platform, channel_id, case_source, case_id, muted_until, set_by_id, set_by_name, set_at FROM case_mutes " +
-                    "WHERE muted_until <= @at AND summarized_at IS NULL ORDER BY muted_until LIMIT @max")
+                    $"SELECT {MuteColumns} FROM case_mutes WHERE muted_until <= @at AND summarized_at IS NULL ORDER BY muted_until LIMIT @max")
                 .With("@at", _dialect.Timestamp(at)).With("@max", Math.Max(1, max));
-            var mutes = new List<CaseMute>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                mutes.Add(new CaseMute(reader.GetString(0), reader.GetString(1), new CaseKey(reader.GetString(2), reader.GetString(3)), _dialect.ReadTimestamp(reader, 4),
-                    reader.GetString(5), reader.GetString(6), _dialect.ReadTimestamp(reader, 7)));
-            }
-            return mutes;
+            return await ReadMutesAsync(command, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     public Task MarkSummarizedAsync(CaseMute mute, DateTimeOffset at, CancellationToken cancellationToken) =>

@@ -36,7 +36,7 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
         if (card is null || card.MessageId is null || card.DeliveryId == alert.DeliveryId)
         {
             // No card yet, or its post never arrived (dead, pruned), or this row is the card's own post being retried.
-            return await PostCardAsync(alert, mute: null, cancellationToken).ConfigureAwait(false);
+            return await PostCardAsync(alert, card, cancellationToken).ConfigureAwait(false);
         }
 
         var view = new CardView(card.CardId, card.DeliveryId, alert, card.Acknowledgement, Mute: null);
@@ -46,7 +46,7 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
             case CardEditOutcome.Gone or CardEditOutcome.Refused:
                 logger.LogInformation("Card {CardId} of case {CaseId} in {Platform} channel {ChannelId} cannot be edited ({Why}); posting a new card",
                     card.CardId, alert.Case.Id, alert.Platform, alert.ChannelId, edit.Failure?.Error);
-                return await PostCardAsync(alert, mute: null, cancellationToken).ConfigureAwait(false);
+                return await PostCardAsync(alert, known: null, cancellationToken).ConfigureAwait(false);
             case CardEditOutcome.Failed:
                 return edit.Failure!;
         }
@@ -58,10 +58,14 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
         return reply;
     }
 
-    private async Task<DeliveryResult> PostCardAsync(AlertMessage alert, CaseMute? mute, CancellationToken cancellationToken)
+    /// <param name="known">The card already read for this delivery: when this row started it (the store does so with the row),
+    /// no second write is needed before the post.</param>
+    private async Task<DeliveryResult> PostCardAsync(AlertMessage alert, CaseCard? known, CancellationToken cancellationToken)
     {
-        var card = await store.StartAsync(alert, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        var result = await cards.PostCardAsync(alert.ChannelId, new CardView(card.CardId, card.DeliveryId, alert, null, mute), cancellationToken).ConfigureAwait(false);
+        var card = known is not null && known.DeliveryId == alert.DeliveryId
+            ? known
+            : await store.StartAsync(alert, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var result = await cards.PostCardAsync(alert.ChannelId, new CardView(card.CardId, card.DeliveryId, alert, null, null), cancellationToken).ConfigureAwait(false);
         if (result.Outcome == DeliveryOutcome.Sent && result.ExternalId is { } messageId)
         {
             // A crash before this line leaves the id in the outbox row (marked sent by the resend's probe or nonce), where

@@ -21,6 +21,17 @@ namespace DetaineeAlertBot.Hosting;
 /// case sources. Their options sections are validated with every other section before anything starts (BotOptions).</summary>
 public static class PipelineSetup
 {
+    /// <summary>Registers a chat platform's sink for the dispatcher, wrapped so alerts go out in each channel's style: case
+    /// cards (the default) through <typeparamref name="TCards"/>, or one message per change through <typeparamref name="TSink"/>.</summary>
+    public static IServiceCollection AddChatAlertSink<TSink, TCards>(this IServiceCollection services)
+        where TSink : class, IAlertSink
+        where TCards : class, ICardPlatform
+    {
+        services.AddSingleton<TCards>();
+        return services.AddSingleton<IAlertSink>(provider => new CardAlertSink(provider.GetRequiredService<TSink>(), provider.GetRequiredService<TCards>(),
+            provider.GetRequiredService<ICardStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<CardAlertSink>>()));
+    }
+
     public static WebApplicationBuilder AddPipeline(this WebApplicationBuilder builder)
     {
         var services = builder.Services;

@@ -1,6 +1,4 @@
 using DetaineeAlertBot.Core.Alerts;
-using DetaineeAlertBot.Core.Cards;
-using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Discord.Gateway;
 using DetaineeAlertBot.Discord.Interactions;
 using DetaineeAlertBot.Discord.Rest;
@@ -61,11 +59,7 @@ public static class DiscordWiring
         services.AddSingleton<DiscordGuildBoundary>();
         services.AddSingleton<DiscordInteractionHandler>();
         services.AddSingleton<DiscordAlertSink>();
-        services.AddSingleton<DiscordCardPlatform>();
-        // Alerts go out in the channel's style: case cards (the default) or one message per change.
-        services.AddSingleton<IAlertSink>(provider => new CardAlertSink(provider.GetRequiredService<DiscordAlertSink>(),
-            provider.GetRequiredService<DiscordCardPlatform>(), provider.GetRequiredService<ICardStore>(),
-            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<CardAlertSink>>()));
+        services.AddChatAlertSink<DiscordAlertSink, DiscordCardPlatform>();
         services.AddSingleton<IPlatformProbe, DiscordPlatformProbe>();
         // After the nonce window, look in the channel before resending a delivery whose first attempt may have arrived.
         services.AddSingleton<IDeliveryProbe, DiscordDeliveryProbe>();

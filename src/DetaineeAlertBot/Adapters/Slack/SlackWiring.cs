@@ -1,6 +1,4 @@
 using DetaineeAlertBot.Core.Alerts;
-using DetaineeAlertBot.Core.Cards;
-using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Health;
 using DetaineeAlertBot.Hosting;
 using DetaineeAlertBot.Slack.Signing;
@@ -46,11 +44,7 @@ public static class SlackWiring
                 provider.GetRequiredService<ILogger<SlackApiClient>>());
         });
         services.AddSingleton<SlackAlertSink>();
-        services.AddSingleton<SlackCardPlatform>();
-        // Alerts go out in the channel's style: case cards (the default) or one message per change.
-        services.AddSingleton<IAlertSink>(provider => new CardAlertSink(provider.GetRequiredService<SlackAlertSink>(),
-            provider.GetRequiredService<SlackCardPlatform>(), provider.GetRequiredService<ICardStore>(),
-            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<CardAlertSink>>()));
+        services.AddChatAlertSink<SlackAlertSink, SlackCardPlatform>();
         services.AddSingleton<IPlatformProbe, SlackPlatformProbe>();
         services.AddSingleton<SlackWorkspace>();
         services.AddSingleton<SlackAccess>();
