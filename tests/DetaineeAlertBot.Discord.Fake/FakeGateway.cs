@@ -52,6 +52,13 @@ public sealed class FakeGateway : IAsyncDisposable
     /// <summary>Every payload any connection received from the client, in order.</summary>
     public IReadOnlyList<JsonObject> Received => Connections.SelectMany(c => c.Received).ToList();
 
+    /// <summary>Whether an open connection has been sent READY after identifying with all of <paramref name="intents"/>:
+    /// a dispatch that needs them reaches the bot from then on.</summary>
+    public bool HasReadyConnection(int intents)
+    {
+        lock (_lock) return _connections.Any(c => c.Ready && c.IsOpen && (c.Intents & intents) == intents);
+    }
+
     /// <summary>Adds a dispatch to the session; sends it now if a ready connection is open, else it waits for a RESUME replay.
     /// An INTERACTION_CREATE starts that interaction's 3 s deadline now, as on Discord, however late the client reads it.</summary>
     /// <param name="requiredIntents">Intent bits the event needs (e.g. GUILD_MESSAGES for MESSAGE_DELETE): then it goes to every

@@ -17,7 +17,7 @@ public sealed class DiscordCardButtonTests
     {
         await using var host = await DiscordHost.StartAsync(null);
         await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "baseline");
-        await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("ready"), because: "gateway identified");
+        await Eventually.TrueAsync(() => host.Fake.Gateway.HasReadyConnection(FakeGateway.GuildsIntent), because: "gateway identified");
         await DiscordCardTests.ChangeAsync(host, "charged", delivered: 1);
         var card = Assert.Single(host.Fake.Messages);
         string Button(string label) => ButtonId(host.Fake.FindMessage(card.Id)!.Body, label);

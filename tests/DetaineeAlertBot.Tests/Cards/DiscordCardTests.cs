@@ -49,7 +49,7 @@ public sealed class DiscordCardTests
     {
         await using var host = await DiscordHost.StartAsync(null, $"--Discord:UseGateway={gateway.ToString().ToLowerInvariant()}");
         await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("\"cases\":2"), because: "baseline");
-        if (gateway) await Eventually.TrueAsync(async () => (await host.HealthAsync()).Contains("ready"), because: "gateway identified");
+        if (gateway) await Eventually.TrueAsync(() => host.Fake.Gateway.HasReadyConnection(FakeDiscordServer.GuildMessagesIntent), because: "gateway identified");
         await ChangeAsync(host, "charged", delivered: 1);
         var first = Assert.Single(host.Fake.Messages);
 
