@@ -2,6 +2,7 @@ using DetaineeAlertBot.Tests.Host;
 using DetaineeAlertBot.Core.Sync;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using DetaineeAlertBot.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,7 +39,13 @@ internal sealed class SlackHost : IAsyncDisposable
         StartAsync(root: null, socketMode, httpCommands, extraArgs);
 
     /// <param name="root">A folder with its own config/ (see <see cref="CreateRoot"/>), or null for the repository's.</param>
-    public static async Task<SlackHost> StartAsync(string? root, bool socketMode, bool httpCommands, params string[] extraArgs)
+    public static Task<SlackHost> StartAsync(string? root, bool socketMode, bool httpCommands, params string[] extraArgs) =>
+        StartAsync(root, null, socketMode, httpCommands, extraArgs);
+
+    /// <param name="configure">Test hook passed to <see cref="BotApplication.Build"/> (runs after the standard registrations),
+    /// e.g. a FakeTimeProvider for the bot's clock.</param>
+    public static async Task<SlackHost> StartAsync(string? root, Action<WebApplicationBuilder>? configure, bool socketMode, bool httpCommands,
+        params string[] extraArgs)
     {
         var slack = await FakeSlackServer.StartAsync();
         var directory = root ?? Directory.CreateTempSubdirectory("slack-host-").FullName;
@@ -62,7 +69,7 @@ internal sealed class SlackHost : IAsyncDisposable
         }
 
         args.AddRange(extraArgs);
-        var app = BotApplication.Build([.. args], root: root);
+        var app = BotApplication.Build([.. args], configure, root);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new SlackHost(app, slack, directory, new HttpClient { BaseAddress = new Uri(address) });
@@ -104,6 +111,44 @@ internal sealed class SlackHost : IAsyncDisposable
         request.Headers.Add("X-Slack-Signature", signature);
         return request;
     }
+
+    /// <summary>The reply a user finally sees to a signed POST /slack/commands: the HTTP answer, or, when the bot deferred
+    /// ("Working on it…"), its response_url post. Either is correct; which one depends on how busy the machine is.</summary>
+    public async Task<JsonElement> CommandOverHttpAsync(string command, string text, string userId, string channelId = "C111")
+    {
+        var responseUrl = Slack.NewResponseUrl();
+        using var response = await Http.SendAsync(SignedCommand(command, text, userId, responseUrl: responseUrl, channelId: channelId));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var reply = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+        return await FinalReplyAsync(reply, responseUrl);
+    }
+
+    /// <summary>The reply a user finally sees to a slash_commands envelope over Socket Mode: the ack's payload, or, when the
+    /// bot deferred, its response_url post.</summary>
+    public async Task<JsonElement> CommandOverSocketAsync(FakeSocket socket, string command, string text, string userId, string channelId = "C111")
+    {
+        var responseUrl = Slack.NewResponseUrl();
+        var envelope = "env-" + Guid.NewGuid().ToString("N");
+        await socket.SendSlashCommandAsync(envelope, command, text, userId, channelId, responseUrl);
+        var ack = await socket.WaitForAckAsync(envelope, CommandWait);
+        return await FinalReplyAsync(ack.GetProperty("payload").Clone(), responseUrl);
+    }
+
+    /// <summary>Every string in a Slack message or reply (text and blocks), decoded, one per line.</summary>
+    public static string AllText(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString()!,
+        JsonValueKind.Object => string.Join("\n", element.EnumerateObject().Select(p => AllText(p.Value))),
+        JsonValueKind.Array => string.Join("\n", element.EnumerateArray().Select(AllText)),
+        _ => "",
+    };
+
+    private static readonly TimeSpan CommandWait = TimeSpan.FromSeconds(60);
+
+    private async Task<JsonElement> FinalReplyAsync(JsonElement reply, string responseUrl) =>
+        reply.GetProperty("text").GetString()!.StartsWith("Working on it", StringComparison.Ordinal)
+            ? await Slack.WaitForResponseUrlPostAsync(responseUrl, CommandWait)
+            : reply;
 
     /// <summary>Returns once the first feed document is in the catalog, so lookups have something to find.</summary>
     public async Task WaitForCasesAsync() =>
