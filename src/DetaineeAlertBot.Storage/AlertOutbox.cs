@@ -86,9 +86,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
                 }
                 else
                 {
-                    var payload = AlertPayload.Deserialize(reader.GetString(4));
-                    alert = new AlertMessage(deliveryId, platform, channel, payload.Case, payload.OldStatus, payload.NewStatus,
-                        payload.ObservedAt, attempts + 1, payload.OldStatusSince, payload.NewCase);
+                    alert = AlertPayload.Deserialize(reader.GetString(4)).ToMessage(deliveryId, platform, channel, attempts + 1);
                 }
                 batchNow = dialect.ReadTimestamp(reader, 11);
                 claimed.Add((Convert.ToInt64(reader.GetValue(10), CultureInfo.InvariantCulture), new OutboxItem(
@@ -206,20 +204,34 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
             }
             foreach (var target in targets)
             {
-                await using var insert = _dialect.BindNow(connection.Command(
-                        "INSERT INTO alert_outbox (delivery_id, kind, history_id, platform, channel_id, case_source, case_id, payload_json, state, attempts, next_attempt_at, created_at) " +
-                        $"VALUES (@id, '{ReportKind}', NULL, @platform, @channel, '', @incident, @payload, 'pending', 0, {_dialect.Now}, {_dialect.Now})", transaction), database.Time)
-                    .With("@id", DeliveryIds.New()).With("@platform", target.Platform).With("@channel", target.ChannelId)
-                    .With("@incident", incident).With("@payload", payload);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await InsertReportAsync(database, connection, transaction, DeliveryIds.New(), target, incident, payload, cancellationToken).ConfigureAwait(false);
             }
-            if (_dialect.OutboxQueuedNotification is { } notify)
-            {
-                await using var command = connection.Command(notify, transaction);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await NotifyQueuedAsync(database, connection, transaction, cancellationToken).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+    }
+
+    /// <summary>One report row for <paramref name="target"/>, due now, inside the caller's transaction (admin reports, digests).</summary>
+    internal static async Task InsertReportAsync(StorageDatabase database, DbConnection connection, DbTransaction transaction, string deliveryId, ReportTarget target,
+        string incident, string payload, CancellationToken cancellationToken)
+    {
+        var dialect = database.Dialect;
+        await using var insert = dialect.BindNow(connection.Command(
+                "INSERT INTO alert_outbox (delivery_id, kind, history_id, platform, channel_id, case_source, case_id, payload_json, state, attempts, next_attempt_at, created_at) " +
+                $"VALUES (@id, '{ReportKind}', NULL, @platform, @channel, '', @incident, @payload, 'pending', 0, {dialect.Now}, {dialect.Now})", transaction), database.Time)
+            .With("@id", deliveryId).With("@platform", target.Platform).With("@channel", target.ChannelId)
+            .With("@incident", incident).With("@payload", payload);
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Wakes listening dispatchers (Postgres NOTIFY at commit; nothing in SQLite, where they share the process).</summary>
+    internal static async Task NotifyQueuedAsync(StorageDatabase database, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (database.Dialect.OutboxQueuedNotification is { } notify)
+        {
+            await using var command = connection.Command(notify, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task<OutboxStats> GetStatsAsync(CancellationToken cancellationToken) =>
@@ -299,7 +311,9 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
         {
             await using var command = _dialect.BindNow(connection.Command(
                     "DELETE FROM alert_outbox WHERE delivery_id IN (SELECT delivery_id FROM alert_outbox " +
-                    $"WHERE state = 'sent' AND sent_at < {_dialect.NowPlus("@age")} ORDER BY sent_at LIMIT @batch)"), database.Time)
+                    $"WHERE state = 'sent' AND sent_at < {_dialect.NowPlus("@age")} " +
+                    // A change collected for a digest stays until a digest has taken it (a bot stopped longer than the retention).
+                    $"AND NOT (external_id = '{IAlertOutbox.DigestExternalId}' AND digest_id IS NULL) ORDER BY sent_at LIMIT @batch)"), database.Time)
                 .With("@age", -olderThan.TotalSeconds).With("@batch", Math.Max(1, batchSize));
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
@@ -332,9 +346,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var payload = AlertPayload.Deserialize(reader.GetString(1));
-                alerts.Add(new AlertMessage(reader.GetString(0), platform, channelId, payload.Case, payload.OldStatus, payload.NewStatus, payload.ObservedAt, 1,
-                    payload.OldStatusSince, payload.NewCase));
+                alerts.Add(AlertPayload.Deserialize(reader.GetString(1)).ToMessage(reader.GetString(0), platform, channelId));
             }
             return alerts;
         }, cancellationToken);
@@ -375,7 +387,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
     private static long Long(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? 0 : Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
-    private static string WriteReport(AdminReport report)
+    internal static string WriteReport(AdminReport report)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

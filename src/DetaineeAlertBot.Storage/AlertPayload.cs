@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 
 namespace DetaineeAlertBot.Storage;
@@ -31,6 +32,10 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    /// <summary>The row as the alert a sink sends (or a summary lists).</summary>
+    public AlertMessage ToMessage(string deliveryId, string platform, string channelId, int attempt = 1) =>
+        new(deliveryId, platform, channelId, Case, OldStatus, NewStatus, ObservedAt, attempt, OldStatusSince, NewCase);
 
     public static AlertPayload Deserialize(string json)
     {

@@ -78,13 +78,15 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
     public Task<CardDeliveryState> GetDeliveryStateAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken) =>
         database.RunAsync("Reading a channel's card state", async connection =>
         {
-            // One connection, three indexed reads (a plain channel needs no card; a mute holds in either style).
+            // One connection, up to four indexed reads (a mute holds in either style; a muted or digest channel, or a plain
+            // one, needs no card).
             var style = await ReadStyleAsync(connection, platform, channelId, cancellationToken).ConfigureAwait(false);
             var mute = await ReadMuteAsync(connection, platform, channelId, caseKey, at, cancellationToken).ConfigureAwait(false);
-            var card = style == CardStyle.Plain || mute is not null
+            var collecting = mute is null && await DigestStore.IsCollectingAsync(connection, platform, channelId, cancellationToken).ConfigureAwait(false);
+            var card = style == CardStyle.Plain || mute is not null || collecting
                 ? null
                 : await ReadCardAsync(connection, null, platform, channelId, caseKey, cancellationToken).ConfigureAwait(false);
-            return new CardDeliveryState(style, mute, card);
+            return new CardDeliveryState(style, mute, card, collecting);
         }, cancellationToken);
 
     public Task<CaseCard?> FindAsync(string platform, string channelId, CaseKey caseKey, CancellationToken cancellationToken) =>
@@ -258,10 +260,10 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         var messageId = reader.IsDBNull(6) ? null : reader.GetString(6);
         // The post arrived but the process died before storing its id: the outbox row, marked sent by the resend's
         // probe or nonce, has it.
-        if (messageId is null && !reader.IsDBNull(12) && reader.GetString(12) == "sent" && !reader.IsDBNull(13)) messageId = reader.GetString(13);
-        var payload = AlertPayload.Deserialize(reader.GetString(7));
-        var alert = new AlertMessage(deliveryId, platform, channelId, payload.Case, payload.OldStatus, payload.NewStatus, payload.ObservedAt, 1, payload.OldStatusSince,
-            payload.NewCase);
+        // A row withheld (muted) or collected for a digest was never posted: no message to edit.
+        if (messageId is null && !reader.IsDBNull(12) && reader.GetString(12) == "sent" && !reader.IsDBNull(13) && IAlertOutbox.IsMessageId(reader.GetString(13)))
+            messageId = reader.GetString(13);
+        var alert = AlertPayload.Deserialize(reader.GetString(7)).ToMessage(deliveryId, platform, channelId);
         var acknowledgement = reader.IsDBNull(8) ? null : new CardAcknowledgement(reader.GetString(8), reader.GetString(9), _dialect.ReadTimestamp(reader, 10));
         return new CaseCard(reader.GetString(0), platform, channelId, new CaseKey(reader.GetString(3), reader.GetString(4)), deliveryId, messageId, alert,
             acknowledgement, _dialect.ReadTimestamp(reader, 11));

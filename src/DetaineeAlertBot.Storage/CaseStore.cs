@@ -285,11 +285,7 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             alerts = await _dialect.InsertAsync(connection, transaction, traceParent is null ? InsertOutbox : InsertTracedOutbox, rows, null, cancellationToken)
                 .ConfigureAwait(false);
             await _dialect.InsertAsync(connection, transaction, StartCards, cards, null, cancellationToken).ConfigureAwait(false);
-            if (alerts > 0 && _dialect.OutboxQueuedNotification is { } notify)
-            {
-                await using var command = connection.Command(notify, transaction);
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            if (alerts > 0) await AlertOutbox.NotifyQueuedAsync(database, connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
         // 5. Presence: NotSeen keeps the first time a case went missing; SeenAgain clears it.

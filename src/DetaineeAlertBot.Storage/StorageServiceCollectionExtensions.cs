@@ -6,7 +6,7 @@ namespace DetaineeAlertBot.Storage;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>Registers one <see cref="StorageDatabase"/> for <paramref name="options"/> and the stores on it as
-    /// singletons: <see cref="ICaseStore"/>, <see cref="IWatchlistStore"/>, <see cref="IAlertOutbox"/>, <see cref="ICardStore"/>, <see cref="IRuleStore"/>. The host still
+    /// singletons: <see cref="ICaseStore"/>, <see cref="IWatchlistStore"/>, <see cref="IAlertOutbox"/>, <see cref="ICardStore"/>, <see cref="IRuleStore"/>, <see cref="IDigestStore"/>. The host still
     /// calls <see cref="ICaseStore.MigrateAsync"/> at start. The database is built on first use (the container
     /// disposes it), so an unknown provider fails then, with Storage:Provider named.</summary>
     public static IServiceCollection AddStorage(this IServiceCollection services, StorageOptions options)
@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAlertOutbox>(provider => new AlertOutbox(provider.GetRequiredService<StorageDatabase>()));
         services.AddSingleton<ICardStore>(provider => new CardStore(provider.GetRequiredService<StorageDatabase>()));
         services.AddSingleton<IRuleStore>(provider => new RuleStore(provider.GetRequiredService<StorageDatabase>()));
+        services.AddSingleton<IDigestStore>(provider => new DigestStore(provider.GetRequiredService<StorageDatabase>()));
         return services;
     }
 }

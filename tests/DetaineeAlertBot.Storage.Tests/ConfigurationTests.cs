@@ -41,7 +41,7 @@ public sealed class ConfigurationTests
         {
             var services = new ServiceCollection()
                 .AddStorage(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(directory, "bot.db")}" });
-            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IWatchlistStore), typeof(IAlertOutbox), typeof(ICardStore), typeof(IRuleStore)];
+            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IWatchlistStore), typeof(IAlertOutbox), typeof(ICardStore), typeof(IRuleStore), typeof(IDigestStore)];
             Assert.Equal(registered, services.Select(d => d.ServiceType));
             Assert.All(services, d => Assert.Equal(ServiceLifetime.Singleton, d.Lifetime));
 
@@ -53,6 +53,7 @@ public sealed class ConfigurationTests
             Assert.IsType<AlertOutbox>(provider.GetService(typeof(IAlertOutbox)));
             Assert.IsType<CardStore>(provider.GetService(typeof(ICardStore)));
             Assert.IsType<RuleStore>(provider.GetService(typeof(IRuleStore)));
+            Assert.IsType<DigestStore>(provider.GetService(typeof(IDigestStore)));
             await using var database = Assert.IsType<StorageDatabase>(provider.GetService(typeof(StorageDatabase)));
             Assert.Equal(StorageOptions.Sqlite, database.Provider);
         }

@@ -47,6 +47,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Watchlists = new WatchlistStore(Database);
         Outbox = new AlertOutbox(Database);
         Cards = new CardStore(Database);
+        Digests = new DigestStore(Database);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -62,6 +63,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public AlertOutbox Outbox { get; private set; }
 
     public CardStore Cards { get; private set; }
+
+    public DigestStore Digests { get; private set; }
 
     public static async Task<TestDatabase> CreateAsync(string provider, bool migrate = true)
     {
@@ -100,6 +103,7 @@ public sealed class TestDatabase : IAsyncDisposable
         Watchlists = new WatchlistStore(Database);
         Outbox = new AlertOutbox(Database);
         Cards = new CardStore(Database);
+        Digests = new DigestStore(Database);
     }
 
     /// <summary>One value from raw SQL, to look at rows the ports do not expose.</summary>

@@ -270,7 +270,7 @@ public sealed class AlertDispatcher
                 break;
 
             case DeliveryOutcome.Withheld:
-                accepted = await _outbox.MarkSentAsync(item.DeliveryId, Term, IAlertOutbox.WithheldExternalId, none).ConfigureAwait(false);
+                accepted = await _outbox.MarkSentAsync(item.DeliveryId, Term, result.ExternalId ?? IAlertOutbox.WithheldExternalId, none).ConfigureAwait(false);
                 if (accepted) _logger.LogInformation("Withheld {What} ({DeliveryId}) from {Platform} channel {ChannelId}: {Why}", what, item.DeliveryId, item.Platform, item.ChannelId, result.Error);
                 break;
 

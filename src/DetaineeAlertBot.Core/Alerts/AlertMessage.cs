@@ -54,8 +54,9 @@ public enum DeliveryOutcome
     /// <summary>The platform rejected this message as invalid: it can never succeed, dead letter at once.</summary>
     Rejected,
 
-    /// <summary>Not posted on purpose (the case is muted in this channel): done, like a delivery, and logged with why.
-    /// The change itself is in the case's history.</summary>
+    /// <summary>Not posted on purpose (the case is muted in this channel, or the channel takes digests): done, like a
+    /// delivery, and logged with why. The change itself is in the case's history, and the row says what will tell the
+    /// channel of it (<see cref="DeliveryResult.ExternalId"/>: the mute's summary or the next digest).</summary>
     Withheld,
 }
 
@@ -77,7 +78,11 @@ public sealed record DeliveryResult(DeliveryOutcome Outcome, string? ExternalId,
 
     public static DeliveryResult Rejected(string error) => new(DeliveryOutcome.Rejected, null, error, null);
 
-    public static DeliveryResult Withheld(string why) => new(DeliveryOutcome.Withheld, null, why, null);
+    /// <summary>Held back for a mute's summary: the row is marked <see cref="Storage.IAlertOutbox.WithheldExternalId"/>.</summary>
+    public static DeliveryResult Withheld(string why) => new(DeliveryOutcome.Withheld, Storage.IAlertOutbox.WithheldExternalId, why, null);
+
+    /// <summary>Held back for the channel's next digest: the row is marked <see cref="Storage.IAlertOutbox.DigestExternalId"/>.</summary>
+    public static DeliveryResult Collected(string why) => new(DeliveryOutcome.Withheld, Storage.IAlertOutbox.DigestExternalId, why, null);
 }
 
 /// <summary>IPlatformProbe checks whether a paused platform can send again (Discord GET /users/@me, Slack auth.test).</summary>

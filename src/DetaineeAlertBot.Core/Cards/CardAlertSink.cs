@@ -8,11 +8,12 @@ namespace DetaineeAlertBot.Core.Cards;
 /// CardAlertSink sends alerts in the channel's style. Plain: the platform's own sink, one message per change. Card: the
 /// first alert about a case posts its card; each later one edits the card to the latest status and posts the change as a
 /// reply pointing at it; a card that is gone (or that the platform will not edit any more) is posted anew. Muted cases
-/// are withheld. Every step is safe to repeat, so a retried outbox row (after a crash, a timeout, a lost lead) neither
+/// are withheld (for the mute's summary), and a digest channel's changes are collected for its next digest; both hold on
+/// the console too, which has no cards (<paramref name="cards"/> null: always plain). Every step is safe to repeat, so a retried outbox row (after a crash, a timeout, a lost lead) neither
 /// loses the card nor posts a second one: the card post is an ordinary delivery with its nonce and delivery ref, the
 /// edit is idempotent, and the reply carries the row's own delivery id.
 /// </summary>
-public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardStore store, TimeProvider time, ILogger<CardAlertSink> logger) : IAlertSink
+public sealed class CardAlertSink(IAlertSink inner, ICardPlatform? cards, ICardStore store, TimeProvider time, ILogger<CardAlertSink> logger) : IAlertSink
 {
     public string Platform => inner.Platform;
 
@@ -22,13 +23,18 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
     public async Task<DeliveryResult> SendAsync(AlertMessage alert, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (style, mute, card) = await store.GetDeliveryStateAsync(alert.Platform, alert.ChannelId, alert.Case.Key, now, cancellationToken).ConfigureAwait(false);
+        var (style, mute, card, collecting) = await store.GetDeliveryStateAsync(alert.Platform, alert.ChannelId, alert.Case.Key, now, cancellationToken).ConfigureAwait(false);
         if (mute is not null)
         {
             return DeliveryResult.Withheld($"{(mute.IsChannelWide ? "channel" : "case")} muted in this channel until {mute.Until:yyyy-MM-dd HH:mm} UTC by {mute.SetByName}");
         }
 
-        if (style == CardStyle.Plain)
+        if (collecting)
+        {
+            return DeliveryResult.Collected("this channel takes digests: collected for its next digest");
+        }
+
+        if (style == CardStyle.Plain || cards is null)
         {
             return await inner.SendAsync(alert, cancellationToken).ConfigureAwait(false);
         }
@@ -40,7 +46,7 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
         }
 
         var view = new CardView(card.CardId, card.DeliveryId, alert, card.Acknowledgement, Mute: null);
-        var edit = await cards.EditCardAsync(alert.ChannelId, card.MessageId, view, cancellationToken).ConfigureAwait(false);
+        var edit = await cards!.EditCardAsync(alert.ChannelId, card.MessageId, view, cancellationToken).ConfigureAwait(false);
         switch (edit.Outcome)
         {
             case CardEditOutcome.Gone or CardEditOutcome.Refused:
@@ -65,7 +71,7 @@ public sealed class CardAlertSink(IAlertSink inner, ICardPlatform cards, ICardSt
         var card = known is not null && known.DeliveryId == alert.DeliveryId
             ? known
             : await store.StartAsync(alert, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        var result = await cards.PostCardAsync(alert.ChannelId, new CardView(card.CardId, card.DeliveryId, alert, null, null), cancellationToken).ConfigureAwait(false);
+        var result = await cards!.PostCardAsync(alert.ChannelId, new CardView(card.CardId, card.DeliveryId, alert, null, null), cancellationToken).ConfigureAwait(false);
         if (result.Outcome == DeliveryOutcome.Sent && result.ExternalId is { } messageId)
         {
             // A crash before this line leaves the id in the outbox row (marked sent by the resend's probe or nonce), where

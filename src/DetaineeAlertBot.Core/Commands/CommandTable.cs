@@ -21,6 +21,9 @@ public static class CommandTable
     private static readonly OptionSpec Style = new("style", "card (one living card per case) or plain (one message per change)", MaxLength: 10, SuggestsCases: false,
         Placeholder: "style:<card|plain>") { Choices = ["card", "plain"] };
 
+    private static readonly OptionSpec Schedule = new("schedule", "off, daily HH:MM Zone, or weekly DAY HH:MM Zone (daily 09:00 Europe/Berlin)", MaxLength: 60,
+        SuggestsCases: false, Placeholder: "schedule:<off|daily HH:MM TZ|weekly DAY HH:MM TZ>");
+
     /// <summary>The fields of /watchlist follow: each optional, at least one given (contract: rules).</summary>
     private static readonly IReadOnlyList<OptionSpec> RuleFields =
     [
@@ -73,6 +76,8 @@ public static class CommandTable
             new SubcommandSpec("mute", "Record a case's changes here without posting them, for a while", null, (h, value, context, ct) => h.Watchlists.MuteAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true, Fields = MuteFields },
             new SubcommandSpec("unmute", "Post a muted case's changes here again", MuteQuery, (h, value, context, ct) => h.Watchlists.UnmuteAsync(value, context, ct))
+                .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
+            new SubcommandSpec("digest", "Post this channel's changes as one summary per day or week", Schedule, (h, value, context, ct) => h.Watchlists.DigestAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },
             new SubcommandSpec("style", "How this channel hears about changes", Style, (h, value, context, ct) => h.Watchlists.StyleAsync(value, context, ct))
                 .ForAdmins(WatchlistRefusal) with { PostedInChannel = true },

@@ -1,5 +1,6 @@
 using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Digests;
 using DetaineeAlertBot.Core.Search;
 using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Sync;
@@ -10,7 +11,8 @@ namespace DetaineeAlertBot.Core.Commands;
 /// <summary>WatchlistCommands answers /watchlist add|remove|list for the channel the command was run in.
 /// Changing a watchlist is for admins only (<see cref="CommandTable"/>; <see cref="BotCommands"/> refuses everyone
 /// else before these run), and never binds a case the user did not clearly mean.</summary>
-public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, ICardStore cards, IRuleStore rules, MuteSummaries summaries, TimeProvider time)
+public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watchlists, ICardStore cards, IRuleStore rules, MuteSummaries summaries,
+    IDigestStore digests, DigestRunner digestRunner, TimeProvider time)
 {
     private static readonly string[] MuteKeys = ["query", "for"];
     private static readonly string[] RuleKeys = ["country", "nationality", "held_by", "status", "source"];
@@ -50,10 +52,6 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
     {
         var entries = await watchlists.ListAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
         var channelRules = await rules.ListAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
-        if (entries.Count == 0 && channelRules.Count == 0)
-        {
-            return CommandReply.Info("This channel follows no cases", "An admin can add one with `/watchlist add <name or case id>`, or follow a rule with `/watchlist follow country:<name>`.");
-        }
         var lines = entries.Select(entry =>
         {
             var record = entry.CaseSource == WatchlistEntry.AnySource
@@ -72,9 +70,22 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
         var styleLine = style is null
             ? "Style: card (the default)"
             : $"Style: {style.Style.ToWire()}, set by {style.SetBy} on {CaseFormat.Date(style.SetAt)}";
+        var digest = await digests.GetAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
+        var digestLine = digest switch
+        {
+            null => "Digest: off (each change is posted at once; the default)",
+            { Schedule: null } => $"Digest: off, set by {digest.SetBy} on {CaseFormat.Date(digest.SetAt)}",
+            { Schedule: { } schedule } => $"Digest: {schedule}, set by {digest.SetBy} on {CaseFormat.Date(digest.SetAt)}; next {CaseFormat.DateTime(schedule.NextAfter(now))}",
+        };
+        var settings = muteLines.Append(digestLine).Append(styleLine);
+        if (entries.Count == 0 && channelRules.Count == 0)
+        {
+            return CommandReply.Info("This channel follows no cases", string.Join('\n',
+                settings.Prepend("An admin can add one with `/watchlist add <name or case id>`, or follow a rule with `/watchlist follow country:<name>`.")));
+        }
         var title = $"This channel follows {entries.Count} case{(entries.Count == 1 ? "" : "s")}"
             + (channelRules.Count > 0 ? $" and {channelRules.Count} rule{(channelRules.Count == 1 ? "" : "s")}" : "");
-        return CommandReply.Info(title, string.Join('\n', lines.Concat(ruleLines).Concat(muteLines).Append(styleLine)));
+        return CommandReply.Info(title, string.Join('\n', lines.Concat(ruleLines).Concat(settings)));
     }
 
     /// <summary>/watchlist follow country:… nationality:… held_by:… status:… source:… (at least one).</summary>
@@ -157,6 +168,34 @@ public sealed class WatchlistCommands(CaseCatalog catalog, IWatchlistStore watch
 
     private static string? Field(IReadOnlyDictionary<string, string> values, string key) =>
         values.TryGetValue(key, out var value) && UntrustedText.CleanLine(value).Trim() is { Length: > 0 } clean ? clean : null;
+
+    /// <summary>/watchlist digest schedule:&lt;off | daily HH:MM TZ | weekly DAY HH:MM TZ&gt;. Off posts what is pending at
+    /// once, as one last digest.</summary>
+    public async Task<CommandReply> DigestAsync(string? value, CommandContext context, CancellationToken cancellationToken)
+    {
+        if (!DigestSchedule.TryParse(value, out var schedule, out var error))
+        {
+            return CommandReply.Info(null, $"{error} Nothing was changed.");
+        }
+        var now = time.GetUtcNow();
+        await digests.SetAsync(context.Platform, context.ChannelId, schedule, context.Actor, now, cancellationToken).ConfigureAwait(false);
+        if (schedule is null)
+        {
+            var last = await digestRunner.FlushAsync(context.Platform, context.ChannelId, cancellationToken).ConfigureAwait(false);
+            return CommandReply.Success("Digests are off in this channel", (last.Outcome == DigestQueueOutcome.Queued
+                ? $"The {last.Changes} change{(last.Changes == 1 ? "" : "s")} collected since the last digest follow as one last digest. "
+                : "Nothing was waiting for a digest. ") + "From now on each change is posted at once.", ephemeral: false);
+        }
+        digestRunner.Notify();
+        return CommandReply.Success($"This channel now gets a digest {Describe(schedule)}",
+            $"Changes are collected and posted as one summary then, instead of one alert each; an empty digest is not posted. The next is due {CaseFormat.DateTime(schedule.NextAfter(now))}. "
+            + "`/watchlist digest schedule:off` posts what is waiting and goes back to one alert per change.", ephemeral: false);
+    }
+
+    private static string Describe(DigestSchedule schedule) =>
+        schedule.Day is null
+            ? $"every day at {schedule.Time:HH:mm} ({schedule.Zone.Id})"
+            : $"every {schedule.Day} at {schedule.Time:HH:mm} ({schedule.Zone.Id})";
 
     public async Task<CommandReply> StyleAsync(string? value, CommandContext context, CancellationToken cancellationToken)
     {

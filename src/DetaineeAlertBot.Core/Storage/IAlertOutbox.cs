@@ -72,8 +72,14 @@ public interface IAlertOutbox
     Task<IReadOnlyList<AlertMessage>> ListWithheldAsync(string platform, string channelId, Cases.CaseKey? caseKey, DateTimeOffset from, DateTimeOffset to, int max,
         CancellationToken cancellationToken);
 
-    /// <summary>The external id a withheld alert's row is marked sent with: it was not posted, on purpose.</summary>
+    /// <summary>The external id a withheld alert's row is marked sent with: it was not posted, on purpose (a mute).</summary>
     public const string WithheldExternalId = "withheld";
+
+    /// <summary>The external id of a row collected for the channel's next digest (<see cref="IDigestStore"/>).</summary>
+    public const string DigestExternalId = "digest";
+
+    /// <summary>Whether a sent row's external id names a posted message (not a withheld or collected row).</summary>
+    public static bool IsMessageId(string? externalId) => externalId is { Length: > 0 } and not (WithheldExternalId or DigestExternalId);
 
     /// <summary>One row by delivery id, for tests and diagnostics; null when unknown.</summary>
     Task<OutboxRow?> FindAsync(string deliveryId, CancellationToken cancellationToken);

@@ -25,7 +25,8 @@ public interface ICardStore
     Task<int> SeedStylesAsync(IReadOnlyList<(string Platform, string ChannelId, CardStyle Style)> styles, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>What a delivery to this channel needs, in one round trip: the channel's style, a mute of the case running at
-    /// <paramref name="at"/>, and the case's card there (see <see cref="FindAsync"/>).</summary>
+    /// <paramref name="at"/>, whether the channel collects changes for a digest (<see cref="IDigestStore"/>), and the case's
+    /// card there (see <see cref="FindAsync"/>).</summary>
     Task<CardDeliveryState> GetDeliveryStateAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
 
     /// <summary>The card of this case in this channel, or null. A card whose message id is not known yet gets it from the
@@ -69,8 +70,8 @@ public interface ICardStore
     Task<CaseMute?> FindMuteAsync(string platform, string channelId, CaseKey caseKey, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
-/// <summary>A channel's style, a running mute of the case there, and the case's card there.</summary>
-public sealed record CardDeliveryState(CardStyle Style, CaseMute? Mute, CaseCard? Card);
+/// <summary>A channel's style, a running mute of the case there, whether it takes digests, and the case's card there.</summary>
+public sealed record CardDeliveryState(CardStyle Style, CaseMute? Mute, CaseCard? Card, bool Collecting = false);
 
 /// <summary>A channel's stored style: which, who set it ("config" for Watchlists:N:Style), when.</summary>
 public sealed record ChannelStyle(CardStyle Style, string SetBy, DateTimeOffset SetAt);

@@ -1,13 +1,15 @@
 using DetaineeAlertBot.Core.Cards;
 using DetaineeAlertBot.Core.Cases;
+using DetaineeAlertBot.Core.Digests;
 using DetaineeAlertBot.Core.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace DetaineeAlertBot.Core.Watchlists;
 
 /// <summary>One configured watchlist entry (Watchlists:N): a channel and the cases it follows, as "source:id" or a bare id,
-/// and, when given, the channel's style ("card" or "plain"; unset means card).</summary>
-public sealed record WatchlistSeed(string Platform, string ChannelId, IReadOnlyList<string> Cases, string? Style = null, RuleSeed? Rule = null);
+/// and, when given, the channel's style ("card" or "plain"; unset means card) and digest schedule ("off" or a
+/// <see cref="DigestSchedule"/>; unset means off).</summary>
+public sealed record WatchlistSeed(string Platform, string ChannelId, IReadOnlyList<string> Cases, string? Style = null, RuleSeed? Rule = null, string? Digest = null);
 
 /// <summary>A configured rule (Watchlists:N:Rule:Country, :Nationality, :HeldBy, :Source, :Status).</summary>
 public sealed record RuleSeed(string? Country, string? Nationality, string? HeldBy, string? Source, string? Status)
@@ -36,6 +38,14 @@ public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnl
             {
                 yield return $"{key}:ChannelId is empty: use the channel's id (Discord: right-click the channel, Copy Channel ID; Slack: the C… id in the channel details).";
             }
+            if (seed.Style is { } style && !CardStyles.TryParse(style, out _))
+            {
+                yield return $"{key}:Style '{style}' is not a style: use \"card\" (one case card per case, edited in place; the default) or \"plain\" (one message per change).";
+            }
+            if (seed.Digest is { } digest && !DigestSchedule.TryParse(digest, out _, out var digestError))
+            {
+                yield return $"{key}:Digest: {digestError}";
+            }
             if (seed.Rule is { } rule)
             {
                 if (seed.Cases.Count > 0) yield return $"{key} has both Cases and Rule: an entry follows listed cases or a rule; split it into two entries.";
@@ -45,10 +55,6 @@ public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnl
                 continue;
             }
             if (seed.Cases.Count == 0) yield return $"{key}:Cases is empty: list case ids, or source:id where ids clash between sources (or follow a Rule).";
-            if (seed.Style is { } style && !CardStyles.TryParse(style, out _))
-            {
-                yield return $"{key}:Style '{style}' is not a style: use \"card\" (one case card per case, edited in place; the default) or \"plain\" (one message per change).";
-            }
             if (KnownSources.Count == 1) continue;
             foreach (var bare in seed.Cases.Where(c => !CaseKey.TryParse(c, out _)))
             {
@@ -91,6 +97,21 @@ public sealed record WatchlistSeeds(IReadOnlyList<WatchlistSeed> Seeds, IReadOnl
     {
         var seeded = await cards.SeedStylesAsync(ToStyles(), now, cancellationToken).ConfigureAwait(false);
         if (seeded > 0) logger.LogInformation("Set the style of {Count} channel(s) from configuration", seeded);
+        return seeded;
+    }
+
+    /// <summary>The digest schedules the entries set explicitly, per channel (the last entry of a channel wins; null is off).</summary>
+    public IReadOnlyList<(string Platform, string ChannelId, DigestSchedule? Schedule)> ToDigests() =>
+        Seeds.Where(seed => seed.Digest is not null && DigestSchedule.TryParse(seed.Digest, out _, out _))
+            .GroupBy(seed => (seed.Platform, seed.ChannelId))
+            .Select(group => (group.Key.Platform, group.Key.ChannelId, DigestSchedule.TryParse(group.Last().Digest, out var schedule, out _) ? schedule : null))
+            .ToArray();
+
+    /// <summary>Writes the digest schedules of channels that have none stored yet: an admin's /watchlist digest stays.</summary>
+    public async Task<int> SeedDigestsAsync(IDigestStore digests, DateTimeOffset now, ILogger logger, CancellationToken cancellationToken)
+    {
+        var seeded = await digests.SeedAsync(ToDigests(), now, cancellationToken).ConfigureAwait(false);
+        if (seeded > 0) logger.LogInformation("Set the digest schedule of {Count} channel(s) from configuration", seeded);
         return seeded;
     }
 

@@ -130,6 +130,7 @@ public sealed class WatchlistSeedOptions
                 ChannelId = child["ChannelId"]?.Trim() ?? "",
                 Cases = BotConfiguration.ReadList(child.GetSection("Cases")),
                 Style = string.IsNullOrWhiteSpace(child["Style"]) ? null : child["Style"]!.Trim(),
+                Digest = Trimmed(child, "Digest"),
                 Rule = child.GetSection("Rule").Exists()
                     ? new RuleSeed(Trimmed(child, "Rule:Country"), Trimmed(child, "Rule:Nationality"), Trimmed(child, "Rule:HeldBy"), Trimmed(child, "Rule:Source"),
                         child.GetSection("Rule:Status").GetChildren().Any()
@@ -142,7 +143,11 @@ public sealed class WatchlistSeedOptions
     /// <summary>Watchlists:N:Rule:*, when the entry follows a rule instead of listed cases.</summary>
     public RuleSeed? Rule { get; set; }
 
-    public WatchlistSeed ToSeed() => new(Platform, ChannelId, Cases, Style, Rule);
+    /// <summary>"off" or a digest schedule for this entry's channel ("daily 09:00 Europe/Berlin"); null leaves the stored one
+    /// (off unless an admin chose).</summary>
+    public string? Digest { get; set; }
+
+    public WatchlistSeed ToSeed() => new(Platform, ChannelId, Cases, Style, Rule, Digest);
 
     private static string? Trimmed(IConfiguration section, string key) => string.IsNullOrWhiteSpace(section[key]) ? null : section[key]!.Trim();
 

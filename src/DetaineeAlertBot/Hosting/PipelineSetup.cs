@@ -7,6 +7,7 @@ using DetaineeAlertBot.Core.Storage;
 using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Commands;
 using DetaineeAlertBot.Core.Diagnostics;
+using DetaineeAlertBot.Core.Digests;
 using DetaineeAlertBot.Core.Health;
 using DetaineeAlertBot.Core.Search;
 using DetaineeAlertBot.Core.Sync;
@@ -87,7 +88,9 @@ public static class PipelineSetup
             provider.GetRequiredService<IAlertOutbox>(), provider.GetRequiredService<AlertOptions>().ReportTargets(),
             provider.GetRequiredService<ILogger<AdminReporter>>(), provider.GetRequiredService<AlertSignal>()));
         services.AddSingleton<ConsoleAlertSink>();
-        services.AddSingleton<IAlertSink>(provider => provider.GetRequiredService<ConsoleAlertSink>());
+        // The console has no cards, but mutes and digests hold there too.
+        services.AddSingleton<IAlertSink>(provider => new CardAlertSink(provider.GetRequiredService<ConsoleAlertSink>(), null,
+            provider.GetRequiredService<ICardStore>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<CardAlertSink>>()));
         services.AddSingleton(provider => new AlertDispatcher(
             provider.GetRequiredService<IAlertOutbox>(),
             provider.GetServices<IAlertSink>(),
@@ -108,6 +111,8 @@ public static class PipelineSetup
         services.AddHostedService<OutboxPruneService>();
         services.AddSingleton<MuteSummaries>();
         services.AddHostedService<MuteSummaryService>();
+        services.AddSingleton<DigestRunner>();
+        services.AddHostedService<DigestService>();
         return builder;
     }
 

@@ -17,6 +17,7 @@ public sealed class StartupService(
     IWatchlistStore watchlists,
     ICardStore cards,
     IRuleStore rules,
+    IDigestStore digests,
     StorageDatabase database,
     AlertDispatcher dispatcher,
     AdminReporter reporter,
@@ -51,6 +52,7 @@ public sealed class StartupService(
         await seeds.SeedAsync(watchlists, time.GetUtcNow(), logger, cancellationToken);
         await seeds.SeedStylesAsync(cards, time.GetUtcNow(), logger, cancellationToken);
         await seeds.SeedRulesAsync(rules, time.GetUtcNow(), logger, cancellationToken);
+        await seeds.SeedDigestsAsync(digests, time.GetUtcNow(), logger, cancellationToken);
 
         // Rows a crash left mid-send need nothing here: the dispatcher's new delivery term takes them over and checks
         // whether they arrived before sending them again.

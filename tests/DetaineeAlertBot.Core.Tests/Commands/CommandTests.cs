@@ -25,6 +25,7 @@ public class CommandTests
     private readonly InMemoryWatchlistStore _watchlists = new();
     private readonly DetaineeAlertBot.Core.Tests.Fakes.InMemoryRuleStore _rules = new();
     private readonly DetaineeAlertBot.Core.Tests.Fakes.InMemoryCardStore _cards = new();
+    private readonly DetaineeAlertBot.Core.Tests.Fakes.InMemoryDigestStore _digests = new();
     // Strict: a test that reaches the outbox unasked fails (BotCommands answers such a failure with an error reply).
     private readonly Mock<IAlertOutbox> _outbox = new(MockBehavior.Strict);
     private readonly BotCommands _commands;
@@ -33,7 +34,7 @@ public class CommandTests
     {
         var catalog = Catalog(_search, Stored(Amiry), Stored(Amini));
         var time = new FakeTimeProvider(Now);
-        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, _cards, _rules, new Core.Cards.MuteSummaries(_cards, new InMemoryAlertOutbox(time), catalog, time, NullLogger<Core.Cards.MuteSummaries>.Instance), time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
+        _commands = new BotCommands(new CaseCommands(catalog, _store.Object), new WatchlistCommands(catalog, _watchlists, _cards, _rules, new Core.Cards.MuteSummaries(_cards, new InMemoryAlertOutbox(time), catalog, time, NullLogger<Core.Cards.MuteSummaries>.Instance), _digests, new Core.Digests.DigestRunner(_digests, _watchlists, _rules, catalog, time, NullLogger<Core.Digests.DigestRunner>.Instance), time), new AlertCommands(_outbox.Object), catalog, NullLogger<BotCommands>.Instance);
     }
 
     private static CommandContext Admin => new("discord", "chan-1", "u1", "lead", IsAdmin: true);
@@ -192,7 +193,7 @@ public class CommandTests
         var reply = await Run("watchlist", "list", null, Member);
 
         Assert.Equal("This channel follows 1 case", reply.Title);
-        Assert.Equal("• Amir Amiry (Released, Afghanistan) — case af-2024-0012 (source state-dept-feed), added by lead (u1) on 2026-11-22\nStyle: card (the default)", reply.Text);
+        Assert.Equal("• Amir Amiry (Released, Afghanistan) — case af-2024-0012 (source state-dept-feed), added by lead (u1) on 2026-11-22\nDigest: off (each change is posted at once; the default)\nStyle: card (the default)", reply.Text);
     }
 
     [Fact]
@@ -209,6 +210,44 @@ public class CommandTests
         Assert.Contains("• rule 1: country Iran · status detained, charged, added by lead (u1) on 2026-11-22", reply.Text, StringComparison.Ordinal);
         Assert.Contains("• muted: Amir Amiry (case af-2024-0012 (source state-dept-feed)) until 2026-11-23 10:04 UTC, by lead on 2026-11-22", reply.Text, StringComparison.Ordinal);
         Assert.Contains("Style: plain", reply.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchlistDigest_SetsTheSchedule_ListShowsIt_AndMembersAreRefused()
+    {
+        var refused = await Run("watchlist", "digest", "daily 09:00 Europe/Berlin", Member);
+        Assert.Contains("Only admins", refused.Text, StringComparison.Ordinal);
+        Assert.Null(await _digests.GetAsync("discord", "chan-1", CancellationToken.None));
+
+        var set = await Run("watchlist", "digest", "daily 09:00 Europe/Berlin", Admin);
+        Assert.Equal("This channel now gets a digest every day at 09:00 (Europe/Berlin)", set.Title);
+        // Now is 2026-11-22 10:04 UTC (11:04 in Berlin): the next 09:00 there is tomorrow's, 08:00 UTC.
+        Assert.Contains("The next is due 2026-11-23 08:00 UTC.", set.Text, StringComparison.Ordinal);
+
+        var list = await Run("watchlist", "list", null, Member);
+        Assert.Contains("Digest: daily 09:00 Europe/Berlin, set by lead (u1) on 2026-11-22; next 2026-11-23 08:00 UTC", list.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WatchlistDigest_BadSchedule_SaysWhatIsWrong_AndChangesNothing()
+    {
+        var reply = await Run("watchlist", "digest", "daily 09:00 Mars/Olympus", Admin);
+        Assert.Equal("'Mars/Olympus' is not an IANA time zone; write one such as UTC, Europe/Berlin, America/New_York or Asia/Kabul. Nothing was changed.", reply.Text);
+        Assert.Null(await _digests.GetAsync("discord", "chan-1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WatchlistDigestOff_PostsWhatWasCollected_AsOneLastDigest()
+    {
+        await Run("watchlist", "digest", "weekly mon 08:00 UTC", Admin);
+        _digests.Collect(new Core.Alerts.AlertMessage("d1", "discord", "chan-1", Amini, CaseStatus.Detained, CaseStatus.Charged, Now, 1));
+
+        var off = await Run("watchlist", "digest", "off", Admin);
+
+        Assert.Equal("Digests are off in this channel", off.Title);
+        Assert.StartsWith("The 1 change collected since the last digest follow as one last digest.", off.Text, StringComparison.Ordinal);
+        Assert.Contains("Amir Amini: Detained → Charged", Assert.Single(_digests.Queued).Report.Lines[1], StringComparison.Ordinal);
+        Assert.Contains("Digest: off, set by lead (u1)", (await Run("watchlist", "list", null, Member)).Text, StringComparison.Ordinal);
     }
 
     [Fact]

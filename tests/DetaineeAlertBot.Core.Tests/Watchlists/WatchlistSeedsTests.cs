@@ -36,4 +36,30 @@ public class WatchlistSeedsTests
         Assert.Contains(failures, f => f.StartsWith("Watchlists:0:ChannelId is empty", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Watchlists:0:Cases is empty", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void StyleAndDigest_AreChecked_OnCaseAndRuleEntriesAlike_AndTheLastOfAChannelWins()
+    {
+        var rule = new RuleSeed("Iran", null, null, null, null);
+        var bad = new WatchlistSeeds(
+        [
+            new WatchlistSeed("slack", "C01", ["af-1"], Style: "fancy", Digest: "hourly"),
+            new WatchlistSeed("slack", "C02", [], Style: "cards", Rule: rule, Digest: "daily 09:00 Mars/Olympus"),
+        ], ["file"]).Validate("Watchlists").ToArray();
+
+        Assert.Equal(4, bad.Length);
+        Assert.Contains(bad, f => f.StartsWith("Watchlists:0:Style 'fancy' is not a style", StringComparison.Ordinal));
+        Assert.Contains(bad, f => f.StartsWith("Watchlists:0:Digest: 'hourly' is not a schedule. Write off | daily HH:MM", StringComparison.Ordinal));
+        Assert.Contains(bad, f => f.StartsWith("Watchlists:1:Style 'cards' is not a style", StringComparison.Ordinal));
+        Assert.Contains(bad, f => f.StartsWith("Watchlists:1:Digest: 'Mars/Olympus' is not an IANA time zone", StringComparison.Ordinal));
+
+        var good = new WatchlistSeeds(
+        [
+            new WatchlistSeed("slack", "C01", ["af-1"], Digest: "daily 09:00 UTC"),
+            new WatchlistSeed("slack", "C01", [], Rule: rule, Digest: "weekly mon 08:00 Europe/Berlin"),
+            new WatchlistSeed("slack", "C02", ["af-2"], Digest: "off"),
+        ], ["file"]);
+        Assert.Empty(good.Validate("Watchlists"));
+        Assert.Equal([("C01", "weekly mon 08:00 Europe/Berlin"), ("C02", "off")], good.ToDigests().Select(d => (d.ChannelId, d.Schedule?.ToString() ?? "off")));
+    }
 }

@@ -25,14 +25,16 @@ internal sealed class DiscordHost : IAsyncDisposable
         """;
 
     private readonly bool _ownsFake;
+    private readonly bool _ownsRoot;
 
-    private DiscordHost(BotTestHostLike host, FakeDiscordServer fake, bool ownsFake)
+    private DiscordHost(BotTestHostLike host, FakeDiscordServer fake, bool ownsFake, bool ownsRoot)
     {
         App = host.App;
         Http = host.Http;
         Root = host.Root;
         Fake = fake;
         _ownsFake = ownsFake;
+        _ownsRoot = ownsRoot;
     }
 
     public WebApplication App { get; }
@@ -43,11 +45,21 @@ internal sealed class DiscordHost : IAsyncDisposable
     public static Task<DiscordHost> StartAsync(FakeDiscordServer? fake = null, params string[] extraArgs) => StartAsync(fake, null, extraArgs);
 
     /// <param name="configure">Test hook passed to <see cref="BotApplication.Build"/> (runs after the standard registrations).</param>
-    public static async Task<DiscordHost> StartAsync(FakeDiscordServer? fake, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
+    public static Task<DiscordHost> StartAsync(FakeDiscordServer? fake, Action<WebApplicationBuilder>? configure, params string[] extraArgs) =>
+        StartAsync(fake, configure, null, extraArgs);
+
+    /// <summary>A host on an existing root (<see cref="NewRoot"/>), kept when the host stops: the same bot started again.</summary>
+    public static Task<DiscordHost> RestartInAsync(string root, FakeDiscordServer fake, Action<WebApplicationBuilder>? configure, params string[] extraArgs) =>
+        StartAsync(fake, configure, root, extraArgs);
+
+    /// <summary>The root every host starts with (two cases, af-1 watched in <see cref="Channel"/>), for <see cref="RestartInAsync"/>.</summary>
+    public static string NewRoot() => BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained"), ("ir-2", "Amir Amini", "detained")), Settings);
+
+    private static async Task<DiscordHost> StartAsync(FakeDiscordServer? fake, Action<WebApplicationBuilder>? configure, string? existingRoot, string[] extraArgs)
     {
         var ownsFake = fake is null;
         fake ??= await FakeDiscordServer.StartAsync();
-        var root = BotTestHost.CreateRoot(BotTestHost.Feed(("af-1", "Amir Amiry", "detained"), ("ir-2", "Amir Amini", "detained")), Settings);
+        var root = existingRoot ?? NewRoot();
         var args = new List<string>
         {
             "--Urls=http://127.0.0.1:0",
@@ -63,7 +75,7 @@ internal sealed class DiscordHost : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        return new DiscordHost(new BotTestHostLike(app, http, root), fake, ownsFake);
+        return new DiscordHost(new BotTestHostLike(app, http, root), fake, ownsFake, ownsRoot: existingRoot is null);
     }
 
     /// <summary>An interaction body signed with the fake application's key, optionally tampered after signing.</summary>
@@ -160,6 +172,7 @@ internal sealed class DiscordHost : IAsyncDisposable
             await Fake.DisposeAsync();
         }
 
+        if (!_ownsRoot) return;
         try
         {
             Directory.Delete(Root, recursive: true);
