@@ -12,8 +12,9 @@ namespace DetaineeAlertBot.Storage;
 /// (oldStatusSince only when known).</remarks>
 /// <param name="NewCase">A case first seen after its source's baseline, alerted to the channels whose rules match it ("newCase": true;
 /// the old status is then the new one).</param>
+/// <param name="Flap">A flapping case's notice or "settled" alert ("flap": {"settled", "statuses", "changes", "since"}).</param>
 internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseStatus NewStatus, DateTimeOffset ObservedAt, DateOnly? OldStatusSince = null,
-    bool NewCase = false)
+    bool NewCase = false, AlertFlap? Flap = null)
 {
     public string Serialize()
     {
@@ -28,6 +29,17 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
             writer.WriteString("newStatus", NewStatus.ToWire());
             writer.WriteString("observedAt", ObservedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
             if (NewCase) writer.WriteBoolean("newCase", true);
+            if (Flap is { } flap)
+            {
+                writer.WriteStartObject("flap");
+                writer.WriteBoolean("settled", flap.Settled);
+                writer.WriteStartArray("statuses");
+                foreach (var status in flap.Statuses) writer.WriteStringValue(status.ToWire());
+                writer.WriteEndArray();
+                writer.WriteNumber("changes", flap.Changes);
+                writer.WriteString("since", flap.Since.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+                writer.WriteEndObject();
+            }
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -35,7 +47,11 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
 
     /// <summary>The row as the alert a sink sends (or a summary lists).</summary>
     public AlertMessage ToMessage(string deliveryId, string platform, string channelId, int attempt = 1) =>
-        new(deliveryId, platform, channelId, Case, OldStatus, NewStatus, ObservedAt, attempt, OldStatusSince, NewCase);
+        new(deliveryId, platform, channelId, Case, OldStatus, NewStatus, ObservedAt, attempt, OldStatusSince, NewCase, Flap);
+
+    /// <summary>The payload of an alert (a card's last alert is stored this way).</summary>
+    public static AlertPayload Of(AlertMessage alert) =>
+        new(alert.Case, alert.OldStatus, alert.NewStatus, alert.ObservedAt, alert.OldStatusSince, alert.IsNewCase, alert.Flap);
 
     public static AlertPayload Deserialize(string json)
     {
@@ -49,8 +65,17 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
             root.TryGetProperty("oldStatusSince", out var since) && since.GetString() is { } text
                 ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture)
                 : null,
-            root.TryGetProperty("newCase", out var isNew) && isNew.ValueKind == JsonValueKind.True);
+            root.TryGetProperty("newCase", out var isNew) && isNew.ValueKind == JsonValueKind.True,
+            root.TryGetProperty("flap", out var flap) && flap.ValueKind == JsonValueKind.Object ? ReadFlap(flap) : null);
     }
+
+    private static AlertFlap ReadFlap(JsonElement flap) => new(
+        flap.TryGetProperty("settled", out var settled) && settled.ValueKind == JsonValueKind.True,
+        flap.TryGetProperty("statuses", out var statuses) && statuses.ValueKind == JsonValueKind.Array
+            ? statuses.EnumerateArray().Select(s => ParseStatus(s.GetString())).ToArray()
+            : [],
+        flap.TryGetProperty("changes", out var changes) && changes.TryGetInt32(out var count) ? count : 0,
+        DateTimeOffset.Parse(flap.GetProperty("since").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal));
 
     private static CaseStatus ParseStatus(string? wire) =>
         CaseStatuses.TryParse(wire, out var status)

@@ -273,7 +273,7 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         command.With("@platform", platform).With("@channel_id", channelId).With("@case_source", caseKey.Source).With("@case_id", caseKey.Id);
 
     private static string Serialize(AlertMessage alert) =>
-        new AlertPayload(alert.Case, alert.OldStatus, alert.NewStatus, alert.ObservedAt, alert.OldStatusSince, alert.IsNewCase).Serialize();
+        AlertPayload.Of(alert).Serialize();
 }
 
 /// <summary>Card ids: 12 lowercase base32 characters (60 random bits), short enough for a button's custom id with room

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using DetaineeAlertBot.Core.Alerts;
 using DetaineeAlertBot.Core.Cases;
 using DetaineeAlertBot.Core.Changes;
 using DetaineeAlertBot.Core.Storage;
@@ -11,9 +12,12 @@ using DetaineeAlertBot.Storage.Sql;
 namespace DetaineeAlertBot.Storage;
 
 /// <summary>CaseStore keeps cases, status history, source state, and writes the outbox rows of status changes in
-/// the same transaction as the change.</summary>
-public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChangeReader
+/// the same transaction as the change. A flapping case's changes are decided there too (<paramref name="flaps"/>: one
+/// notice, then held until a "settled" alert, see <see cref="SettleFlapsAsync"/>).</summary>
+public sealed class CaseStore(StorageDatabase database, FlapPolicy? flaps = null) : ICaseStore, ICaseChangeReader, IFlapSettler
 {
+    private readonly FlapPolicy _flaps = flaps ?? FlapPolicy.Default;
+
     private static readonly string[] CaseColumns =
     [
         "source", "id", "name", "aliases_json", "status", "status_since", "nationality", "country", "held_by",
@@ -233,6 +237,12 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             ? firstSeen.Select(u => (Upsert: u, Channels: rules.ChannelsFor(u.Case))).Where(n => n.Channels.Count > 0).ToList()
             : [];
 
+        // Flapping (not on a baseline): which changes are alerted, which one becomes the notice, which are held.
+        var flapDecisions = plan.IsBaseline
+            ? new Dictionary<string, FlapDecision>()
+            : await FlapTable.DecideAsync(_dialect, _flaps, plan.Source, applied.Select(u => (u.Case.Id, u.PreviousStatus!.Value, u.Case.Status)).ToList(),
+                plan.ObservedAt, connection, transaction, cancellationToken).ConfigureAwait(false);
+
         // 3. History: first sightings have no old status; status changes (and new cases that rules follow) return their
         //    ids for the outbox rows.
         var historyIds = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -261,8 +271,11 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
             var plain = await ReadPlainChannelsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             // The sync's trace context goes with each row: its delivery, whenever and wherever it runs, joins this trace.
             var traceParent = CurrentTraceParent();
-            var routed = applied.Select(change => (Upsert: change, Payload: new AlertPayload(change.Case, change.PreviousStatus!.Value, change.Case.Status,
-                    plan.ObservedAt, change.PreviousStatusSince), Channels: Channels(watchers.GetValueOrDefault(change.Case.Id), rules, change)))
+            var routed = applied
+                .Select(change => (Change: change, Flap: flapDecisions.GetValueOrDefault(change.Case.Id)))
+                .Where(c => c.Flap?.Verdict != FlapVerdict.Hold)
+                .Select(c => (Upsert: c.Change, Payload: new AlertPayload(c.Change.Case, c.Change.PreviousStatus!.Value, c.Change.Case.Status,
+                    plan.ObservedAt, c.Change.PreviousStatusSince, Flap: c.Flap?.Notice), Channels: Channels(watchers.GetValueOrDefault(c.Change.Case.Id), rules, c.Change)))
                 .Concat(newCases.Select(n => (n.Upsert, Payload: new AlertPayload(n.Upsert.Case, n.Upsert.Case.Status, n.Upsert.Case.Status, plan.ObservedAt, NewCase: true),
                     Channels: (IReadOnlyCollection<(string, string)>)n.Channels)));
             foreach (var (change, alert, channels) in routed)
@@ -313,6 +326,58 @@ public sealed class CaseStore(StorageDatabase database) : ICaseStore, ICaseChang
 
         return new ApplyResult(written, applied.Count, alerts, conflicts, claimed);
     }
+
+    public Task<int> SettleFlapsAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        database.RunInTransactionAsync("Settling flapping cases", async (connection, transaction) =>
+        {
+            var settled = await FlapTable.TakeSettledAsync(_dialect, now - _flaps.Window, max, connection, transaction, cancellationToken).ConfigureAwait(false);
+            if (settled.Count == 0) return 0;
+            var rules = new RuleSet(await RuleStore.ReadActiveAsync(_dialect, connection, transaction, cancellationToken).ConfigureAwait(false));
+            var at = _dialect.Timestamp(now);
+            var rows = new List<object?[]>();
+            foreach (var bySource in settled.GroupBy(f => f.Case.Source))
+            {
+                var ids = bySource.Select(f => f.Case.Id).ToArray();
+                var cases = new Dictionary<string, CaseRecord>(StringComparer.Ordinal);
+                await using (var command = connection.Command($"SELECT {SelectCaseColumns} FROM cases WHERE source = @source AND {_dialect.InList("id", "@ids")}", transaction)
+                                 .With("@source", bySource.Key).With("@ids", _dialect.ListValue(ids)))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var stored = ReadStoredCase(reader);
+                        cases[stored.Case.Id] = stored.Case;
+                    }
+                }
+                var latest = new Dictionary<string, long>(StringComparer.Ordinal);
+                await using (var command = connection.Command(
+                                     $"SELECT case_id, MAX(id) FROM status_history WHERE source = @source AND {_dialect.InList("case_id", "@ids")} GROUP BY case_id", transaction)
+                                 .With("@source", bySource.Key).With("@ids", _dialect.ListValue(ids)))
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        latest[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+                }
+                var watchers = await ReadWatchersAsync(bySource.Key, ids, connection, transaction, cancellationToken).ConfigureAwait(false);
+                foreach (var flap in bySource)
+                {
+                    if (!cases.TryGetValue(flap.Case.Id, out var current)) continue;
+                    // The channels that heard the notice: its direct watchers, and the rules matching any status it moved through.
+                    var states = flap.Statuses.Select(s => current with { Status = s }).Append(current).ToArray();
+                    var channels = new HashSet<(string, string)>(watchers.GetValueOrDefault(flap.Case.Id) ?? []);
+                    channels.UnionWith(rules.ChannelsFor(states));
+                    var payload = new AlertPayload(current, flap.Statuses.Count > 0 ? flap.Statuses[0] : current.Status, current.Status, now,
+                        Flap: new AlertFlap(Settled: true, flap.Statuses, flap.Changes, flap.Since)).Serialize();
+                    foreach (var (platform, channelId) in channels.Order())
+                    {
+                        rows.Add([DeliveryIds.New(), latest.GetValueOrDefault(flap.Case.Id), platform, channelId, flap.Case.Source, flap.Case.Id, payload, "pending", 0, at, at]);
+                    }
+                }
+            }
+            var alerts = await _dialect.InsertAsync(connection, transaction, InsertOutbox, rows, null, cancellationToken).ConfigureAwait(false);
+            if (alerts > 0) await AlertOutbox.NotifyQueuedAsync(database, connection, transaction, cancellationToken).ConfigureAwait(false);
+            return alerts;
+        }, cancellationToken);
 
     /// <summary>The W3C traceparent of the running activity; null when nothing traces (no listener) or the activity uses
     /// the legacy hierarchical id format, which no W3C tracer could continue.</summary>

@@ -41,7 +41,7 @@ public sealed class ConfigurationTests
         {
             var services = new ServiceCollection()
                 .AddStorage(new StorageOptions { ConnectionString = $"Data Source={Path.Combine(directory, "bot.db")}" });
-            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IWatchlistStore), typeof(IAlertOutbox), typeof(ICardStore), typeof(IRuleStore), typeof(IDigestStore)];
+            Type[] registered = [typeof(StorageDatabase), typeof(ICaseStore), typeof(IFlapSettler), typeof(IWatchlistStore), typeof(IAlertOutbox), typeof(ICardStore), typeof(IRuleStore), typeof(IDigestStore)];
             Assert.Equal(registered, services.Select(d => d.ServiceType));
             Assert.All(services, d => Assert.Equal(ServiceLifetime.Singleton, d.Lifetime));
 
@@ -54,6 +54,7 @@ public sealed class ConfigurationTests
             Assert.IsType<CardStore>(provider.GetService(typeof(ICardStore)));
             Assert.IsType<RuleStore>(provider.GetService(typeof(IRuleStore)));
             Assert.IsType<DigestStore>(provider.GetService(typeof(IDigestStore)));
+            Assert.Same(provider.GetService(typeof(ICaseStore)), provider.GetService(typeof(IFlapSettler)));
             await using var database = Assert.IsType<StorageDatabase>(provider.GetService(typeof(StorageDatabase)));
             Assert.Equal(StorageOptions.Sqlite, database.Provider);
         }

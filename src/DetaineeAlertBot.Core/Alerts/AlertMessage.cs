@@ -10,6 +10,7 @@ namespace DetaineeAlertBot.Core.Alerts;
 /// <param name="OldStatusSince">Since when the old status held (e.g. the detention date in a release alert), if known.</param>
 /// <param name="IsNewCase">Not a change: a case first seen after its source's baseline that a channel's rule follows
 /// ("New case: …"); <see cref="OldStatus"/> is then <see cref="NewStatus"/>.</param>
+/// <param name="Flap">Set for a flapping case's "changing repeatedly" notice or its "settled" alert.</param>
 public sealed record AlertMessage(
     string DeliveryId,
     string Platform,
@@ -20,7 +21,15 @@ public sealed record AlertMessage(
     DateTimeOffset ObservedAt,
     int Attempt,
     DateOnly? OldStatusSince = null,
-    bool IsNewCase = false);
+    bool IsNewCase = false,
+    AlertFlap? Flap = null);
+
+/// <summary>A flapping case's notice (<see cref="Settled"/> false: "changing repeatedly", its further changes held) or its
+/// "settled" alert (see <see cref="Changes.FlapPolicy"/>).</summary>
+/// <param name="Statuses">The statuses it moved between, in the order first seen.</param>
+/// <param name="Changes">How many changes: inside the window for the notice, since the flapping began for "settled".</param>
+/// <param name="Since">When the first of those changes was observed.</param>
+public sealed record AlertFlap(bool Settled, IReadOnlyList<CaseStatus> Statuses, int Changes, DateTimeOffset Since);
 
 /// <summary>IAlertSink delivers alerts and admin reports to one platform and says what a failure means.</summary>
 public interface IAlertSink

@@ -11,19 +11,38 @@ public static class AlertText
     /// <summary>"Amir Amiry — Released".</summary>
     public static string Title(AlertMessage alert) => $"{alert.Case.Name} — {alert.NewStatus.ToDisplay()}";
 
-    /// <summary>"Status changed: Detained -> Released"; for a case a rule picked up, "New case: Amir Amiry, Detained in Iran".</summary>
-    public static string StatusLine(AlertMessage alert) => alert.IsNewCase
-        ? NewCase(alert)
-        : $"Status changed: {alert.OldStatus.ToDisplay()} -> {alert.NewStatus.ToDisplay()}";
+    /// <summary>"Status changed: Detained -> Released"; for a case a rule picked up, "New case: Amir Amiry, Detained in Iran";
+    /// for a flapping case its notice or "settled" line (<see cref="FlapLine"/>).</summary>
+    public static string StatusLine(AlertMessage alert) => alert switch
+    {
+        { Flap: not null } => FlapLine(alert),
+        { IsNewCase: true } => NewCase(alert),
+        _ => $"Status changed: {alert.OldStatus.ToDisplay()} -> {alert.NewStatus.ToDisplay()}",
+    };
+
+    /// <summary>"Status changing repeatedly: Detained ⇄ Released (4 changes since 10:02 UTC); further changes are recorded, not
+    /// posted, until it settles" or "Settled on Released after 7 changes since 10:02 UTC" (contract: flapping).</summary>
+    public static string FlapLine(AlertMessage alert)
+    {
+        var flap = alert.Flap ?? throw new ArgumentException("Not a flapping alert.", nameof(alert));
+        var since = flap.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+        return flap.Settled
+            ? $"Settled on {alert.NewStatus.ToDisplay()} after {flap.Changes} changes since {since}"
+            : $"Status changing repeatedly: {string.Join(" ⇄ ", flap.Statuses.Select(s => s.ToDisplay()))} ({flap.Changes} changes since {since}); "
+              + "further changes are recorded, not posted, until it settles";
+    }
 
     /// <summary>"New case: Amir Amiry, Detained in Iran" (contract: rules and new cases).</summary>
     public static string NewCase(AlertMessage alert) =>
         $"New case: {alert.Case.Name}, {alert.NewStatus.ToDisplay()}" + (alert.Case.Country is { } country ? $" in {country}" : "");
 
     /// <summary>"Amir Amiry: detained -> released (Afghanistan)": the notification / fallback text.</summary>
-    public static string Fallback(AlertMessage alert) => alert.IsNewCase
-        ? NewCase(alert)
-        : $"{alert.Case.Name}: {alert.OldStatus.ToWire()} -> {alert.NewStatus.ToWire()}" + (alert.Case.Country is { } country ? $" ({country})" : "");
+    public static string Fallback(AlertMessage alert) => alert switch
+    {
+        { Flap: not null } => $"{alert.Case.Name}: {FlapLine(alert)}",
+        { IsNewCase: true } => NewCase(alert),
+        _ => $"{alert.Case.Name}: {alert.OldStatus.ToWire()} -> {alert.NewStatus.ToWire()}" + (alert.Case.Country is { } country ? $" ({country})" : ""),
+    };
 
     /// <summary>The label for the "since" fact, which reads differently per status: "Detained since", "Released since".</summary>
     public static string SinceLabel(AlertMessage alert) => $"{alert.NewStatus.ToDisplay()} since";

@@ -44,7 +44,9 @@ public static class CardText
 
     /// <summary>The reply under the card: "Amir Amiry: Detained → Released (Afghanistan) · source state-dept-feed".</summary>
     public static string Reply(AlertMessage alert) =>
-        $"{alert.Case.Name}: {alert.OldStatus.ToDisplay()} → {alert.NewStatus.ToDisplay()}"
+        alert.Flap is not null
+            ? $"{alert.Case.Name}: {AlertText.FlapLine(alert)} · source {alert.Case.Source}"
+            : $"{alert.Case.Name}: {alert.OldStatus.ToDisplay()} → {alert.NewStatus.ToDisplay()}"
         + (alert.Case.Country is { } country ? $" ({country})" : "")
         + $" · source {alert.Case.Source}";
 

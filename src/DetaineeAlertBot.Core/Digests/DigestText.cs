@@ -97,7 +97,9 @@ public static class DigestText
         {
             var changes = Steps.Where(s => !s.IsNewCase).ToList();
             var path = (IsNew ? [First.NewStatus] : new[] { changes[0].OldStatus }).Concat(changes.Select(c => c.NewStatus));
-            return string.Join(" → ", path.Select(s => s.ToDisplay()));
+            // A flapping case's held changes are not rows here: its path shows the notice and the settled status.
+            var text = string.Join(" → ", path.Select(s => s.ToDisplay()));
+            return Steps.Any(s => s.Flap is not null) ? text + " (changed repeatedly)" : text;
         }
     }
 }

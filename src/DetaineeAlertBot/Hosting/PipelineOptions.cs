@@ -181,6 +181,15 @@ public sealed class AlertOptions : IValidatableOptions
     /// <summary>How often a paused channel (deleted, no access) is tried again.</summary>
     public TimeSpan ChannelRetryInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>More than this many status changes of one case inside <see cref="FlapWindow"/> make it flapping: one
+    /// "changing repeatedly" notice, then one "settled" alert (0 turns this off).</summary>
+    public int FlapThreshold { get; set; } = Core.Changes.FlapPolicy.Default.Threshold;
+
+    /// <summary>The sliding window flapping is counted in, and the quiet time after which a flapping case has settled.</summary>
+    public TimeSpan FlapWindow { get; set; } = Core.Changes.FlapPolicy.Default.Window;
+
+    public Core.Changes.FlapPolicy Flapping() => new(FlapThreshold, FlapWindow);
+
     /// <summary>What the binder cannot do: read Alerts:AdminChannels as a list that replaces the default.</summary>
     public static void Normalize(AlertOptions options, IConfiguration configuration) =>
         options.AdminChannels = BotOptions.ListOr(configuration.GetSection($"{SectionName}:{nameof(AdminChannels)}"), [Platforms.Console]);
@@ -212,6 +221,10 @@ public sealed class AlertOptions : IValidatableOptions
             yield return $"Alerts:PlatformProbeInterval '{PlatformProbeInterval}' is out of range: use 00:00:01 to 00:10:00 (default 00:00:30).";
         if (ChannelRetryInterval < TimeSpan.FromSeconds(1) || ChannelRetryInterval > TimeSpan.FromHours(1))
             yield return $"Alerts:ChannelRetryInterval '{ChannelRetryInterval}' is out of range: use 00:00:01 to 01:00:00 (default 00:05:00).";
+        if (FlapThreshold < 0 || FlapThreshold > 1000)
+            yield return $"Alerts:FlapThreshold '{FlapThreshold}' is out of range: use 1 to 1000 changes (default 3), or 0 to turn flap damping off.";
+        if (FlapWindow < TimeSpan.FromMinutes(1) || FlapWindow > TimeSpan.FromDays(1))
+            yield return $"Alerts:FlapWindow '{FlapWindow}' is out of range: use 00:01:00 to 1.00:00:00 (default 00:10:00).";
         if (AdminChannels.Count == 0) yield return "Alerts:AdminChannels is empty: list at least one of discord:<channel id>, slack:<channel id>, console.";
         foreach (var entry in AdminChannels.Where(e => ParseAdminChannel(e) is null))
             yield return $"Alerts:AdminChannels '{entry}' is not discord:<channel id>, slack:<channel id> or console.";

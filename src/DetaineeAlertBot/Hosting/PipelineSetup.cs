@@ -113,6 +113,8 @@ public static class PipelineSetup
         services.AddHostedService<MuteSummaryService>();
         services.AddSingleton<DigestRunner>();
         services.AddHostedService<DigestService>();
+        services.AddSingleton(provider => provider.GetRequiredService<AlertOptions>().Flapping());
+        services.AddHostedService<FlapSettleService>();
         return builder;
     }
 

@@ -79,4 +79,18 @@ public class AlertTextTests
         Assert.EndsWith("observed 2026-11-22 10:04 UTC", text);
         _ = Now;
     }
+
+    [Fact]
+    public void AFlappingCase_ReadsAsItsNotice_ThenAsSettled_InEveryText()
+    {
+        var since = new DateTimeOffset(2026, 11, 22, 10, 2, 0, TimeSpan.Zero);
+        var notice = ProductExample() with { Flap = new AlertFlap(false, [CaseStatus.Detained, CaseStatus.Released], 4, since) };
+        var settled = ProductExample() with { Flap = new AlertFlap(true, [CaseStatus.Detained, CaseStatus.Released], 7, since) };
+
+        Assert.Equal("Status changing repeatedly: Detained ⇄ Released (4 changes since 2026-11-22 10:02 UTC); further changes are recorded, not posted, until it settles",
+            AlertText.StatusLine(notice));
+        Assert.Equal("Amir Amiry: Settled on Released after 7 changes since 2026-11-22 10:02 UTC", AlertText.Fallback(settled));
+        Assert.StartsWith("Amir Amiry: Status changing repeatedly: Detained ⇄ Released", Core.Cards.CardText.Reply(notice), StringComparison.Ordinal);
+        Assert.Contains("Settled on Released after 7 changes", AlertText.PlainText(settled), StringComparison.Ordinal);
+    }
 }

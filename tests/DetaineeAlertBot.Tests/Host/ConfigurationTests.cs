@@ -76,6 +76,9 @@ public class ConfigurationTests
     [InlineData("--Watchlists:0:Platform=teams", "Watchlists:0:Platform 'teams' is not supported")]
     [InlineData("--Ingest:ApiKey=short", "Ingest:ApiKey is shorter than 16 characters")]
     [InlineData("--Alerts:GiveUpAfter=00:00:00", "Alerts:GiveUpAfter '00:00:00' is out of range")]
+    [InlineData("--Alerts:FlapThreshold=-1", "Alerts:FlapThreshold '-1' is out of range: use 1 to 1000 changes (default 3), or 0 to turn flap damping off.")]
+    [InlineData("--Alerts:FlapWindow=00:00:10", "Alerts:FlapWindow '00:00:10' is out of range: use 00:01:00 to 1.00:00:00 (default 00:10:00).")]
+    [InlineData("--Watchlists:0:Digest=daily 9am Europe/Berlin", "Watchlists:0:Digest: '9am' is not a time of day")]
     [InlineData("--Alerts:AdminChannels=teams:123", "Alerts:AdminChannels 'teams:123' is not discord:<channel id>, slack:<channel id> or console.")]
     public void Validation_BadKey_FailsAtStartNamingTheKeyAndTheFix(string arg, string message)
     {
