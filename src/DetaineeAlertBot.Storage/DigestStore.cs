@@ -105,33 +105,35 @@ public sealed class DigestStore(StorageDatabase database) : IDigestStore
                 if (await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0) return new DigestQueueResult(DigestQueueOutcome.AlreadyDone, 0, null);
             }
 
-            // 2. What the channel collected and no digest has taken, oldest first.
-            var changes = new List<AlertMessage>();
-            await using (var select = connection.Command(
-                                 $"SELECT delivery_id, payload_json FROM alert_outbox WHERE {Channel} AND {Collected} ORDER BY seq", transaction)
-                             .With("@platform", platform).With("@channel_id", channelId))
-            await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            // 2. Take what the channel collected and no digest has taken, in one statement: exactly the rows it returns are
+            //    this digest's. A change collected while this runs commits after it (SQLite: one writer; Postgres: the
+            //    statement takes only rows committed when it ran) and waits for the next digest.
+            var digestId = DeliveryIds.New();
+            var taken = new List<(long Seq, AlertMessage Change)>();
+            await using (var take = connection.Command(
+                                 $"UPDATE alert_outbox SET digest_id = @digest_id WHERE {Channel} AND {Collected} RETURNING seq, delivery_id, payload_json", transaction)
+                             .With("@platform", platform).With("@channel_id", channelId).With("@digest_id", digestId))
+            await using (var reader = await take.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    changes.Add(AlertPayload.Deserialize(reader.GetString(1)).ToMessage(reader.GetString(0), platform, channelId));
+                {
+                    taken.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+                        AlertPayload.Deserialize(reader.GetString(2)).ToMessage(reader.GetString(1), platform, channelId)));
+                }
             }
-            if (render(changes, since) is not { } report) return new DigestQueueResult(DigestQueueOutcome.Empty, 0, null);
-
-            // 3. The digest row, and the changes marked as taken by it. A change collected after the select above commits
-            //    after this transaction (SQLite: one writer; Postgres: its row is not marked yet) and waits for the next digest.
-            var digestId = DeliveryIds.New();
-            var payload = AlertOutbox.WriteReport(report);
-            var incident = $"digest:{platform}:{channelId}:{dueAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-            await AlertOutbox.InsertReportAsync(database, connection, transaction, digestId, new ReportTarget(platform, channelId), incident, payload, cancellationToken)
-                .ConfigureAwait(false);
-            if (changes.Count > 0)
+            // RETURNING has no order of its own: oldest first, as they were queued.
+            var changes = taken.OrderBy(t => t.Seq).Select(t => t.Change).ToList();
+            if (render(changes, since) is not { } report)
             {
-                await using var take = connection.Command(
-                                 $"UPDATE alert_outbox SET digest_id = @digest_id WHERE {Channel} AND {Collected} AND {_dialect.InList("delivery_id", "@ids")}", transaction)
-                             .With("@platform", platform).With("@channel_id", channelId).With("@digest_id", digestId)
-                             .With("@ids", _dialect.ListValue(changes.Select(c => c.DeliveryId).ToArray()));
-                await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                // Rolled back: rows marked taken by a digest that is never written would be lost.
+                if (changes.Count > 0) throw new InvalidOperationException($"The digest of {changes.Count} collected change(s) rendered as nothing.");
+                return new DigestQueueResult(DigestQueueOutcome.Empty, 0, null);
             }
+
+            // 3. The digest row that took them.
+            var incident = $"digest:{platform}:{channelId}:{dueAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            await AlertOutbox.InsertReportAsync(database, connection, transaction, digestId, new ReportTarget(platform, channelId), incident,
+                AlertOutbox.WriteReport(report), cancellationToken).ConfigureAwait(false);
             await AlertOutbox.NotifyQueuedAsync(database, connection, transaction, cancellationToken).ConfigureAwait(false);
             return new DigestQueueResult(DigestQueueOutcome.Queued, changes.Count, digestId);
         }, cancellationToken);
