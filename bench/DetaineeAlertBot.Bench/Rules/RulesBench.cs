@@ -84,7 +84,7 @@ public sealed class RulesBench : IBenchCommand
             Console.WriteLine($"run {run + 1}: {result.Elapsed.TotalMilliseconds:0} ms, {report.AlertsQueued:N0} outbox rows "
                 + $"({expected.ChangeRows:N0} for changes, {expected.NewRows:N0} for new cases); stages "
                 + string.Join(", ", stageLine.Select(s => $"{s.Key} {s.Value:0}")) + $" ms; allocated {allocated[^1]:0} MiB; "
-                + $"resident now {sampler.Current / 1048576.0:0} MiB, peak {sampler.Peak / 1048576.0:0} MiB");
+                + $"resident now {sampler.Current / 1048576.0:0} MiB (GC heap committed {GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0:0} MiB), peak {sampler.Peak / 1048576.0:0} MiB");
         }
         var peakDuringRuns = sampler.Peak;
         var highWaterSinceStart = WorkingSetSampler.HighWaterMark();
