@@ -390,8 +390,9 @@ public sealed class CaseStore(StorageDatabase database, FlapPolicy? flaps = null
     {
         if (rules is not { Count: > 0 }) return direct is null ? [] : direct;
         var before = change.Case with { Status = change.PreviousStatus ?? change.Case.Status };
-        var byRule = rules.ChannelsFor(before, change.Case);
+        var byRule = rules.OrderedChannelsFor(before, change.Case);
         if (byRule.Count == 0) return direct is null ? [] : direct;
+        if (direct is null) return byRule; // already each once, in Order()'s order
         var all = new HashSet<(string, string)>(direct ?? []);
         all.UnionWith(byRule);
         return all.Order().ToArray();

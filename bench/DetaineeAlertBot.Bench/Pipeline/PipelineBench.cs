@@ -101,7 +101,7 @@ public sealed class PipelineBench : IBenchCommand
         }
 
         var peakDuringRuns = sampler.Peak; // before the parse-only loop below, which is the bench's, not the bot's
-        var highWaterSinceStart = HighWaterMark();
+        var highWaterSinceStart = WorkingSetSampler.HighWaterMark();
         Console.WriteLine($"managed heap after the runs (after a full GC): {GC.GetTotalMemory(forceFullCollection: true) / 1024.0 / 1024.0:0} MiB");
         var parse = new List<double>();
         var originalBytes = await File.ReadAllBytesAsync(original);
@@ -123,60 +123,6 @@ public sealed class PipelineBench : IBenchCommand
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
         return 0;
-    }
-
-    /// <summary>VmHWM from /proc/self/status: the process's resident high-water mark so far.</summary>
-    private static string HighWaterMark() =>
-        File.Exists("/proc/self/status")
-            ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "n/a"
-            : "n/a";
-
-    /// <summary>Samples the process's resident set every 5 ms on its own thread and keeps the maximum.</summary>
-    private sealed class WorkingSetSampler : IDisposable
-    {
-        private readonly Thread _thread;
-        private volatile bool _stop;
-        private long _peak;
-
-        public WorkingSetSampler()
-        {
-            _peak = Current;
-            _thread = new Thread(() =>
-            {
-                while (!_stop)
-                {
-                    var now = Current;
-                    if (now > Interlocked.Read(ref _peak)) Interlocked.Exchange(ref _peak, now);
-                    Thread.Sleep(5);
-                }
-            }) { IsBackground = true, Name = "working-set-sampler" };
-            _thread.Start();
-        }
-
-        public long Peak => Interlocked.Read(ref _peak);
-
-        /// <summary>Resident set from /proc/self/statm (pages), falling back to Environment.WorkingSet elsewhere.</summary>
-        public long Current
-        {
-            get
-            {
-                try
-                {
-                    var fields = File.ReadAllText("/proc/self/statm").Split(' ');
-                    return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
-                }
-                catch (IOException)
-                {
-                    return Environment.WorkingSet;
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop = true;
-            _thread.Join();
-        }
     }
 
     /// <summary>Writes the two documents (and each with a trailing newline: other bytes, same cases) to files.</summary>

@@ -59,6 +59,72 @@ public sealed class RuleTests
         Assert.Equal([("slack", "C1")], rules.ChannelsFor(before with { Status = CaseStatus.Released }));
     }
 
+    [Fact]
+    public void RuleSet_FindsWhatCheckingEveryRuleInOrderFinds_InTheSameOrder()
+    {
+        // Each rule checked against each state in turn, a channel kept at its first matching rule: what the set must give.
+        static List<(string, string)> EveryRule(IReadOnlyList<WatchRule> rules, params CaseRecord[] states)
+        {
+            var channels = new HashSet<(string, string)>();
+            foreach (var rule in rules)
+            {
+                if (states.Any(rule.Matches)) channels.Add((rule.Platform, rule.ChannelId));
+            }
+            return [.. channels];
+        }
+
+        // Compared as text: Assert.Equal would compare tuples with their culture-aware CompareTo, to which two ids
+        // differing by an ignorable character are equal.
+        static void Same(IEnumerable<(string, string)> expected, IEnumerable<(string, string)> actual) =>
+            Assert.Equal(string.Join(" ", expected), string.Join(" ", actual));
+
+        var rng = new Random(13);
+        string?[] countries = [null, "Iran", "IR", "Islamic Republic of Iran", "Russia", "RU", "Gaza Strip", "gaza  strip", "Türkiye"];
+        string?[] nationalities = [null, "US", "United States", "GB", "Iran"];
+        string?[] holders = [null, "Revolutionary Guards", "revolutionary-guards", "FSB"];
+        string?[] sources = [null, "feed", "other"];
+        // "C\u00AD1" differs from "C1" only by a soft hyphen, which a culture's comparison may ignore: the set must then
+        // keep the order Order() gives, ties and all.
+        (string, string)[] channels = [("slack", "C1"), ("slack", "C2"), ("slack", "c1"), ("discord", "10"), ("discord", "9"), ("slack", "C\u00AD1")];
+        T Any<T>(T[] values) => values[rng.Next(values.Length)];
+        var rules = new List<WatchRule>();
+        for (var i = 0; i < 300; i++)
+        {
+            var (platform, channel) = Any(channels);
+            var statuses = CaseStatuses.All.Where(_ => rng.Next(6) == 0).ToArray();
+            var rule = new WatchRule(i, platform, channel, Any(countries), Any(nationalities), Any(holders), Any(sources), statuses, "a", TestData.Now);
+            if (!rule.IsEmpty) rules.Add(rule);
+        }
+        var set = new RuleSet(rules);
+        for (var i = 0; i < 500; i++)
+        {
+            var before = TestData.Case($"c{i}", Any(CaseStatuses.All.ToArray()), source: Any(sources) ?? "feed") with
+            {
+                Country = Any(countries), Nationality = Any(nationalities), HeldBy = Any(holders),
+            };
+            var after = before with { Status = Any(CaseStatuses.All.ToArray()) };
+            var subset = rules.Where((_, k) => k % (1 + (i % 7)) == 0).ToList();
+            var fewer = new RuleSet(subset);
+
+            Same(EveryRule(rules, before, after), set.ChannelsFor(before, after));
+            Same(EveryRule(rules, after), set.ChannelsFor(after));
+            Same(EveryRule(rules, before, after).Order(), set.OrderedChannelsFor(before, after));
+            Same(EveryRule(subset, before, after), fewer.ChannelsFor(before, after));
+            Same(EveryRule(subset, before, after).Order(), fewer.OrderedChannelsFor(before, after));
+        }
+        Assert.Empty(new RuleSet([]).OrderedChannelsFor(TestData.Case("a")));
+
+        // Two ids the comparison finds equal, the one listed first matched by a later rule: Order() keeps them as matched.
+        WatchRule[] tied =
+        [
+            new(1, "slack", "C1", "Iran", null, null, null, [], "a", TestData.Now),
+            new(2, "slack", "C\u00AD1", null, null, null, null, [CaseStatus.Detained], "a", TestData.Now),
+            new(3, "slack", "C1", null, null, null, null, [CaseStatus.Detained], "a", TestData.Now),
+        ];
+        var detained = TestData.Case("t", CaseStatus.Detained);
+        Same(EveryRule(tied, detained).Order(), new RuleSet(tied).OrderedChannelsFor(detained));
+    }
+
     [Theory]
     [InlineData("country:Iran status:detained, charged", "Iran", "detained, charged", "")]
     [InlineData("COUNTRY:North Korea held_by:Ministry of State Security", "North Korea", null, "")]
