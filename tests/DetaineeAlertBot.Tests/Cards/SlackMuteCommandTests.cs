@@ -9,7 +9,8 @@ namespace DetaineeAlertBot.Tests.Cards;
 
 /// <summary>/watchlist mute and unmute end to end on Slack (the counterpart of <see cref="MuteCommandTests"/>), options as
 /// key:value words: muted changes are withheld, and the mute's end (an unmute, or its time on the bot's clock) gives the
-/// channel exactly one summary; a member's mute is refused without case data.</summary>
+/// channel exactly one summary; a member's mute is refused without case data. /watchlist digest likewise: a schedule set by
+/// command collects the changes, and schedule:off posts them as one last digest.</summary>
 public sealed class SlackMuteCommandTests
 {
     private const string Channel = "C111";
@@ -98,6 +99,42 @@ public sealed class SlackMuteCommandTests
         Assert.StartsWith("While this channel was muted", Header(summary), StringComparison.Ordinal);
         Assert.EndsWith("1 change", Header(summary), StringComparison.Ordinal);
         Assert.StartsWith("Amir Amiry: Detained → Charged", Section(summary), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DigestByCommand_OverSocketMode_CollectsTheChanges_ListShowsIt_AndOffPostsThemAsOneLastDigest()
+    {
+        var root = SlackHost.CreateRoot(Settings, Feed("detained"));
+        await using var host = await SlackHost.StartAsync(root, socketMode: true, httpCommands: false);
+        await Eventually.TrueAsync(() => host.App.Services.GetRequiredService<DetaineeAlertBot.Core.Sync.CaseCatalog>().Count == 2, because: "baseline");
+        var socket = await host.Slack.WaitForSocketAsync(0, TimeSpan.FromSeconds(60));
+
+        var refused = SlackHost.AllText(await host.CommandOverSocketAsync(socket, "/watchlist", "digest schedule:daily 14:05 UTC", Member));
+        Assert.Contains("Only admins can change this channel's watchlist", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain("digest every day", refused, StringComparison.Ordinal);
+        var wrong = SlackHost.AllText(await host.CommandOverSocketAsync(socket, "/watchlist", "digest schedule:daily 14:05 Mars/Olympus", SlackHost.AdminUserId));
+        Assert.Contains("'Mars/Olympus' is not an IANA time zone", wrong, StringComparison.Ordinal);
+
+        var set = SlackHost.AllText(await host.CommandOverSocketAsync(socket, "/watchlist", "digest schedule:daily 14:05 UTC", SlackHost.AdminUserId));
+        Assert.Contains("This channel now gets a digest every day at 14:05 (UTC)", set, StringComparison.Ordinal);
+        Assert.Contains("Digest: daily 14:05 UTC, set by someone", SlackHost.AllText(await host.CommandOverSocketAsync(socket, "/watchlist", "list", Member)),
+            StringComparison.Ordinal);
+
+        await ChangeAsync(host, root, "charged", delivered: 1);
+        await ChangeAsync(host, root, "released", delivered: 2);
+        Assert.Empty(host.Slack.Messages);
+
+        var off = SlackHost.AllText(await host.CommandOverSocketAsync(socket, "/watchlist", "digest schedule:off", SlackHost.AdminUserId));
+        Assert.Contains("The 2 changes collected since the last digest follow as one last digest.", off, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => BotTestHost.AllSentAsync(host.App.Services, delivered: 3), because: "the last digest");
+        var digest = Assert.Single(host.Slack.Messages);
+        Assert.StartsWith("Digest since", Header(digest), StringComparison.Ordinal);
+        Assert.Contains("2 changes to 1 case", Header(digest), StringComparison.Ordinal);
+        Assert.Contains("Amir Amiry: Detained → Charged → Released", Section(digest), StringComparison.Ordinal);
+
+        // Off: each change is posted at once again.
+        await ChangeAsync(host, root, "deceased", delivered: 4);
+        Assert.Single(host.Slack.Messages, m => Header(m) == "Amir Amiry — Deceased");
     }
 
     private static async Task ChangeAsync(SlackHost host, string root, string status, int delivered)
