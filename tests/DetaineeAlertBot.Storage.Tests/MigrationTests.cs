@@ -116,7 +116,7 @@ public sealed class MigrationTests
 
     [Theory]
     [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task Migrate_Version9Outbox_PartialIndexesKeepEveryCountAndClaim(string provider)
+    public async Task Migrate_Version9_PartialIndexesKeepEveryCountAndClaim(string provider)
     {
         var None = CancellationToken.None;
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
@@ -153,10 +153,11 @@ public sealed class MigrationTests
 
         Assert.Equal(Migrator.Load(provider).Count, await db.CountAsync("SELECT COUNT(*) FROM schema_migrations"));
         var indexes = provider == StorageOptions.Postgres
-            ? "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'alert_outbox' AND indexname IN (@names) AND indexdef LIKE '% WHERE %'"
-            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'alert_outbox' AND name IN (@names) AND sql LIKE '% WHERE %'";
-        Assert.Equal(4, await db.CountAsync(indexes.Replace("@names",
-            "'ix_alert_outbox_open_due', 'ix_alert_outbox_open_created', 'ix_alert_outbox_dead', 'ix_alert_outbox_sent'", StringComparison.Ordinal)));
+            ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN (@names) AND indexdef LIKE '% WHERE %'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN (@names) AND sql LIKE '% WHERE %'";
+        Assert.Equal(5, await db.CountAsync(indexes.Replace("@names",
+            "'ix_alert_outbox_open_due', 'ix_alert_outbox_open_created', 'ix_alert_outbox_dead', 'ix_alert_outbox_sent', 'ix_case_cards_message'",
+            StringComparison.Ordinal)));
         Assert.Equal(0, await db.CountAsync(provider == StorageOptions.Postgres
             ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('ix_alert_outbox_state_due', 'ix_alert_outbox_state_created')"
             : "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ix_alert_outbox_state_due', 'ix_alert_outbox_state_created')"));

@@ -12,3 +12,8 @@ CREATE INDEX ix_alert_outbox_open_due ON alert_outbox (state, next_attempt_at) W
 CREATE INDEX ix_alert_outbox_open_created ON alert_outbox (state, created_at) WHERE state IN ('pending', 'sending');
 CREATE INDEX ix_alert_outbox_dead ON alert_outbox (state, dead_at) WHERE state = 'dead';
 CREATE INDEX ix_alert_outbox_sent ON alert_outbox (state, sent_at) WHERE state = 'sent';
+
+-- A card's message id is looked up only by its value (a deleted message), so cards not posted yet (message_id NULL,
+-- every card as its sync starts it) need no entry.
+DROP INDEX ix_case_cards_message;
+CREATE INDEX ix_case_cards_message ON case_cards (platform, channel_id, message_id) WHERE message_id IS NOT NULL;
