@@ -14,7 +14,9 @@ namespace DetaineeAlertBot.Storage;
 /// older term is claimable at once, and a mark from an older term changes nothing.</summary>
 public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
 {
+    // The WHERE terms of the partial indexes (migration 0010): open rows, dead rows, delivered rows.
     private const string Open = "('pending', 'sending')";
+    private const string Dead = "dead";
     private const string ReportKind = "report";
 
     private readonly SqlDialect _dialect = database.Dialect;
@@ -237,20 +239,30 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
     public Task<OutboxStats> GetStatsAsync(CancellationToken cancellationToken) =>
         database.RunAsync("Counting outbox rows", async connection =>
         {
-            // Every count reads a partial index of the open or dead rows, or the maintained counters: never the delivered rows.
-            var now = _dialect.Now;
-            await using var command = _dialect.BindNow(connection.Command(
-                $"SELECT (SELECT COUNT(*) FROM alert_outbox WHERE state = 'pending'), " +
-                $"(SELECT COUNT(*) FROM alert_outbox WHERE state = 'sending'), " +
-                $"(SELECT COUNT(*) FROM alert_outbox o WHERE o.state = 'pending' AND (o.next_attempt_at > {now} OR EXISTS (SELECT 1 FROM delivery_pauses z " +
-                "WHERE z.platform = o.platform AND z.channel_id IN ('', o.channel_id)))), " +
-                "(SELECT COUNT(*) FROM alert_outbox WHERE state = 'dead'), " +
-                "(SELECT COALESCE(SUM(delivered), 0) FROM outbox_delivered), " +
-                $"(SELECT MIN(created_at) FROM alert_outbox WHERE state IN {Open})"), database.Time);
+            await using var command = _dialect.BindNow(connection.Command(StatsSql(_dialect)), database.Time);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             return new OutboxStats(Long(reader, 0), Long(reader, 1), Long(reader, 2), Long(reader, 3), Long(reader, 4), _dialect.ReadTimestampOrNull(reader, 5));
         }, cancellationToken);
+
+    /// <summary>The counts of <see cref="GetStatsAsync"/>. Every count reads a partial index of the open or dead rows, or
+    /// the maintained counters: never the delivered rows. Each query repeats its index's WHERE term, the only way SQLite
+    /// uses a partial index (a test checks the plans).</summary>
+    internal static string StatsSql(SqlDialect dialect) =>
+        $"SELECT (SELECT COUNT(*) FROM alert_outbox WHERE state IN {Open} AND state = 'pending'), " +
+        $"(SELECT COUNT(*) FROM alert_outbox WHERE state IN {Open} AND state = 'sending'), " +
+        $"(SELECT COUNT(*) FROM alert_outbox o WHERE o.state IN {Open} AND o.state = 'pending' AND (o.next_attempt_at > {dialect.Now} OR EXISTS (SELECT 1 FROM delivery_pauses z " +
+        "WHERE z.platform = o.platform AND z.channel_id IN ('', o.channel_id)))), " +
+        $"(SELECT COUNT(*) FROM alert_outbox WHERE state = '{Dead}'), " +
+        "(SELECT COALESCE(SUM(delivered), 0) FROM outbox_delivered), " +
+        $"(SELECT MIN(created_at) FROM alert_outbox WHERE state IN {Open})";
+
+    /// <summary>The counts of <see cref="CountByPlatformAsync"/>: open and dead rows through their partial indexes (one
+    /// query per index's WHERE term), delivered ones from the maintained counter.</summary>
+    internal const string CountByPlatformSql =
+        $"SELECT platform, state, COUNT(*) FROM alert_outbox WHERE state IN {Open} GROUP BY platform, state " +
+        $"UNION ALL SELECT platform, '{Dead}', COUNT(*) FROM alert_outbox WHERE state = '{Dead}' GROUP BY platform " +
+        "UNION ALL SELECT platform, 'sent', delivered FROM outbox_delivered ORDER BY 1, 2";
 
     public Task<IReadOnlyList<ChannelBacklog>> GetBacklogAsync(int max, CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<ChannelBacklog>>("Reading the outbox backlog", async connection =>
@@ -321,9 +333,7 @@ public sealed class AlertOutbox(StorageDatabase database) : IAlertOutbox
     public Task<IReadOnlyList<OutboxPlatformCount>> CountByPlatformAsync(CancellationToken cancellationToken) =>
         database.RunAsync<IReadOnlyList<OutboxPlatformCount>>("Counting outbox rows by platform", async connection =>
         {
-            await using var command = connection.Command(
-                "SELECT platform, state, COUNT(*) FROM alert_outbox WHERE state IN ('pending', 'sending', 'dead') GROUP BY platform, state " +
-                "UNION ALL SELECT platform, 'sent', delivered FROM outbox_delivered ORDER BY 1, 2");
+            await using var command = connection.Command(CountByPlatformSql);
             var counts = new List<OutboxPlatformCount>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

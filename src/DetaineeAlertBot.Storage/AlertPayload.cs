@@ -58,7 +58,7 @@ internal sealed record AlertPayload(CaseRecord Case, CaseStatus OldStatus, CaseS
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
         return new AlertPayload(
-            CaseJson.Deserialize(root.GetProperty("case").GetRawText()),
+            CaseJson.Deserialize(root.GetProperty("case")),
             ParseStatus(root.GetProperty("oldStatus").GetString()),
             ParseStatus(root.GetProperty("newStatus").GetString()),
             DateTimeOffset.Parse(root.GetProperty("observedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),

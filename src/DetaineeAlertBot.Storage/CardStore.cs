@@ -276,9 +276,11 @@ public sealed class CardStore(StorageDatabase database) : ICardStore
         AlertPayload.Of(alert).Serialize();
 }
 
-/// <summary>Card ids: 12 lowercase base32 characters (60 random bits), short enough for a button's custom id with room
-/// for the action, and meaningless outside our store.</summary>
+/// <summary>Card ids: 12 lowercase base32 characters (60 random bits, no time in them), short enough for a button's
+/// custom id with room for the action, and meaningless outside our store.</summary>
 internal static class CardIds
 {
-    public static string New() => DeliveryIds.New()[..12];
+    public const int Length = 12;
+
+    public static string New() => RandomBase32.New(Length);
 }

@@ -82,6 +82,12 @@ public sealed class CaseStore(StorageDatabase database, FlapPolicy? flaps = null
 
     private readonly SqlDialect _dialect = database.Dialect;
 
+    private static readonly object NoAttempts = 0;
+
+    /// <summary>Outbox rows of a sync's routing inserted per statement (with the cards they start). Tests lower it to cross
+    /// the boundaries with few rows.</summary>
+    internal int RoutedRowsPerInsert { get; set; } = 4096;
+
     public async Task MigrateAsync(CancellationToken cancellationToken) =>
         await Migrator.MigrateAsync(database, cancellationToken).ConfigureAwait(false);
 
@@ -266,8 +272,10 @@ public sealed class CaseStore(StorageDatabase database, FlapPolicy? flaps = null
             var watchers = applied.Count == 0
                 ? []
                 : await ReadWatchersAsync(plan.Source, applied.Select(u => u.Case.Id).ToArray(), connection, transaction, cancellationToken).ConfigureAwait(false);
-            var rows = new List<object?[]>();
-            var cards = new List<object?[]>();
+            // Rows go in as they are made, RoutedRowsPerInsert at a time (outbox rows, then the cards they start): a fan-out
+            // of tens of thousands of rows is never held whole, so its rows die young instead of outliving collections.
+            var rows = new List<object?[]>(Math.Min(RoutedRowsPerInsert, 1024));
+            var cards = new List<object?[]>(Math.Min(RoutedRowsPerInsert, 1024));
             var plain = await ReadPlainChannelsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             // The sync's trace context goes with each row: its delivery, whenever and wherever it runs, joins this trace.
             var traceParent = CurrentTraceParent();
@@ -281,23 +289,31 @@ public sealed class CaseStore(StorageDatabase database, FlapPolicy? flaps = null
             foreach (var (change, alert, channels) in routed)
             {
                 var payload = alert.Serialize();
+                var historyId = (object)historyIds[change.Case.Id];
                 foreach (var (platform, channelId) in channels)
                 {
-                    object?[] row =
-                    [
-                        DeliveryIds.New(), historyIds[change.Case.Id], platform, channelId, plan.Source, change.Case.Id, payload,
-                        "pending", 0, observedAt, observedAt,
-                    ];
-                    rows.Add(traceParent is null ? row : [.. row, traceParent]);
+                    var deliveryId = DeliveryIds.New();
+                    rows.Add(traceParent is null
+                        ? [deliveryId, historyId, platform, channelId, plan.Source, change.Case.Id, payload, "pending", NoAttempts, observedAt, observedAt]
+                        : [deliveryId, historyId, platform, channelId, plan.Source, change.Case.Id, payload, "pending", NoAttempts, observedAt, observedAt, traceParent]);
                     if (platform is Platforms.Discord or Platforms.Slack && !plain.Contains((platform, channelId)))
                     {
-                        cards.Add([CardIds.New(), platform, channelId, plan.Source, change.Case.Id, row[0], payload, observedAt]);
+                        cards.Add([CardIds.New(), platform, channelId, plan.Source, change.Case.Id, deliveryId, payload, observedAt]);
                     }
+                    if (rows.Count >= RoutedRowsPerInsert) alerts += await InsertRoutedAsync().ConfigureAwait(false);
                 }
             }
-            alerts = await _dialect.InsertAsync(connection, transaction, traceParent is null ? InsertOutbox : InsertTracedOutbox, rows, null, cancellationToken)
-                .ConfigureAwait(false);
-            await _dialect.InsertAsync(connection, transaction, StartCards, cards, null, cancellationToken).ConfigureAwait(false);
+            alerts += await InsertRoutedAsync().ConfigureAwait(false);
+
+            async Task<int> InsertRoutedAsync()
+            {
+                var inserted = await _dialect.InsertAsync(connection, transaction, traceParent is null ? InsertOutbox : InsertTracedOutbox, rows, null, cancellationToken)
+                    .ConfigureAwait(false);
+                await _dialect.InsertAsync(connection, transaction, StartCards, cards, null, cancellationToken).ConfigureAwait(false);
+                rows.Clear();
+                cards.Clear();
+                return inserted;
+            }
             if (alerts > 0) await AlertOutbox.NotifyQueuedAsync(database, connection, transaction, cancellationToken).ConfigureAwait(false);
         }
 
@@ -487,10 +503,11 @@ public sealed class CaseStore(StorageDatabase database, FlapPolicy? flaps = null
             Aliases = CaseJson.DeserializeAliases(reader.GetString(3)),
             Status = ParseStatus(reader.GetString(4)),
             StatusSince = _dialect.ReadDateOrNull(reader, 5),
-            Nationality = reader.IsDBNull(6) ? null : reader.GetString(6),
-            Country = reader.IsDBNull(7) ? null : reader.GetString(7),
-            HeldBy = reader.IsDBNull(8) ? null : reader.GetString(8),
-            Location = reader.IsDBNull(9) ? null : reader.GetString(9),
+            // Values that many cases repeat are kept once (SharedValues), as the parser keeps them.
+            Nationality = reader.IsDBNull(6) ? null : SharedValues.Of(reader.GetString(6)),
+            Country = reader.IsDBNull(7) ? null : SharedValues.Of(reader.GetString(7)),
+            HeldBy = reader.IsDBNull(8) ? null : SharedValues.Of(reader.GetString(8)),
+            Location = reader.IsDBNull(9) ? null : SharedValues.Of(reader.GetString(9)),
             Summary = reader.IsDBNull(10) ? null : reader.GetString(10),
             SourceUrl = reader.IsDBNull(11) ? null : reader.GetString(11),
             UpdatedAt = _dialect.ReadTimestampOrNull(reader, 12),

@@ -60,12 +60,15 @@ public sealed class DigestStore(StorageDatabase database) : IDigestStore
         database.RunAsync<IReadOnlyList<ChannelDigest>>("Listing digest channels", async connection =>
         {
             // Channels with a schedule, and any channel still holding collected changes (its schedule turned off while a
-            // delivery was collecting, or a row written by an older version): their changes must still reach it.
+            // delivery was collecting, or a row written by an older version): their changes must still reach it. The
+            // collected rows are counted once, grouped by channel (the partial index ix_alert_outbox_collected), not by a
+            // subquery per digest channel: PostgreSQL, with no statistics for the few rows of channel_digests, costed those
+            // subqueries per 469 guessed channels and JIT-compiled the statement each time (150 ms for a 7 ms query).
             await using var command = connection.Command(
-                    "SELECT d.platform, d.channel_id, d.schedule, d.set_by, d.set_at, d.last_due_at, " +
-                    $"(SELECT COUNT(*) FROM alert_outbox o WHERE o.platform = d.platform AND o.channel_id = d.channel_id AND {CollectedRows("o.")}) " +
-                    "FROM channel_digests d WHERE d.schedule <> 'off' OR EXISTS (SELECT 1 FROM alert_outbox o WHERE o.platform = d.platform " +
-                    $"AND o.channel_id = d.channel_id AND {CollectedRows("o.")}) " +
+                    "SELECT d.platform, d.channel_id, d.schedule, d.set_by, d.set_at, d.last_due_at, COALESCE(c.collected, 0) " +
+                    "FROM channel_digests d LEFT JOIN (SELECT o.platform, o.channel_id, COUNT(*) AS collected FROM alert_outbox o " +
+                    $"WHERE {CollectedRows("o.")} GROUP BY o.platform, o.channel_id) c ON c.platform = d.platform AND c.channel_id = d.channel_id " +
+                    "WHERE d.schedule <> 'off' OR c.collected > 0 " +
                     "ORDER BY d.platform, d.channel_id LIMIT @max")
                 .With("@max", Math.Max(1, max));
             return await ReadDigestsAsync(command, cancellationToken).ConfigureAwait(false);

@@ -114,6 +114,64 @@ public sealed class MigrationTests
         Assert.Equal(2, (await db.Outbox.GetStatsAsync(None)).Delivered);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrate_Version9_PartialIndexesKeepEveryCountAndClaim(string provider)
+    {
+        var None = CancellationToken.None;
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        // A database as version 9 left it: its indexes on state held every row.
+        var timestampType = provider == StorageOptions.Postgres ? "timestamptz" : "text";
+        await db.ExecuteAsync($"CREATE TABLE schema_migrations (version integer NOT NULL PRIMARY KEY, name text NOT NULL, applied_at {timestampType} NOT NULL)");
+        foreach (var migration in Migrator.Load(provider).Where(m => m.Version <= 9))
+        {
+            await db.ExecuteAsync(migration.Sql);
+            await db.ExecuteAsync($"INSERT INTO schema_migrations (version, name, applied_at) VALUES ({migration.Version}, '{migration.Name}', '2026-11-26T09:00:00Z')");
+        }
+        await db.ReopenAsync();
+        await db.Cases.ApplyAsync(Make.Baseline(TestDatabase.Start, Make.Case("a", CaseStatus.Detained)), None);
+        var channels = new[] { "ch000", "ch001", "ch002", "ch003", "ch004" };
+        foreach (var channel in channels)
+            await db.Watchlists.AddAsync(new WatchlistEntry("discord", channel, Make.Source, "a", "admin", TestDatabase.Start), None);
+        var createdAt = TestDatabase.Start.AddHours(1);
+        db.AdvanceTo(createdAt);
+        await db.Cases.ApplyAsync(Make.Plan(createdAt, Make.StatusChange(Make.Case("a", CaseStatus.Released), CaseStatus.Detained)), None);
+        // One row in each state: sent, dead, sending, waiting (pending, not due), pending and due.
+        var term = await db.Outbox.BeginTermAsync(None);
+        var claimed = (await db.Outbox.ClaimAsync(new ClaimRequest(term, "w1", TimeSpan.FromMinutes(2), 4, ["discord"]), None)).Items;
+        Assert.Equal(channels[..4], claimed.Select(i => i.ChannelId));
+        Assert.True(await db.Outbox.MarkSentAsync(claimed[0].DeliveryId, term, "msg-0", None));
+        Assert.True(await db.Outbox.MarkDeadAsync(claimed[1].DeliveryId, term, "HTTP 403", None));
+        Assert.True(await db.Outbox.MarkWaitingAsync(claimed[3].DeliveryId, term,
+            new WaitMark("HTTP 503", TimeSpan.FromHours(1), CountsAsAttempt: true, InDoubt: false, Failing: true), None));
+        var stats = await db.Outbox.GetStatsAsync(None);
+        var byPlatform = await db.Outbox.CountByPlatformAsync(None);
+        Assert.Equal(new OutboxStats(2, 1, 1, 1, 1, stats.OldestPendingAt), stats);
+
+        await db.ReopenAsync();
+        await db.Cases.MigrateAsync(None);
+
+        Assert.Equal(Migrator.Load(provider).Count, await db.CountAsync("SELECT COUNT(*) FROM schema_migrations"));
+        var indexes = provider == StorageOptions.Postgres
+            ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN (@names) AND indexdef LIKE '% WHERE %'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN (@names) AND sql LIKE '% WHERE %'";
+        Assert.Equal(5, await db.CountAsync(indexes.Replace("@names",
+            "'ix_alert_outbox_open_due', 'ix_alert_outbox_open_created', 'ix_alert_outbox_dead', 'ix_alert_outbox_sent', 'ix_case_cards_message'",
+            StringComparison.Ordinal)));
+        Assert.Equal(0, await db.CountAsync(provider == StorageOptions.Postgres
+            ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname IN ('ix_alert_outbox_state_due', 'ix_alert_outbox_state_created')"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ix_alert_outbox_state_due', 'ix_alert_outbox_state_created')"));
+        Assert.Equal(stats, await db.Outbox.GetStatsAsync(None));
+        Assert.Equal(byPlatform, await db.Outbox.CountByPlatformAsync(None));
+        Assert.Equal([claimed[1].DeliveryId], (await db.Outbox.ListDeadAsync(10, None)).Select(d => d.DeliveryId));
+        // The open rows are claimed as before: the one still due, then the one whose lease is taken over by a new term.
+        var next = await db.Outbox.BeginTermAsync(None);
+        Assert.Equal([claimed[2].ChannelId, "ch004"],
+            (await db.Outbox.ClaimAsync(new ClaimRequest(next, "w2", TimeSpan.FromMinutes(2), 10, ["discord"]), None)).Items.Select(i => i.ChannelId));
+        Assert.Equal(1, await db.Outbox.RetryDeadAsync(null, None));
+        Assert.Equal(0, (await db.Outbox.GetStatsAsync(None)).Dead);
+    }
+
     [Fact]
     public void Load_BothProviders_HaveTheSameVersions()
     {

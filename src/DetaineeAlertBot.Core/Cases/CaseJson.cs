@@ -13,6 +13,12 @@ public static class CaseJson
         JsonSerializer.Deserialize(json, CaseJsonContext.Default.CaseRecord)
         ?? throw new JsonException("A stored case snapshot was the JSON literal null.");
 
+    /// <summary>The same as <see cref="Deserialize(string)"/> of <paramref name="element"/>'s text, read in place (an
+    /// outbox payload's "case" member: no copy of its text, no second parse).</summary>
+    public static CaseRecord Deserialize(JsonElement element) =>
+        element.Deserialize(CaseJsonContext.Default.CaseRecord)
+        ?? throw new JsonException("A stored case snapshot was the JSON literal null.");
+
     public static string SerializeAliases(IReadOnlyList<string> aliases) =>
         JsonSerializer.Serialize(aliases, CaseJsonContext.Default.IReadOnlyListString);
 

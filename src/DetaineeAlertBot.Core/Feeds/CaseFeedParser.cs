@@ -45,7 +45,18 @@ public static partial class CaseFeedParser
     /// little more than reading it. Anything that differs, or is written differently, takes the full path.</param>
     /// <param name="memo">Optional memory of the records of the source's last document (see <see cref="FeedRecordMemo"/>):
     /// a record byte-identical to one of them is that record again. Updated with this document's valid records.</param>
-    public static FeedParseResult Parse(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known = null, FeedRecordMemo? memo = null)
+    public static FeedParseResult Parse(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known = null, FeedRecordMemo? memo = null) =>
+        Parse(source, document, known, memo, WholeDocumentMaxBytes);
+
+    /// <summary>Documents up to this size are parsed as one <see cref="JsonDocument"/>; larger ones by
+    /// <see cref="ParseLarge"/>, with the same results (tests compare the two on the same documents).</summary>
+    internal const int WholeDocumentMaxBytes = FeedRecordMemo.MaxDocumentBytes;
+
+    internal static FeedParseResult Parse(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known, FeedRecordMemo? memo,
+        int wholeDocumentMaxBytes) =>
+        document.Length > wholeDocumentMaxBytes ? ParseLarge(source, document, known, memo) : ParseWhole(source, document, known, memo);
+
+    private static FeedParseResult ParseWhole(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known, FeedRecordMemo? memo)
     {
         JsonDocument json;
         try
@@ -97,6 +108,170 @@ public static partial class CaseFeedParser
             }
             memo?.Remember(source, remember?.Build());
             return collector.Result(index);
+        }
+    }
+
+    /// <summary>A large document, with the results <see cref="ParseWhole"/> would give, without a <see cref="JsonDocument"/>
+    /// of the whole: that one holds about 12 bytes per JSON token (a 32 MiB array for a 15 MiB feed of 100,000 cases),
+    /// rented from the shared array pool, which keeps such arrays after the parse, one per thread that returned one. One
+    /// pass of a <see cref="Utf8JsonReader"/> (the reader a JsonDocument is parsed with, same options, so the same
+    /// documents fail) checks the whole document and notes where the records are; each record is then parsed as a small
+    /// document of its own. The records array is found as <see cref="TryGetCases"/> finds it (the last "cases" member).
+    /// Such documents are larger than <see cref="FeedRecordMemo.MaxDocumentBytes"/>, so none is remembered.</summary>
+    private static FeedParseResult ParseLarge(string source, ReadOnlyMemory<byte> document, Func<string, CaseRecord?>? known, FeedRecordMemo? memo)
+    {
+        LocatedRecords located;
+        try
+        {
+            located = LocateRecords(document.Span);
+        }
+        catch (JsonException ex)
+        {
+            memo?.Forget(source);
+            return ParseRecordByRecord(source, document, known, ex);
+        }
+        if (located.Records is not { } records)
+        {
+            return FeedParseResult.Invalid(source, "expected an object with a \"cases\" array, or a bare array of cases");
+        }
+        if (records.Count > MaxRecords) return FeedParseResult.Invalid(source, TooManyRecords($"{records.Count} records"));
+
+        var collector = new ResultCollector(source, records.Count);
+        var remembered = memo?.Of(source);
+        var options = RecordOptions(located.RecordDepth);
+        for (var index = 0; index < records.Count; index++)
+        {
+            var (start, length) = records[index];
+            // The document as a whole was read with the same limits, so a record never fails here.
+            using var record = JsonDocument.Parse(document.Slice(start, length), options);
+            var element = record.RootElement;
+            if (remembered is null)
+            {
+                collector.Add(index, ReadElement(source, element, known));
+                continue;
+            }
+            var raw = document.Span.Slice(start, length);
+            var hash = FeedRecordMemo.Snapshot.Hash(raw);
+            collector.Add(index, remembered.Find(raw, hash) is { } again ? (again, again.Id, null) : ReadElement(source, element, known));
+        }
+        memo?.Remember(source, null);
+        return collector.Result(records.Count);
+    }
+
+    /// <param name="Records">Where each record is (start, length), or null when the document is not of the feed's shape.</param>
+    private sealed record LocatedRecords(List<(int Start, int Length)>? Records, int RecordDepth);
+
+    /// <summary>Reads the whole document (throwing <see cref="JsonException"/> where <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/>
+    /// would) and returns where the records are: the elements of a bare array, or of the root object's "cases" array.</summary>
+    private static LocatedRecords LocateRecords(ReadOnlySpan<byte> document)
+    {
+        var reader = new Utf8JsonReader(document, new JsonReaderOptions
+        {
+            CommentHandling = DocumentOptions.CommentHandling,
+            AllowTrailingCommas = DocumentOptions.AllowTrailingCommas,
+            MaxDepth = DocumentOptions.MaxDepth,
+        });
+        List<(int, int)>? bare = null;
+        // The root object's members that may be named "cases" (their escaped name, if written with escapes) and the
+        // elements of their value when it is an array.
+        var candidates = new List<(byte[]? EscapedName, List<(int, int)>? Elements)>();
+        var candidateValueNext = false;
+        List<(int, int)>? current = null; // the array whose elements are being noted
+        var elementDepth = -1;
+        var elementStart = 0;
+        var rootKind = JsonTokenType.None;
+        while (reader.Read())
+        {
+            var token = reader.TokenType;
+            var depth = reader.CurrentDepth;
+            if (rootKind == JsonTokenType.None)
+            {
+                rootKind = token;
+                if (token == JsonTokenType.StartArray) (current, elementDepth) = (bare = [], 1);
+                continue;
+            }
+            if (current is not null)
+            {
+                if (depth == elementDepth)
+                {
+                    switch (token)
+                    {
+                        case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                            elementStart = (int)reader.TokenStartIndex;
+                            break;
+                        case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                            current.Add((elementStart, (int)reader.BytesConsumed - elementStart));
+                            break;
+                        default:
+                            current.Add(((int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex)));
+                            break;
+                    }
+                }
+                else if (depth == elementDepth - 1 && token == JsonTokenType.EndArray)
+                {
+                    (current, elementDepth) = (null, -1);
+                }
+                continue;
+            }
+            if (rootKind != JsonTokenType.StartObject || depth != 1) continue;
+            if (candidateValueNext)
+            {
+                candidateValueNext = false;
+                if (token == JsonTokenType.StartArray)
+                {
+                    candidates[^1] = candidates[^1] with { Elements = current = [] };
+                    elementDepth = 2;
+                }
+                continue;
+            }
+            if (token != JsonTokenType.PropertyName) continue;
+            // Only a name that is "cases" as written, or one with escapes (compared unescaped below), can name the records.
+            if (reader.ValueIsEscaped || reader.ValueTextEquals("cases"u8))
+            {
+                candidates.Add((reader.ValueIsEscaped ? reader.ValueSpan.ToArray() : null, null));
+                candidateValueNext = true;
+            }
+            else
+            {
+                reader.Skip(); // its value, read (and so checked) token by token
+            }
+        }
+        if (rootKind == JsonTokenType.StartArray) return new LocatedRecords(bare, 1);
+        if (rootKind != JsonTokenType.StartObject) return new LocatedRecords(null, 0);
+        // As JsonElement.TryGetProperty looks: from the last member back, the first whose name is "cases".
+        for (var i = candidates.Count - 1; i >= 0; i--)
+        {
+            var (escapedName, elements) = candidates[i];
+            if (escapedName is not null)
+            {
+                // An escaped name is compared by the same code as in a whole document: a one-member object of that name.
+                var probe = new byte[escapedName.Length + 6];
+                probe[0] = (byte)'{';
+                probe[1] = (byte)'"';
+                escapedName.CopyTo(probe, 2);
+                "\":0}"u8.CopyTo(probe.AsSpan(escapedName.Length + 2));
+                using var member = JsonDocument.Parse(probe, DocumentOptions);
+                switch (IsNamedCases(member.RootElement))
+                {
+                    case false: continue;
+                    case null: return new LocatedRecords(null, 0); // a name that cannot be compared ends the search, as in TryGetCases
+                }
+            }
+            return new LocatedRecords(elements, 2);
+        }
+        return new LocatedRecords(null, 0);
+    }
+
+    /// <summary>Whether the one member of <paramref name="member"/> is named "cases"; null when its name cannot be compared.</summary>
+    private static bool? IsNamedCases(JsonElement member)
+    {
+        try
+        {
+            return member.TryGetProperty("cases"u8, out _);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
     }
 
@@ -284,10 +459,11 @@ public static partial class CaseFeedParser
             Aliases = aliases is null ? [] : aliases,
             Status = status,
             StatusSince = statusSince,
-            Nationality = CleanOneLine(nationality),
-            Country = CleanOneLine(country),
-            HeldBy = CleanOneLine(heldBy),
-            Location = CleanOneLine(location),
+            // Values that many cases repeat are kept once (SharedValues).
+            Nationality = SharedValues.Of(CleanOneLine(nationality)),
+            Country = SharedValues.Of(CleanOneLine(country)),
+            HeldBy = SharedValues.Of(CleanOneLine(heldBy)),
+            Location = SharedValues.Of(CleanOneLine(location)),
             Summary = summary is null ? null : Blank(UntrustedText.CleanMultiline(summary).Trim()),
             SourceUrl = cleanUrl,
             UpdatedAt = updatedAt,
