@@ -24,34 +24,14 @@ public sealed class MuteSummaries(ICardStore cards, IAlertOutbox outbox, CaseCat
     /// <summary>Longer than any mute can last (90 days), so an incident is never reported twice.</summary>
     private static readonly TimeSpan OncePerPeriod = TimeSpan.FromDays(400);
 
-    private readonly SemaphoreSlim _work = new(0, 1);
+    // The same wake-up the dispatcher and the digest runner use: a notification, or the timeout on the bot's clock.
+    private readonly AlertSignal _work = new(time);
 
     /// <summary>A mute was ended by hand: the worker summarizes it now instead of at its next tick.</summary>
-    public void Notify()
-    {
-        if (_work.CurrentCount == 0)
-        {
-            try
-            {
-                _work.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
+    public void Notify() => _work.Notify();
 
     /// <summary>Waits for <see cref="Notify"/> or <paramref name="interval"/> on the clock, whichever comes first.</summary>
-    public async Task WaitForWorkAsync(TimeSpan interval, CancellationToken cancellationToken)
-    {
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var signalled = _work.WaitAsync(either.Token);
-        var ticked = Task.Delay(interval, time, either.Token);
-        await Task.WhenAny(signalled, ticked).ConfigureAwait(false);
-        await either.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-    }
+    public Task WaitForWorkAsync(TimeSpan interval, CancellationToken cancellationToken) => _work.WaitAsync(interval, cancellationToken);
 
     /// <summary>Queues the summary of every ended mute not summarized yet; returns how many summaries were queued.</summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)

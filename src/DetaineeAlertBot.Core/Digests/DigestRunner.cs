@@ -34,13 +34,14 @@ public sealed class DigestRunner(IDigestStore digests, IWatchlistStore watchlist
         var now = time.GetUtcNow();
         var queued = 0;
         DateTimeOffset? next = null;
+        Lazy<IReadOnlyList<StoredCase>> unlisted = new(UnlistedCases);
         foreach (var channel in await digests.ListActiveAsync(MaxChannelsPerRun, cancellationToken).ConfigureAwait(false))
         {
             // Off but still holding changes (turned off while a delivery was collecting): they go out now.
             var due = channel.Schedule is { } schedule ? schedule.DueAt(channel.DueFrom, now) : channel.Collected > 0 ? now : (DateTimeOffset?)null;
             if (due is { } dueAt)
             {
-                if (await QueueAsync(channel, dueAt, cancellationToken).ConfigureAwait(false)) queued++;
+                if (await QueueAsync(channel, dueAt, unlisted.Value, cancellationToken).ConfigureAwait(false)) queued++;
             }
             // Nothing of this schedule is due in (DueFrom, now] any more, so its next occurrence is the first after now.
             if (channel.Schedule?.NextAfter(now) is { } after && (next is null || after < next)) next = after;
@@ -54,15 +55,16 @@ public sealed class DigestRunner(IDigestStore digests, IWatchlistStore watchlist
         var channel = await digests.GetAsync(platform, channelId, cancellationToken).ConfigureAwait(false);
         return channel is null
             ? new DigestQueueResult(DigestQueueOutcome.Empty, 0, null)
-            : await QueueCoreAsync(channel, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            : await QueueCoreAsync(channel, time.GetUtcNow(), UnlistedCases(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<bool> QueueAsync(ChannelDigest channel, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        (await QueueCoreAsync(channel, dueAt, cancellationToken).ConfigureAwait(false)).Outcome == DigestQueueOutcome.Queued;
+    private async Task<bool> QueueAsync(ChannelDigest channel, DateTimeOffset dueAt, IReadOnlyList<StoredCase> notListed, CancellationToken cancellationToken) =>
+        (await QueueCoreAsync(channel, dueAt, notListed, cancellationToken).ConfigureAwait(false)).Outcome == DigestQueueOutcome.Queued;
 
-    private async Task<DigestQueueResult> QueueCoreAsync(ChannelDigest channel, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    private async Task<DigestQueueResult> QueueCoreAsync(ChannelDigest channel, DateTimeOffset dueAt, IReadOnlyList<StoredCase> notListed,
+        CancellationToken cancellationToken)
     {
-        var unlisted = await UnlistedAsync(channel, dueAt, cancellationToken).ConfigureAwait(false);
+        var unlisted = await UnlistedAsync(channel, dueAt, notListed, cancellationToken).ConfigureAwait(false);
         var result = await digests.QueueAsync(channel.Platform, channel.ChannelId, dueAt,
             (changes, since) => DigestText.Render(changes, since, channel.Schedule, unlisted.Where(u => u.NotSeenSince > since).ToList()), cancellationToken).ConfigureAwait(false);
         if (result.Outcome == DigestQueueOutcome.Queued) dispatcher?.Notify();
@@ -74,14 +76,18 @@ public sealed class DigestRunner(IDigestStore digests, IWatchlistStore watchlist
         return result;
     }
 
+    /// <summary>Every case its source does not list now: read from the catalog once per run, not once per digest channel
+    /// (500 channels due at 09:00 would otherwise scan 100,000 cases each).</summary>
+    private IReadOnlyList<StoredCase> UnlistedCases() =>
+        catalog.SourceNames.SelectMany(catalog.CasesOf).Where(c => c.NotSeenSince is not null).ToList();
+
     /// <summary>The cases this channel follows (directly or by a rule) that their source stopped listing after the last
     /// digest was due (or the schedule was set) and by <paramref name="until"/>.</summary>
-    private async Task<IReadOnlyList<UnlistedCase>> UnlistedAsync(ChannelDigest channel, DateTimeOffset until, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<UnlistedCase>> UnlistedAsync(ChannelDigest channel, DateTimeOffset until, IReadOnlyList<StoredCase> notListed,
+        CancellationToken cancellationToken)
     {
         var from = channel.LastDueAt ?? channel.SetAt;
-        var gone = catalog.SourceNames.SelectMany(catalog.CasesOf)
-            .Where(c => c.NotSeenSince is { } notSeen && notSeen > from && notSeen <= until)
-            .ToList();
+        var gone = notListed.Where(c => c.NotSeenSince is { } notSeen && notSeen > from && notSeen <= until).ToList();
         if (gone.Count == 0) return [];
         var direct = (await watchlists.ListAsync(channel.Platform, channel.ChannelId, cancellationToken).ConfigureAwait(false))
             .Select(e => (e.CaseSource, e.CaseId)).ToHashSet();
