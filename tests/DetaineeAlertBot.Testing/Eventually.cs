@@ -45,6 +45,21 @@ public static class Eventually
         }
     }
 
+    /// <summary>Waits for <paramref name="condition"/> on a bot that runs on <paramref name="time"/>, moving that clock on by
+    /// <paramref name="step"/> after each look that finds it false (the bot's pollers, dispatcher and timed workers wait on it).</summary>
+    public static Task TrueAdvancingAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan step, Func<Task<bool>> condition, string because,
+        Func<object?>? detail = null) =>
+        TrueAsync(async () =>
+        {
+            if (await condition().ConfigureAwait(false)) return true;
+            time.Advance(step);
+            return false;
+        }, because: because, detail: detail);
+
+    /// <inheritdoc cref="TrueAdvancingAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider, TimeSpan, Func{Task{bool}}, string, Func{object?}?)"/>
+    public static Task TrueAdvancingAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan step, Func<bool> condition, string because) =>
+        TrueAdvancingAsync(time, step, () => Task.FromResult(condition()), because);
+
     /// <summary>The Discord gateway tests' spelling of <see cref="TrueAsync(Func{bool}, TimeSpan?, string?, Func{object?}?, string)"/>.</summary>
     public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => TrueAsync(condition, timeout, what);
 }

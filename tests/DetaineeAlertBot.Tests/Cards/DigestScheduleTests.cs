@@ -28,12 +28,12 @@ public sealed class DigestScheduleTests
 
             // A change is collected, not posted.
             WriteFeed(root, "charged");
-            await AdvanceUntilAsync(time, () => BotTestHost.AllSentAsync(host.App.Services, delivered: 1), TimeSpan.FromSeconds(1), "the change collected", host);
+            await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 1), "the change collected", () => host.HealthAsync());
             Assert.Empty(fake.Messages);
 
             // 09:00 CET is 08:00 UTC: the first digest comes then, and not before.
             time.SetUtcNow(new DateTimeOffset(2027, 3, 27, 7, 59, 58, TimeSpan.Zero));
-            await AdvanceUntilAsync(time, () => BotTestHost.AllSentAsync(host.App.Services, delivered: 2), TimeSpan.FromSeconds(1), "the first digest");
+            await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 2), "the first digest");
             var first = Assert.Single(fake.Messages);
             Assert.InRange(first.CreatedAt, new DateTimeOffset(2027, 3, 27, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 3, 27, 8, 1, 0, TimeSpan.Zero));
             Assert.StartsWith("Digest since 2027-03-27 08:30 Europe/Berlin: 1 change to 1 case", Title(first), StringComparison.Ordinal);
@@ -41,9 +41,9 @@ public sealed class DigestScheduleTests
 
             // Sunday's 09:00 is CEST (UTC+2): 07:00 UTC, an hour earlier in UTC than the day before.
             WriteFeed(root, "released");
-            await AdvanceUntilAsync(time, () => BotTestHost.AllSentAsync(host.App.Services, delivered: 3), TimeSpan.FromSeconds(1), "the second change collected");
+            await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 3), "the second change collected");
             time.SetUtcNow(new DateTimeOffset(2027, 3, 28, 6, 59, 58, TimeSpan.Zero));
-            await AdvanceUntilAsync(time, () => BotTestHost.AllSentAsync(host.App.Services, delivered: 4), TimeSpan.FromSeconds(1), "the digest after the clocks went forward");
+            await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 4), "the digest after the clocks went forward");
             var second = fake.Messages[1];
             Assert.InRange(second.CreatedAt, new DateTimeOffset(2027, 3, 28, 7, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 3, 28, 7, 1, 0, TimeSpan.Zero));
             Assert.Contains("Amir Amiry: Charged → Released", Description(second), StringComparison.Ordinal);
@@ -52,14 +52,14 @@ public sealed class DigestScheduleTests
             await host.DisposeAsync();
             host = await StartAsync(root, fake, time);
             WriteFeed(root, "deceased");
-            await AdvanceUntilAsync(time, () => BotTestHost.AllSentAsync(host.App.Services, delivered: 5), TimeSpan.FromSeconds(1), "a change collected after the restart");
+            await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 5), "a change collected after the restart");
             Assert.True(time.GetUtcNow() < new DateTimeOffset(2027, 3, 28, 7, 1, 0, TimeSpan.Zero), "still the digest's minute");
 
             // Down across Monday's 07:00 UTC: that digest comes when the bot is back, once.
             await host.DisposeAsync();
             time.SetUtcNow(new DateTimeOffset(2027, 3, 29, 7, 30, 0, TimeSpan.Zero));
             host = await StartAsync(root, fake, time);
-            await AdvanceUntilAsync(time, () => BotTestHost.AllSentAsync(host.App.Services, delivered: 6), TimeSpan.FromSeconds(1), "the digest missed while down");
+            await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 6), "the digest missed while down");
             await host.DisposeAsync();
 
             // Had the restart in Sunday's minute queued that digest again, it would have been sent before Monday's.
@@ -85,16 +85,6 @@ public sealed class DigestScheduleTests
 
     private static Task<DiscordHost> StartAsync(string root, FakeDiscordServer fake, FakeTimeProvider time) =>
         DiscordHost.RestartInAsync(root, fake, builder => builder.Services.AddSingleton<TimeProvider>(time), Args);
-
-    /// <summary>Waits for <paramref name="done"/>, moving the bot's clock on by <paramref name="step"/> each look (its file
-    /// source, dispatcher and digest worker wait on it).</summary>
-    private static Task AdvanceUntilAsync(FakeTimeProvider time, Func<Task<bool>> done, TimeSpan step, string because, DiscordHost? host = null) =>
-        Eventually.TrueAsync(async () =>
-        {
-            if (await done()) return true;
-            time.Advance(step);
-            return false;
-        }, because: because, detail: host is null ? null : () => host.HealthAsync());
 
     private static void WriteFeed(string root, string amiryStatus)
     {

@@ -27,19 +27,9 @@ public sealed class FlappingTests
         {
             var status = expected[i];
             WriteFeed(host, status);
-            await Eventually.TrueAsync(() =>
-            {
-                if (catalog.Find(new("test", "af-1"))?.Case.Status.ToWire() == status) return true;
-                time.Advance(TimeSpan.FromSeconds(1)); // the file source polls on this clock
-                return false;
-            }, because: $"change {i + 1} applied");
+            await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => catalog.Find(new("test", "af-1"))?.Case.Status.ToWire() == status, $"change {i + 1} applied");
         }
-        await Eventually.TrueAsync(async () =>
-        {
-            if (await BotTestHost.AllSentAsync(host.App.Services, delivered: 2)) return true;
-            time.Advance(TimeSpan.FromSeconds(1));
-            return false;
-        }, because: "the first alert and the notice sent");
+        await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 2), "the first alert and the notice sent");
         var texts = Texts(host);
         Assert.Equal(2, texts.Length);
         Assert.Contains("Status changed: Detained -> Released", texts[0], StringComparison.Ordinal);
@@ -47,12 +37,7 @@ public sealed class FlappingTests
 
         // A whole window without a change: one "settled" alert, and nothing more.
         time.Advance(TimeSpan.FromMinutes(10));
-        await Eventually.TrueAsync(async () =>
-        {
-            if (await BotTestHost.AllSentAsync(host.App.Services, delivered: 3)) return true;
-            time.Advance(TimeSpan.FromSeconds(5));
-            return false;
-        }, because: "the settled alert");
+        await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(5), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 3), "the settled alert");
         texts = Texts(host);
         Assert.Equal(3, texts.Length);
         Assert.Contains("Settled on Released after 5 changes since", texts[2], StringComparison.Ordinal);

@@ -58,22 +58,12 @@ public sealed class MuteCommandTests
         var feed = Path.Combine(host.Root, "config", "cases.json");
         File.WriteAllText(feed + ".tmp", BotTestHost.Feed(("af-1", "Amir Amiry", "charged"), ("ir-2", "Amir Amini", "detained")));
         File.Move(feed + ".tmp", feed, overwrite: true);
-        await Eventually.TrueAsync(async () =>
-        {
-            if (await BotTestHost.AllSentAsync(host.App.Services, delivered: 1)) return true;
-            time.Advance(TimeSpan.FromSeconds(1)); // the file source and the dispatcher wait on this clock
-            return false;
-        }, because: "the change withheld");
+        await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 1), "the change withheld");
         Assert.Empty(host.Fake.Messages);
 
         // The mute's end, then the worker's next tick (30 s): keep the clock moving until the summary is out.
         time.Advance(TimeSpan.FromMinutes(31));
-        await Eventually.TrueAsync(async () =>
-        {
-            if (await BotTestHost.AllSentAsync(host.App.Services, delivered: 2)) return true;
-            time.Advance(TimeSpan.FromSeconds(5));
-            return false;
-        }, because: "one summary after the mute ended");
+        await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(5), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 2), "one summary after the mute ended");
         var summary = Assert.Single(host.Fake.Messages).Body["embeds"]![0]!;
         Assert.StartsWith("While this channel was muted", DiscordCardTests.Unescape((string?)summary["title"]), StringComparison.Ordinal);
     }

@@ -78,22 +78,12 @@ public sealed class SlackMuteCommandTests
         Assert.Contains("Muted every case here until", muted, StringComparison.Ordinal);
 
         SlackHost.ReplaceFeed(root, $$"""{"cases":[{{Case("af-1", "Amir Amiry", "charged")}},{{Case("ir-2", "Amir Amini", "detained")}}]}""");
-        await Eventually.TrueAsync(async () =>
-        {
-            if (await BotTestHost.AllSentAsync(host.App.Services, delivered: 1)) return true;
-            time.Advance(TimeSpan.FromSeconds(1)); // the file source and the dispatcher wait on this clock
-            return false;
-        }, because: "the change withheld");
+        await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(1), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 1), "the change withheld");
         Assert.Empty(host.Slack.Messages);
 
         // The mute's end, then the worker's next tick (30 s): keep the clock moving until the summary is out.
         time.Advance(TimeSpan.FromMinutes(31));
-        await Eventually.TrueAsync(async () =>
-        {
-            if (await BotTestHost.AllSentAsync(host.App.Services, delivered: 2)) return true;
-            time.Advance(TimeSpan.FromSeconds(5));
-            return false;
-        }, because: "one summary after the mute ended");
+        await Eventually.TrueAdvancingAsync(time, TimeSpan.FromSeconds(5), () => BotTestHost.AllSentAsync(host.App.Services, delivered: 2), "one summary after the mute ended");
         var summary = Assert.Single(host.Slack.Messages);
         Assert.Equal(Channel, summary.Channel);
         Assert.StartsWith("While this channel was muted", Header(summary), StringComparison.Ordinal);
