@@ -112,20 +112,18 @@ public sealed class DigestStore(StorageDatabase database) : IDigestStore
             //    this digest's. A change collected while this runs commits after it (SQLite: one writer; Postgres: the
             //    statement takes only rows committed when it ran) and waits for the next digest.
             var digestId = DeliveryIds.New();
-            var taken = new List<(long Seq, AlertMessage Change)>();
+            var taken = new List<(long Seq, string DeliveryId, string Payload)>();
             await using (var take = connection.Command(
                                  $"UPDATE alert_outbox SET digest_id = @digest_id WHERE {Channel} AND {Collected} RETURNING seq, delivery_id, payload_json", transaction)
                              .With("@platform", platform).With("@channel_id", channelId).With("@digest_id", digestId))
             await using (var reader = await take.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    taken.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
-                        AlertPayload.Deserialize(reader.GetString(2)).ToMessage(reader.GetString(1), platform, channelId)));
-                }
+                    taken.Add((Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2)));
             }
             // RETURNING has no order of its own: oldest first, as they were queued.
-            var changes = taken.OrderBy(t => t.Seq).Select(t => t.Change).ToList();
+            taken.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            var changes = ReadChanges(taken, platform, channelId);
             if (render(changes, since) is not { } report)
             {
                 // Rolled back: rows marked taken by a digest that is never written would be lost.
@@ -153,6 +151,31 @@ public sealed class DigestStore(StorageDatabase database) : IDigestStore
                 changes.Add(AlertPayload.Deserialize(reader.GetString(1)).ToMessage(reader.GetString(0), platform, channelId));
             return changes;
         }, cancellationToken);
+
+    /// <summary>The taken rows' payloads as alerts, in their order. Both providers hand back an UPDATE's RETURNING rows only
+    /// once the whole update is done, so reading thousands of payloads waits for nothing else: they are read on every
+    /// core. A payload that cannot be read fails the digest as before, with its own exception.</summary>
+    private static List<AlertMessage> ReadChanges(List<(long Seq, string DeliveryId, string Payload)> taken, string platform, string channelId)
+    {
+        var changes = new AlertMessage[taken.Count];
+        if (taken.Count < ParallelReadFrom)
+        {
+            for (var i = 0; i < changes.Length; i++) changes[i] = AlertPayload.Deserialize(taken[i].Payload).ToMessage(taken[i].DeliveryId, platform, channelId);
+            return [.. changes];
+        }
+        try
+        {
+            Parallel.For(0, changes.Length, i => changes[i] = AlertPayload.Deserialize(taken[i].Payload).ToMessage(taken[i].DeliveryId, platform, channelId));
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+        return [.. changes];
+    }
+
+    /// <summary>Fewer taken rows than this are read on one thread.</summary>
+    internal const int ParallelReadFrom = 1000;
 
     private async Task<IReadOnlyList<ChannelDigest>> ReadDigestsAsync(DbCommand command, CancellationToken cancellationToken)
     {

@@ -112,6 +112,46 @@ public sealed class DigestStoreTests
     }
 
     /// <summary>A change of <paramref name="record"/> routed to its watchers, claimed and collected as the card sink does.</summary>
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ADigestOfManyChanges_ReadsThemAllInQueueOrder_AndAnUnreadablePayloadFailsItAsOne(string provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await db.Digests.SetAsync("slack", "C1", Schedule("daily 09:00 UTC"), "Dana (U1)", At, None);
+        // Enough rows for the payloads to be read on every core.
+        var cases = Enumerable.Range(0, DigestStore.ParallelReadFrom + 200).Select(i => Make.Case($"c{i:D4}", CaseStatus.Detained)).ToArray();
+        await db.Cases.ApplyAsync(Make.Baseline(At, cases), None);
+        await db.Watchlists.SeedAsync(cases.Select(c => new WatchlistEntry("slack", "C1", Make.Source, c.Id, "admin", At)).ToArray(), None);
+        db.AdvanceTo(At.AddMinutes(10));
+        await db.Cases.ApplyAsync(Make.Plan(At.AddMinutes(10), cases.Reverse().Select(c => Make.StatusChange(c with { Status = CaseStatus.Charged }, CaseStatus.Detained)).ToArray()), None);
+        var term = await db.Outbox.BeginTermAsync(None);
+        var claimed = (await db.Outbox.ClaimAsync(new ClaimRequest(term, "me", TimeSpan.FromMinutes(2), cases.Length, ["slack"]), None)).Items;
+        Assert.Equal(cases.Length, claimed.Count);
+        foreach (var row in claimed) Assert.True(await db.Outbox.MarkSentAsync(row.DeliveryId, term, IAlertOutbox.DigestExternalId, None));
+        var queueOrder = claimed.Select(r => r.DeliveryId).ToArray(); // claims come in seq order
+
+        // One payload that cannot be read: the digest fails with that payload's own error, and nothing is taken.
+        var broken = queueOrder[DigestStore.ParallelReadFrom / 2];
+        var payload = await db.TextAsync($"SELECT payload_json FROM alert_outbox WHERE delivery_id = '{broken}'");
+        await db.ExecuteAsync($"UPDATE alert_outbox SET payload_json = '{{\"case\": ' WHERE delivery_id = '{broken}'");
+        await Assert.ThrowsAnyAsync<System.Text.Json.JsonException>(() =>
+            db.Digests.QueueAsync("slack", "C1", At.AddHours(1), (changes, _) => new AdminReport($"{changes.Count}", []), None));
+        Assert.Equal(cases.Length, (await db.Digests.ListActiveAsync(10, None)).Single().Collected);
+
+        await db.ExecuteAsync($"UPDATE alert_outbox SET payload_json = '{payload!.Replace("'", "''", StringComparison.Ordinal)}' WHERE delivery_id = '{broken}'");
+        IReadOnlyList<Core.Alerts.AlertMessage>? taken = null;
+        var queued = await db.Digests.QueueAsync("slack", "C1", At.AddHours(1), (changes, _) =>
+        {
+            taken = changes;
+            return new AdminReport($"{changes.Count} changes", []);
+        }, None);
+
+        Assert.Equal(DigestQueueOutcome.Queued, queued.Outcome);
+        Assert.Equal(queueOrder, taken!.Select(c => c.DeliveryId));
+        Assert.Equal(cases.Reverse().Select(c => c.Id), taken!.Select(c => c.Case.Id));
+        Assert.All(taken!, c => Assert.Equal((CaseStatus.Detained, CaseStatus.Charged, "C1"), (c.OldStatus, c.NewStatus, c.ChannelId)));
+    }
+
     private static async Task CollectChangeAsync(TestDatabase db, CaseRecord record, CaseStatus from, CaseStatus to, DateTimeOffset at)
     {
         db.AdvanceTo(at);
